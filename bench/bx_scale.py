@@ -1,0 +1,149 @@
+#!/usr/bin/env python
+"""Book-Crossing-scale performance benchmark (prints figures; not a unit test).
+
+On one synthetic data set of Book-Crossing size (about 433k explicit ratings, 78k users, 186k books) it measures,
+each part in its own subprocess so that peak memory (ru_maxrss) is measured separately:
+
+- seconds per full-batch gradient-descent epoch of the original slow loop (`bx_rec.training.train_original`)
+  and of the fast loop (`bx_rec.training.train`, preset 'original': d=35, gravity 1, L2 0.1), after warm-up;
+- the speed-up;
+- optional (--quality): time to quality: the default solver vs the original recipe's 1000 epochs, by validation RMSE;
+- hooks for query latency and batched recommendation timing (`bench_recommend`, filled from bx_rec.recommend).
+
+Usage: python bench/bx_scale.py [--epochs 20] [--warmup 3] [--repeats 1] [--quality] [--random]
+The data come from bx_rec.synth (its ground-truth explicit ratings); --random (or a missing bx_rec.synth) uses
+random data of the same shape instead. The machine's load average is printed: on a shared machine, compare
+figures only within one run.
+"""
+from __future__ import annotations
+import argparse, json, os, resource, subprocess, sys, tempfile, time
+from pathlib import Path
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BX_USERS, BX_BOOKS, BX_RATINGS = 78_000, 186_000, 433_000
+# BX explicit-rating histogram shape (1..10): mostly high
+BX_HIST = np.array([1770, 2759, 5996, 8904, 50974, 36924, 76457, 103736, 67541, 78610], float)
+
+def make_data(out:Path, seed:int=0, random:bool=False, val_frac:float=0.1)->dict:
+    "Write train/val arrays (.npy) of BX size into `out`; return a description"
+    rng = np.random.default_rng(seed)
+    source = 'random'
+    if not random:
+        try:
+            from bx_rec.synth import make_works, make_users, make_editions, make_ratings
+            w = make_works(1_300_000, seed); us = make_users(110_000, seed); ed = make_editions(w, seed, variants=False)
+            r = make_ratings(us, w, ed, 1_150_000, seed)
+            r = r[r.rating > 0]
+            _, u = np.unique(r['User-ID'].to_numpy(), return_inverse=True)
+            _, b = np.unique(r.work_id.to_numpy(), return_inverse=True)
+            y = r.rating.to_numpy().astype(np.float32)
+            source = 'bx_rec.synth'
+        except ImportError: random = True
+    if random:
+        n = BX_RATINGS
+        u = np.minimum((rng.pareto(1.2, n) * 3).astype(np.int64), BX_USERS - 1)       # a few heavy raters
+        u = rng.permutation(BX_USERS)[u]
+        b = rng.permutation(BX_BOOKS)[np.minimum((rng.pareto(0.9, n) * 20).astype(np.int64), BX_BOOKS - 1)]
+        y = rng.choice(np.arange(1, 11), size=n, p=BX_HIST / BX_HIST.sum()).astype(np.float32)
+        k = np.unique(u * BX_BOOKS + b, return_index=True)[1]; u, b, y = u[k], b[k], y[k]
+    n_users, n_books = max(BX_USERS, int(u.max()) + 1), max(BX_BOOKS, int(b.max()) + 1)   # tables of BX size
+    test = rng.random(len(y)) < val_frac
+    arrays = dict(tu=u[~test], tb=b[~test], tr=y[~test], vu=u[test], vb=b[test], vr=y[test])
+    for k, v in arrays.items(): np.save(out / f'{k}.npy', v)
+    info = dict(source=source, n_ratings=int(len(y)), n_train=int((~test).sum()), n_val=int(test.sum()),
+                rated_users=int(len(np.unique(u))), rated_books=int(len(np.unique(b))), n_users=n_users, n_books=n_books,
+                mean_rating=float(y.mean()))
+    (out / 'info.json').write_text(json.dumps(info))
+    return info
+
+def _load(d:Path):
+    a = {k: np.load(d / f'{k}.npy', allow_pickle=False) for k in ('tu', 'tb', 'tr', 'vu', 'vb', 'vr')}
+    return a, json.loads((d / 'info.json').read_text())
+
+def _rss_mb()->float: return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def part(name:str, d:Path, epochs:int, warmup:int)->dict:
+    "One measurement, run in a fresh process"
+    import torch
+    from bx_rec.training import train, train_original
+    a, info = _load(d)
+    data = (a['tu'], a['tb'], a['tr'], info['n_users'], info['n_books'])
+    val = (a['vu'], a['vb'], a['vr'])
+    out = dict(part=name, threads=torch.get_num_threads(), rss_before_mb=_rss_mb())
+    if name in ('original', 'fast'):
+        run = (lambda e: train_original(*data, val=val, epochs=e, progress=False)) if name == 'original' else \
+              (lambda e: train(*data, val=val, preset='original', epochs=e, device='cpu', progress=False))
+        run(warmup)
+        c0 = time.process_time(); t0 = time.perf_counter()
+        res = run(epochs)
+        out.update(total_s=time.perf_counter() - t0, cpu_s=time.process_time() - c0, train_seconds=res.train_seconds,
+                   s_per_epoch=res.train_seconds / res.epochs_run, epochs=res.epochs_run,
+                   last_train_loss=float(res.history.train_loss.iloc[-1]), last_val_rmse=float(res.history.val_rmse.iloc[-1]))
+    elif name == 'quality_default':
+        t0 = time.perf_counter(); res = train(*data, val=val, preset='default', device='auto', progress=False)
+        out.update(total_s=time.perf_counter() - t0, train_seconds=res.train_seconds, epochs=res.epochs_run,
+                   best_val_rmse=res.best_val_rmse, best_epoch=res.best_epoch, config={k: v for k, v in res.config.items() if k != 'als'})
+    elif name == 'quality_original':
+        t0 = time.perf_counter(); res = train(*data, val=val, preset='original', device='auto', progress=False)
+        out.update(total_s=time.perf_counter() - t0, train_seconds=res.train_seconds, epochs=res.epochs_run,
+                   best_val_rmse=res.best_val_rmse, best_epoch=res.best_epoch)
+    elif name == 'recommend':
+        out.update(bench_recommend(a, info))
+    else: raise ValueError(f"unknown part {name!r}")
+    out['peak_rss_mb'] = _rss_mb()
+    return out
+
+def bench_recommend(a:dict, info:dict)->dict:
+    "HOOK for the lead: query latency (one user) and batched recommendation timing from bx_rec.recommend"
+    return dict(note='not measured yet (hook: bench_recommend in bench/bx_scale.py)')
+
+def run_part(name:str, d:Path, epochs:int, warmup:int, timeout:int=3600)->dict:
+    cmd = [sys.executable, __file__, '--part', name, '--data', str(d), '--epochs', str(epochs), '--warmup', str(warmup)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    if p.returncode != 0: raise RuntimeError(f"part {name} failed:\n{p.stderr[-3000:]}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--epochs', type=int, default=20, help='timed epochs per loop')
+    ap.add_argument('--warmup', type=int, default=3, help='untimed warm-up epochs per loop')
+    ap.add_argument('--repeats', type=int, default=1, help='alternate original/fast this many times; report the fastest')
+    ap.add_argument('--quality', action='store_true', help='also time to quality (default solver vs 1000 original epochs)')
+    ap.add_argument('--recommend', action='store_true', help='also run the recommendation hook')
+    ap.add_argument('--random', action='store_true', help='random data of BX shape instead of bx_rec.synth')
+    ap.add_argument('--part', help=argparse.SUPPRESS); ap.add_argument('--data', help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.part:
+        print(json.dumps(part(args.part, Path(args.data), args.epochs, args.warmup))); return
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        t0 = time.perf_counter(); info = make_data(d, random=args.random)
+        print(f"data ({info['source']}, {time.perf_counter() - t0:.1f} s): {info}", flush=True)
+        runs = {'original': [], 'fast': []}
+        for rep in range(args.repeats):
+            for name in ('original', 'fast'):
+                r = run_part(name, d, args.epochs, args.warmup); runs[name].append(r)
+                print(f"  {name:9s} {r['s_per_epoch']*1000:8.1f} ms/epoch  peak RSS {r['peak_rss_mb']:.0f} MB  load {os.getloadavg()[0]:.1f}", flush=True)
+        o = min(runs['original'], key=lambda r: r['s_per_epoch']); f = min(runs['fast'], key=lambda r: r['s_per_epoch'])
+        extra = [run_part(p, d, args.epochs, args.warmup) for p in (['quality_default', 'quality_original'] if args.quality else [])]
+        rec = run_part('recommend', d, args.epochs, args.warmup) if args.recommend else None
+    print(f"\n## bx_rec at Book-Crossing scale ({info['n_train']:,} training ratings, {info['n_users']:,} users x "
+          f"{info['n_books']:,} books, d=35, gravity 1, L2 0.1; {o['threads']} torch threads, {args.epochs} timed epochs, "
+          f"{args.warmup} warm-up)\n")
+    print("| measure | original loop | fast loop |\n|---|---|---|")
+    print(f"| seconds per full-batch epoch | {o['s_per_epoch']:.4f} | {f['s_per_epoch']:.4f} |")
+    print(f"| CPU seconds per epoch (process, incl. setup) | {o['cpu_s']/o['epochs']:.4f} | {f['cpu_s']/f['epochs']:.4f} |")
+    print(f"| speed-up | 1x | {o['s_per_epoch']/f['s_per_epoch']:.1f}x |")
+    print(f"| peak RSS (MB, whole process) | {o['peak_rss_mb']:.0f} | {f['peak_rss_mb']:.0f} |")
+    print(f"| same result: train loss after {o['epochs']} epochs | {o['last_train_loss']:.6g} | {f['last_train_loss']:.6g} |")
+    if extra:
+        qd, qo = extra
+        print("\n### Time to quality (validation RMSE)\n\n| recipe | epochs | train seconds | best val RMSE |\n|---|---|---|---|")
+        print(f"| default ({qd['config'].get('solver')}, {qd['config'].get('model')}, d={qd['config'].get('dim')}) | {qd['epochs']} | {qd['train_seconds']:.1f} | {qd['best_val_rmse']:.4f} |")
+        print(f"| original recipe (fast loop) | {qo['epochs']} | {qo['train_seconds']:.1f} | {qo['best_val_rmse']:.4f} |")
+    if rec is not None: print(f"\n### Recommendation\n\n{rec}")
+    print(f"\nload average at the end: {os.getloadavg()}")
+
+if __name__ == '__main__': main()

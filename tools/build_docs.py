@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Build an offline HTML documentation site from the notebooks in nbs/ (no Quarto, no internet).
+
+    python tools/build_docs.py [--out _site] [--skip-slow] [--timeout 600] [NOTEBOOK ...]
+
+Each notebook is executed with nbclient (cwd = its folder, the `python3` kernel of the running Python), then
+turned into one HTML page with nbconvert's `lab` template, following nbdev's directives:
+
+* `#| hide`, `#| include: false`, `#| export`, `#| exporti`, `#| default_exp` cells are not shown
+  (exported code is documented through `show_doc`, as on an nbdev site);
+* `#| echo: false` and `show_doc(...)` cells show only their output, `#| output: false` only their source;
+* `#| eval: false` cells are never run; with `--skip-slow` cells flagged with a `tst_flags` flag from settings.ini
+  (`#| slow`) are not run either (they are shown, without output).
+
+Plotly figures are drawn offline: the kernel uses plotly's `plotly_mimetype` renderer and every figure output
+becomes a `<div>` + `Plotly.newPlot` call, while the page loads plotly.js once from `plotly.min.js`, copied from
+the installed plotly package into the site folder. No page loads anything from the network (no MathJax,
+require.js or mermaid from a CDN; LaTeX stays as source text).
+
+`_site/index.html` comes from nbs/index.ipynb; every page has a navigation list linking all pages. A notebook that
+fails to execute still gets a page (marked as failed, up to the failing cell); the build prints the notebook and
+cell and exits 1.
+"""
+from __future__ import annotations
+import argparse, configparser, copy, html, os, re, shutil, sys, tempfile, time, traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_readme import split_directives, is_false, is_show_doc, frontmatter, src, HIDE_DIRS  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PLOTLY_MIME = 'application/vnd.plotly.v1+json'
+_re_ansi = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
+
+CSS = r"""
+html, body.jp-Notebook { margin: 0; min-height: 100%;
+  background: linear-gradient(to right, #f5f6f8 230px, #dde1e6 230px, #dde1e6 231px, #fff 231px) !important; }
+.bx-nav { position: fixed; top: 0; left: 0; bottom: 0; width: 230px; overflow-y: auto; padding: 18px 14px;
+  background: #f5f6f8; border-right: 1px solid #dde1e6; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif;
+  box-sizing: border-box; }
+.bx-nav .bx-site { font-weight: 700; font-size: 17px; margin-bottom: 10px; display: block; color: #1f2d3d;
+  text-decoration: none; }
+.bx-nav ul { list-style: none; margin: 0; padding: 0; }
+.bx-nav li a { display: block; padding: 4px 8px; border-radius: 4px; color: #2c3e50; text-decoration: none; }
+.bx-nav li a:hover { background: #e4e8ee; }
+.bx-nav li a.bx-current { background: #2f6fb0; color: #fff; }
+.bx-nav li a.bx-failed::after { content: " \2716"; color: #c0392b; }
+main { margin-left: 250px !important; max-width: 1100px; padding: 8px 24px 60px 24px !important; }
+.bx-build-error { border: 2px solid #c0392b; background: #fdecea; color: #7b1f16; padding: 10px 14px; margin: 12px 0;
+  border-radius: 4px; font-family: system-ui, sans-serif; white-space: pre-wrap; }
+.jp-RenderedMarkdown table, .jp-RenderedHTMLCommon table { border-collapse: collapse; margin: 8px 0; }
+.jp-RenderedHTMLCommon th, .jp-RenderedHTMLCommon td { border: 1px solid #d0d7de; padding: 4px 8px;
+  text-align: left; vertical-align: top; }
+.jp-RenderedHTMLCommon blockquote { border-left: 4px solid #c9d3de; margin-left: 0; padding-left: 12px; color: #37474f; }
+.jp-RenderedHTMLCommon hr { border: 0; border-top: 1px solid #dde1e6; }
+.jp-InputPrompt, .jp-OutputPrompt { display: none !important; }
+.plotly-graph-div { max-width: 100%; }
+"""
+
+TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_css -%}
+<link rel="icon" href="data:,">
+<style type="text/css">{{ resources.bx_css }}</style>
+{%- if resources.bx_plotly %}
+<script src="{{ resources.bx_plotly }}"></script>
+{%- endif %}
+{%- endblock html_head_css -%}
+{%- block body_header -%}
+{{ super() }}
+<nav class="bx-nav">{{ resources.bx_nav }}</nav>
+{{ resources.bx_banner }}
+{%- endblock body_header -%}
+"""
+
+
+def settings() -> dict:
+    cp = configparser.ConfigParser(delimiters=['='])
+    cp.read(ROOT / 'settings.ini', encoding='utf-8')
+    return dict(cp['DEFAULT'])
+
+
+def page_name(nb_path: Path, nbs: Path) -> str:
+    rel = nb_path.relative_to(nbs).with_suffix('.html')
+    return '__'.join(rel.parts)
+
+
+def nb_title(nb) -> str:
+    for c in nb.cells:
+        if c.cell_type == 'markdown':
+            fm, _ = frontmatter(src(c))
+            if fm.get('title'): return fm['title']
+            break
+    return None
+
+
+def should_run(cell, skip_flags: set) -> bool:
+    dirs, code = split_directives(src(cell))
+    if is_false(dirs.get('eval', 'true')): return False
+    if skip_flags & dirs.keys(): return False
+    return bool(code.strip()) or bool(dirs.keys() - {'hide'})
+
+
+def execute(nb, cwd: Path, skip_flags: set, timeout: int) -> tuple:
+    "Run the notebook's cells in place; return (failing cell index, short error, full error) or (None, None, None)"
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError, CellTimeoutError
+    client = NotebookClient(nb, timeout=timeout, kernel_name='python3', allow_errors=False,
+                            resources={'metadata': {'path': str(cwd)}})
+    i = None
+    try:
+        with client.setup_kernel():
+            for i, cell in enumerate(nb.cells):
+                if cell.cell_type != 'code': continue
+                if not should_run(cell, skip_flags): cell.outputs = []; continue
+                client.execute_cell(cell, i)
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
+        msg = _re_ansi.sub('', str(e))
+        if getattr(e, 'ename', None): short = f"{e.ename}: {_re_ansi.sub('', str(e.evalue)).strip()}"
+        else: short = next((l for l in reversed(msg.strip().splitlines()) if l.strip()), type(e).__name__)
+        short = ' | '.join(short.splitlines())[:300]
+        first = next((l for l in split_directives(src(nb.cells[i]))[1].splitlines() if l.strip()), '') if i is not None else ''
+        return i, f'{short}  [cell starts: {first.strip()[:80]!r}]', msg
+    except Exception as e:  # kernel could not start, etc.
+        return i, f'{type(e).__name__}: {e}', traceback.format_exc()
+    return None, None, None
+
+
+def figure_html(fig_json: dict) -> str:
+    import plotly.io as pio
+    return pio.to_html(fig_json, include_plotlyjs=False, full_html=False, validate=False,
+                       config=fig_json.get('config') or {}, default_width='100%', default_height=450)
+
+
+def display_nb(nb):
+    "Apply nbdev's display directives; turn plotly outputs into HTML; return (notebook, has_plotly)"
+    nb = copy.deepcopy(nb)
+    cells, has_plotly = [], False
+    for cell in nb.cells:
+        if cell.cell_type == 'code':
+            dirs, code = split_directives(src(cell))
+            if dirs.keys() & HIDE_DIRS or is_false(dirs.get('include', 'true')): continue
+            tags = set(cell.metadata.get('tags', []))
+            if is_false(dirs.get('echo', 'true')) or is_show_doc(code) or not code.strip(): tags.add('remove_input')
+            if is_false(dirs.get('output', 'true')): cell.outputs = []
+            if not code.strip() and not cell.outputs: continue
+            cell.source = code
+            for out in cell.get('outputs', []):
+                data = out.get('data', {})
+                if PLOTLY_MIME in data:
+                    out['data'] = {'text/html': figure_html(data[PLOTLY_MIME])}
+                    has_plotly = True
+            cell.metadata['tags'] = sorted(tags)
+        cells.append(cell)
+    nb.cells = cells
+    return nb, has_plotly
+
+
+def make_exporter(tpl_dir: Path):
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+    c = Config()
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_input_tags = ('remove_input',)
+    c.TagRemovePreprocessor.remove_cell_tags = ('remove_cell',)
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    (tpl_dir / 'bxdocs').mkdir(parents=True, exist_ok=True)
+    (tpl_dir / 'bxdocs' / 'conf.json').write_text('{"base_template": "lab", "mimetypes": {"text/html": true}}')
+    (tpl_dir / 'bxdocs' / 'index.html.j2').write_text(TEMPLATE)
+    return HTMLExporter(config=c, extra_template_basedirs=[str(tpl_dir)], template_name='bxdocs')
+
+
+def nav_html(pages, current) -> str:
+    items = []
+    for p in pages:
+        cls = ' '.join(x for x in ('bx-current' if p['name'] == current else '', 'bx-failed' if p.get('failed') else '') if x)
+        items.append(f'<li><a href="{p["name"]}" class="{cls}">{html.escape(p["title"])}</a></li>')
+    return f'<a class="bx-site" href="index.html">{html.escape(settings().get("lib_name", "docs"))}</a><ul>{"".join(items)}</ul>'
+
+
+_re_ipynb_link = re.compile(r'href="(?!https?:)([^"#]*?)\.ipynb(#[^"]*)?"')
+# show_doc's Quarto link attributes, e.g. <a href="...">source</a>{target="_blank" style="..."}
+_re_quarto_attrs = re.compile(r'(<a [^>]*?)>([^<]*)</a>\{((?:\s*[\w-]+="[^"]*")+)\s*\}')
+
+
+
+def main(argv=None) -> int:
+    cfg = settings()
+    nbs = ROOT / cfg.get('nbs_path', 'nbs')
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('notebooks', nargs='*', type=Path, help='notebooks to build (default: every notebook in nbs/)')
+    p.add_argument('--out', type=Path, default=ROOT / '_site', help='output folder (default: _site)')
+    p.add_argument('--skip-slow', action='store_true', help=f"don't run cells flagged with tst_flags ({cfg.get('tst_flags', '')})")
+    p.add_argument('--timeout', type=int, default=600, help='seconds allowed per cell')
+    a = p.parse_args(argv)
+
+    paths = [q.resolve() for q in a.notebooks] or sorted(
+        q for q in nbs.rglob('*.ipynb') if not any(part.startswith(('_', '.')) for part in q.relative_to(nbs).parts))
+    if not paths: print(f'no notebooks found in {nbs}', file=sys.stderr); return 1
+    index_nb = nbs / cfg.get('readme_nb', 'index.ipynb')
+    paths.sort(key=lambda q: (q != index_nb.resolve(), str(q)))
+    skip_flags = set(cfg.get('tst_flags', 'slow').split()) if a.skip_slow else set()
+    out = a.out.resolve(); out.mkdir(parents=True, exist_ok=True)
+    os.environ['PLOTLY_RENDERER'] = 'plotly_mimetype'  # inherited by the kernels: figures come out as JSON
+    os.environ.setdefault('PYDEVD_DISABLE_FILE_VALIDATION', '1')
+
+    import nbformat, plotly
+    pages = []
+    for q in paths:
+        try: nbd = nbformat.read(q, as_version=4)
+        except Exception as e:
+            print(f'FAILED {q}: cannot read notebook: {e}', file=sys.stderr)
+            pages.append(dict(path=q, nb=None, name=page_name(q, nbs), title=q.stem, failed=True, err=str(e))); continue
+        name = 'index.html' if q == index_nb.resolve() else page_name(q, nbs)
+        pages.append(dict(path=q, nb=nbd, name=name, title=nb_title(nbd) or q.stem))
+    if not any(pg['name'] == 'index.html' for pg in pages):
+        import nbformat.v4 as v4
+        pages.insert(0, dict(path=None, name='index.html', title=cfg.get('lib_name', 'Home'),
+                             nb=v4.new_notebook(cells=[v4.new_markdown_cell(f"# {cfg.get('lib_name', '')}\n\n> {cfg.get('description', '')}")])))
+
+    failures, timings, t_all = [], [], time.time()
+    for pg in pages:
+        if pg['nb'] is None or pg['path'] is None: continue
+        t0 = time.time()
+        rel = pg['path'].relative_to(ROOT) if pg['path'].is_relative_to(ROOT) else pg['path']
+        print(f'executing {rel} ...', flush=True)
+        cell_i, err, full = execute(pg['nb'], pg['path'].parent, skip_flags, a.timeout)
+        timings.append((str(rel), time.time() - t0))
+        if err is not None:
+            pg['failed'], pg['err'] = True, f'cell {cell_i}: {err}'
+            failures.append(f'{rel} cell {cell_i} (0-based index in the notebook): {err}')
+            print(f'FAILED {rel} at cell {cell_i}:\n{full[-3000:]}', file=sys.stderr, flush=True)
+        print(f'  {time.time() - t0:.1f}s', flush=True)
+
+    shutil.copyfile(Path(plotly.__file__).parent / 'package_data' / 'plotly.min.js', out / 'plotly.min.js')
+    with tempfile.TemporaryDirectory() as td:
+        exporter = make_exporter(Path(td))
+        for pg in pages:
+            if pg['nb'] is None:
+                body = f'<div class="bx-build-error">{html.escape(pg.get("err", ""))}</div>'
+                nbd = __import__('nbformat').v4.new_notebook()
+            else: nbd = pg['nb']
+            disp, has_plotly = display_nb(nbd)
+            banner = ''
+            if pg.get('failed'):
+                banner = (f'<div class="bx-build-error">This page failed to build: {html.escape(str(pg["path"].name if pg["path"] else ""))} '
+                          f'{html.escape(pg.get("err", ""))}</div>')
+            res = {'bx_css': CSS, 'bx_plotly': 'plotly.min.js' if has_plotly else '', 'bx_nav': nav_html(pages, pg['name']),
+                   'bx_banner': banner, 'metadata': {'name': pg['title']}}
+            body, _ = exporter.from_notebook_node(disp, resources=res)
+            body = _re_quarto_attrs.sub(lambda m: f'{m.group(1)} {m.group(3).strip()}>{m.group(2)}</a>', body)
+            body = _re_ipynb_link.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
+            (out / pg['name']).write_text(body, encoding='utf-8')
+    print(f'wrote {len(pages)} page(s) to {out} in {time.time() - t_all:.1f}s')
+    for n, t in timings: print(f'  {t:6.1f}s  {n}')
+    if failures:
+        print('\nnotebooks that failed to execute:', file=sys.stderr)
+        for f in failures: print(f'  {f}', file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__': sys.exit(main())

@@ -43,11 +43,11 @@ def make_data(out:Path, seed:int=0, random:bool=False, val_frac:float=0.1)->dict
         except ImportError: random = True
     if random:
         n = BX_RATINGS
-        u = np.minimum((rng.pareto(1.2, n) * 3).astype(np.int64), BX_USERS - 1)       # a few heavy raters
-        u = rng.permutation(BX_USERS)[u]
-        b = rng.permutation(BX_BOOKS)[np.minimum((rng.pareto(0.9, n) * 20).astype(np.int64), BX_BOOKS - 1)]
+        n = int(n * 1.05)                                                               # room for duplicates
+        u = rng.permutation(BX_USERS)[(BX_USERS * rng.random(n) ** 2).astype(np.int64)]   # some users rate a lot
+        b = rng.permutation(BX_BOOKS)[(BX_BOOKS * rng.random(n) ** 3).astype(np.int64)]   # popular books
         y = rng.choice(np.arange(1, 11), size=n, p=BX_HIST / BX_HIST.sum()).astype(np.float32)
-        k = np.unique(u * BX_BOOKS + b, return_index=True)[1]; u, b, y = u[k], b[k], y[k]
+        k = np.sort(np.unique(u * BX_BOOKS + b, return_index=True)[1])[:BX_RATINGS]; u, b, y = u[k], b[k], y[k]
     n_users, n_books = max(BX_USERS, int(u.max()) + 1), max(BX_BOOKS, int(b.max()) + 1)   # tables of BX size
     test = rng.random(len(y)) < val_frac
     arrays = dict(tu=u[~test], tb=b[~test], tr=y[~test], vu=u[test], vb=b[test], vr=y[test])
@@ -64,10 +64,12 @@ def _load(d:Path):
 
 def _rss_mb()->float: return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-def part(name:str, d:Path, epochs:int, warmup:int)->dict:
+def part(name:str, d:Path, epochs:int, warmup:int, threads:int=0)->dict:
     "One measurement, run in a fresh process"
     import torch
+    if threads: torch.set_num_threads(threads)
     from bx_rec.training import train, train_original
+    import bx_rec.training, pandas
     a, info = _load(d)
     data = (a['tu'], a['tb'], a['tr'], info['n_users'], info['n_books'])
     val = (a['vu'], a['vb'], a['vr'])
@@ -99,8 +101,8 @@ def bench_recommend(a:dict, info:dict)->dict:
     "HOOK for the lead: query latency (one user) and batched recommendation timing from bx_rec.recommend"
     return dict(note='not measured yet (hook: bench_recommend in bench/bx_scale.py)')
 
-def run_part(name:str, d:Path, epochs:int, warmup:int, timeout:int=3600)->dict:
-    cmd = [sys.executable, __file__, '--part', name, '--data', str(d), '--epochs', str(epochs), '--warmup', str(warmup)]
+def run_part(name:str, d:Path, epochs:int, warmup:int, threads:int=0, timeout:int=3600)->dict:
+    cmd = [sys.executable, __file__, '--part', name, '--data', str(d), '--epochs', str(epochs), '--warmup', str(warmup), '--threads', str(threads)]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     if p.returncode != 0: raise RuntimeError(f"part {name} failed:\n{p.stderr[-3000:]}")
     return json.loads(p.stdout.strip().splitlines()[-1])
@@ -112,11 +114,12 @@ def main(argv=None):
     ap.add_argument('--repeats', type=int, default=1, help='alternate original/fast this many times; report the fastest')
     ap.add_argument('--quality', action='store_true', help='also time to quality (default solver vs 1000 original epochs)')
     ap.add_argument('--recommend', action='store_true', help='also run the recommendation hook')
+    ap.add_argument('--threads', type=int, default=0, help='torch threads (0: torch default, all cores)')
     ap.add_argument('--random', action='store_true', help='random data of BX shape instead of bx_rec.synth')
     ap.add_argument('--part', help=argparse.SUPPRESS); ap.add_argument('--data', help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.part:
-        print(json.dumps(part(args.part, Path(args.data), args.epochs, args.warmup))); return
+        print(json.dumps(part(args.part, Path(args.data), args.epochs, args.warmup, args.threads))); return
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         t0 = time.perf_counter(); info = make_data(d, random=args.random)
@@ -124,11 +127,11 @@ def main(argv=None):
         runs = {'original': [], 'fast': []}
         for rep in range(args.repeats):
             for name in ('original', 'fast'):
-                r = run_part(name, d, args.epochs, args.warmup); runs[name].append(r)
+                r = run_part(name, d, args.epochs, args.warmup, args.threads); runs[name].append(r)
                 print(f"  {name:9s} {r['s_per_epoch']*1000:8.1f} ms/epoch  peak RSS {r['peak_rss_mb']:.0f} MB  load {os.getloadavg()[0]:.1f}", flush=True)
         o = min(runs['original'], key=lambda r: r['s_per_epoch']); f = min(runs['fast'], key=lambda r: r['s_per_epoch'])
-        extra = [run_part(p, d, args.epochs, args.warmup) for p in (['quality_default', 'quality_original'] if args.quality else [])]
-        rec = run_part('recommend', d, args.epochs, args.warmup) if args.recommend else None
+        extra = [run_part(p, d, args.epochs, args.warmup, args.threads) for p in (['quality_default', 'quality_original'] if args.quality else [])]
+        rec = run_part('recommend', d, args.epochs, args.warmup, args.threads) if args.recommend else None
     print(f"\n## bx_rec at Book-Crossing scale ({info['n_train']:,} training ratings, {info['n_users']:,} users x "
           f"{info['n_books']:,} books, d=35, gravity 1, L2 0.1; {o['threads']} torch threads, {args.epochs} timed epochs, "
           f"{args.warmup} warm-up)\n")
@@ -136,6 +139,7 @@ def main(argv=None):
     print(f"| seconds per full-batch epoch | {o['s_per_epoch']:.4f} | {f['s_per_epoch']:.4f} |")
     print(f"| CPU seconds per epoch (process, incl. setup) | {o['cpu_s']/o['epochs']:.4f} | {f['cpu_s']/f['epochs']:.4f} |")
     print(f"| speed-up | 1x | {o['s_per_epoch']/f['s_per_epoch']:.1f}x |")
+    print(f"| RSS after imports and data (MB) | {o['rss_before_mb']:.0f} | {f['rss_before_mb']:.0f} |")
     print(f"| peak RSS (MB, whole process) | {o['peak_rss_mb']:.0f} | {f['peak_rss_mb']:.0f} |")
     print(f"| same result: train loss after {o['epochs']} epochs | {o['last_train_loss']:.6g} | {f['last_train_loss']:.6g} |")
     if extra:

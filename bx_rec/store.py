@@ -104,6 +104,7 @@ def save_model_dir(path, # the model directory to (re)create
                    config:dict|None=None, # hyper-parameters and other settings (JSON-serialisable)
                    data_fingerprint:str|None=None, # e.g. from `fingerprint_interactions`
                    history:pd.DataFrame|None=None, # optional training history
+                   ratings:pd.DataFrame|None=None, # optional training ratings (`User-Embedding-ID`, `Book-Embedding-ID`, `Book-Rating`): what each user has rated
                    weights_format:str='auto', # 'safetensors', 'npy', or 'auto' (safetensors when installed)
                   )->Path: # the model directory
     "Write a model directory atomically: build it in a temporary sibling, fsync, then swap it in"
@@ -128,6 +129,10 @@ def save_model_dir(path, # the model directory to (re)create
         files['items.parquet'] = _parquet_bytes(items.reset_index(drop=True))
     if item_aliases is not None: files['item_aliases.json'] = _json_bytes({str(k): str(v) for k, v in item_aliases.items()})
     if history is not None: files['history.parquet'] = _parquet_bytes(history.reset_index(drop=True))
+    if ratings is not None:
+        miss = [c for c in ('User-Embedding-ID', 'Book-Embedding-ID', 'Book-Rating') if c not in ratings.columns]
+        if miss: raise ValueError(f"ratings lack the column(s) {miss}")
+        files['ratings.parquet'] = _parquet_bytes(ratings.reset_index(drop=True))
     meta = dict(format_version=FORMAT_VERSION, library='bx_rec', library_version=__version__, kind=kind,
                 weights_format=weights_format, n_users=int(n_users), n_items=int(n_items), dim=int(dim),
                 shapes=_expected_shapes(int(n_users), int(n_items), int(dim)),
@@ -194,6 +199,7 @@ class ModelBundle:
     item_aliases:dict|None=None
     metadata:dict=field(default_factory=dict)
     history:pd.DataFrame|None=None
+    ratings:pd.DataFrame|None=None
     def __post_init__(self):
         self.user_index = {u: i for i, u in enumerate(self.user_ids)}
         self.item_index = {b: i for i, b in enumerate(self.item_ids)}
@@ -260,5 +266,6 @@ def load_model_dir(path, # a directory written by `save_model_dir`
     if items is not None and len(items) != meta['n_items']: raise ModelDirError(f"{path/'items.parquet'} has {len(items)} rows for {meta['n_items']} items: {_fix_hint(path)}")
     aliases = json.loads(raw['item_aliases.json']) if 'item_aliases.json' in raw else None
     history = pd.read_parquet(io.BytesIO(raw['history.parquet'])) if 'history.parquet' in raw else None
+    ratings = pd.read_parquet(io.BytesIO(raw['ratings.parquet'])) if 'ratings.parquet' in raw else None
     return ModelBundle(arrays=arrays, kind=meta['kind'], user_ids=user_ids, item_ids=item_ids, items=items,
-                       item_aliases=aliases, metadata=meta, history=history)
+                       item_aliases=aliases, metadata=meta, history=history, ratings=ratings)

@@ -101,7 +101,7 @@ def should_run(cell, skip_flags: set) -> bool:
     dirs, code = split_directives(src(cell))
     if is_false(dirs.get('eval', 'true')): return False
     if skip_flags & dirs.keys(): return False
-    return bool(code.strip()) or bool(dirs.keys() - {'hide'})
+    return bool(code.strip())
 
 
 def execute(nb, cwd: Path, skip_flags: set, timeout: int) -> tuple:

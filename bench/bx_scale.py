@@ -4,9 +4,9 @@
 On one synthetic data set of Book-Crossing size (about 433k explicit ratings, 78k users, 186k books) it measures,
 each part in its own subprocess so that peak memory (ru_maxrss) is measured separately:
 
-- seconds per full-batch gradient-descent epoch of the original slow loop (`bx_rec.training.train_original`)
+- seconds per full-batch gradient-descent epoch (wall clock; and process CPU seconds) of the original slow loop (`bx_rec.training.train_original`)
   and of the fast loop (`bx_rec.training.train`, preset 'original': d=35, gravity 1, L2 0.1), after warm-up;
-- the speed-up;
+- the speed-up, and each part's peak resident memory (VmHWM on Linux, else ru_maxrss);
 - optional (--quality): time to quality: the default solver vs the original recipe's 1000 epochs, by validation RMSE;
 - hooks for query latency and batched recommendation timing (`bench_recommend`, filled from bx_rec.recommend).
 
@@ -62,7 +62,14 @@ def _load(d:Path):
     a = {k: np.load(d / f'{k}.npy', allow_pickle=False) for k in ('tu', 'tb', 'tr', 'vu', 'vb', 'vr')}
     return a, json.loads((d / 'info.json').read_text())
 
-def _rss_mb()->float: return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _rss_mb()->float:
+    """Peak resident memory of this process in MB: on Linux VmHWM, because ru_maxrss survives exec (a part started by
+    a big parent would report at least the parent's size at fork time); elsewhere resource.getrusage's ru_maxrss."""
+    try:
+        for line in open('/proc/self/status'):
+            if line.startswith('VmHWM:'): return int(line.split()[1]) / 1024
+    except OSError: pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform == 'darwin' else 1024)
 
 def part(name:str, d:Path, epochs:int, warmup:int, threads:int=0)->dict:
     "One measurement, run in a fresh process"
@@ -140,7 +147,7 @@ def main(argv=None):
     print(f"| CPU seconds per epoch (process, incl. setup) | {o['cpu_s']/o['epochs']:.4f} | {f['cpu_s']/f['epochs']:.4f} |")
     print(f"| speed-up | 1x | {o['s_per_epoch']/f['s_per_epoch']:.1f}x |")
     print(f"| RSS after imports and data (MB) | {o['rss_before_mb']:.0f} | {f['rss_before_mb']:.0f} |")
-    print(f"| peak RSS (MB, whole process) | {o['peak_rss_mb']:.0f} | {f['peak_rss_mb']:.0f} |")
+    print(f"| peak RSS (MB, whole process, imports included) | {o['peak_rss_mb']:.0f} | {f['peak_rss_mb']:.0f} |")
     print(f"| same result: train loss after {o['epochs']} epochs | {o['last_train_loss']:.6g} | {f['last_train_loss']:.6g} |")
     if extra:
         qd, qo = extra

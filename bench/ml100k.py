@@ -6,6 +6,7 @@ official u1..u5 splits, from one run: test RMSE, MAE and fit time per split and 
     python bench/ml100k.py --splits 1           # quick run on u1 only
     python bench/ml100k.py --with-svdpp         # also Surprise's SVD++ (slow: about a minute per split)
     python bench/ml100k.py --select-epochs      # choose the epoch count on a validation part of each base file
+    python bench/ml100k.py --via-cli            # also run `bx-rec train` + `bx-rec evaluate` with default settings
 
 The data are third-party (GroupLens; no redistribution) and are read at run time from a local folder, by default
 `../shared/data/ml-100k` relative to the repository root. If the u1..u5 split files are missing, they are rebuilt
@@ -107,6 +108,23 @@ def fit_bx_rec(base:np.ndarray, select_epochs:bool, seed:int)->tuple:
     return res.arrays, time.perf_counter() - t0, epochs
 
 
+def run_cli(base_bytes:bytes, test_bytes:bytes, seed:int, extra:list=())->dict:
+    "`bx-rec train` (default settings: its own validation split, then a refit) and `bx-rec evaluate` on one split"
+    import contextlib, io as _io, json, tempfile
+    from bx_rec.cli import main as cli
+    with tempfile.TemporaryDirectory() as d:   # the split files live only in this temporary folder
+        d = Path(d); (d/'u.base').write_bytes(base_bytes); (d/'u.test').write_bytes(test_bytes)
+        def call(*args):
+            out = _io.StringIO()
+            with contextlib.redirect_stdout(out): rc = cli([str(a) for a in args])
+            if rc: raise RuntimeError(f"bx-rec {args[0]} failed with exit status {rc}")
+            return json.loads(out.getvalue().strip().splitlines()[-1])
+        tr = call('train', '--ratings', d/'u.base', '--format', 'ml100k', '--out', d/'model', '--quiet', '--seed', seed, *extra)
+        ev = call('evaluate', '--model', d/'model', '--ratings', d/'u.test', '--format', 'ml100k')
+    return dict(cli_rmse=ev['rmse'], cli_mae=ev['mae'], cli_fit_s=tr['train_seconds'], cli_val_rmse=tr['val_rmse'],
+                cli_best_epoch=tr['best_epoch'], cli_ndcg=ev.get('ndcg@10'))
+
+
 def fit_surprise(algo_cls, base:np.ndarray, seed:int)->tuple:
     "A Surprise algorithm with default parameters: (algo, seconds)"
     import pandas as pd
@@ -125,13 +143,15 @@ def main(argv=None):
     ap.add_argument('--splits', type=int, default=5, choices=range(1, 6), help='use u1..u<SPLITS> (default 5)')
     ap.add_argument('--with-svdpp', action='store_true', help="also run Surprise's SVD++ (slow)")
     ap.add_argument('--select-epochs', action='store_true', help='pick the epoch count on 10%% of each base file, then refit')
+    ap.add_argument('--via-cli', action='store_true', help='also run `bx-rec train` + `bx-rec evaluate` with default settings')
+    ap.add_argument('--threads', type=int, default=1, help='torch threads (default 1, like Surprise)')
     ap.add_argument('--seed', type=int, default=0)
     args = ap.parse_args(argv)
     import torch
     from surprise import SVD, SVDpp
     from bx_rec.model import predict_arrays
     from bx_rec.als import ALS_DEFAULTS
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     data_dir = Path(args.data)
     algos = {'SVD': SVD, **({'SVD++': SVDpp} if args.with_svdpp else {})}
     rows = []
@@ -142,16 +162,19 @@ def main(argv=None):
         arrays, secs, ep = fit_bx_rec(base, args.select_epochs, args.seed)
         p = predict_arrays(arrays, test[:, 0] - 1, test[:, 1] - 1, clip=(1, 5))[0]
         row = dict(split=f'u{i}', source=how, epochs=ep, bx_rmse=rmse(p, tr), bx_mae=mae(p, tr), bx_fit_s=secs)
+        if args.via_cli: row.update(run_cli(bb, tb, args.seed))
         for name, cls in algos.items():
             algo, s = fit_surprise(cls, base, args.seed)
             pr = np.array([algo.predict(str(u), str(it)).est for u, it in test[:, :2]])
             row.update({f'{name}_rmse': rmse(pr, tr), f'{name}_mae': mae(pr, tr), f'{name}_fit_s': s})
         rows.append(row)
         print(f"u{i} ({how}): bx_rec RMSE {row['bx_rmse']:.4f} MAE {row['bx_mae']:.4f} fit {secs:.2f} s ({ep} epochs) | "
+              + (f"bx-rec CLI RMSE {row['cli_rmse']:.4f} fit {row['cli_fit_s']:.2f} s (val RMSE {row['cli_val_rmse']:.4f}, "
+                 f"best epoch {row['cli_best_epoch']}) | " if args.via_cli else '')
               + ' | '.join(f"{n} RMSE {row[n+'_rmse']:.4f} MAE {row[n+'_mae']:.4f} fit {row[n+'_fit_s']:.2f} s" for n in algos),
               flush=True)
-    mean = {k: float(np.mean([r[k] for r in rows])) for k in rows[0] if k not in ('split', 'source', 'epochs')}
-    cols = [('bx_rec', 'bx')] + [(n, n) for n in algos]
+    mean = {k: float(np.mean([r[k] for r in rows])) for k in rows[0] if k not in ('split', 'source', 'epochs', 'cli_best_epoch', 'cli_ndcg')}
+    cols = [('bx_rec', 'bx')] + ([('bx-rec CLI', 'cli')] if args.via_cli else []) + [(n, n) for n in algos]
     head = '| split | ' + ' | '.join(f'{n} RMSE | {n} MAE | {n} fit (s)' for n, _ in cols) + ' | fit time bx_rec / SVD |'
     lines = [head, '|' + '---|' * (1 + 3 * len(cols) + 1)]
     for r in rows + [dict(split='**mean**', **mean)]:
@@ -159,7 +182,7 @@ def main(argv=None):
         lines.append(f"| {r['split']} | " + ' | '.join(cells) + f" | {r['bx_fit_s'] / r['SVD_fit_s']:.2f}x |")
     print()
     print(f"bx_rec defaults: {ALS_DEFAULTS}" + (' (epochs selected on validation)' if args.select_epochs else ''))
-    print(f"torch {torch.__version__}, single thread; Surprise SVD/SVD++ with default parameters, random_state={args.seed}")
+    print(f"torch {torch.__version__}, {args.threads} thread(s); Surprise SVD/SVD++ with default parameters, random_state={args.seed}")
     print()
     print('\n'.join(lines))
     print()

@@ -20,8 +20,8 @@ __all__ = ['PRESETS', 'TrainResult', 'pick_device', 'train', 'train_preset', 'tr
 PRESETS = {
     'original': dict(model='gd', solver='gd', dim=35, init_std=0.5, lr=1e-3, epochs=1000, gravity=1.0, l2=0.1,
                      weight_decay=0.0, patience=None, solver_options={}),
-    # placeholders until the tuning in bx_rec.als / bench/ml100k.py settles them
-    'default': dict(model='biased', solver='als', dim=64, init_std=0.1, lr=1e-2, epochs=15, gravity=0.0, l2=0.05,
+    # the biased model fitted by ALS, with the defaults chosen on validation data (see bx_rec.als and bench/ml100k.py)
+    'default': dict(model='biased', solver='als', dim=24, init_std=0.1, lr=1e-2, epochs=12, gravity=0.0, l2=0.16,
                     weight_decay=0.0, patience=None, solver_options={}),
 }
 

@@ -149,6 +149,8 @@ class ALSResult:
     epochs_run: int # epochs actually run
     train_seconds: float # wall time of the fit, without building the result
     config: dict = field(default_factory=dict) # hyper-parameters and data statistics
+    stopped_reason: str = 'completed' # 'completed', 'early_stopping', 'diverged' or 'interrupted' (Ctrl-C: the best arrays so far)
+    message: str = '' # why it stopped, in words
 
 # %% ../nbs/05_als.ipynb #e56919d4
 def _as_tensor(a, dtype, device, what):
@@ -183,6 +185,8 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
             cg_steps:int=0, # 0: exact Cholesky solves; k > 0: k warm-started conjugate-gradient steps per half-step
             dtype:torch.dtype=torch.float32, # compute precision
             init:dict|None=None, # warm start: model arrays (e.g. of an earlier fit on part of the data) whose book factors and biases are the starting point
+            on_epoch=None, # optional on_epoch(epoch, row, state_fn) after every epoch; state_fn() returns the resumable state
+            resume:dict|None=None, # a state from `on_epoch` of an earlier fit with the same data and settings: continue from it exactly
            )->ALSResult:
     "Fit the biased matrix factorisation by alternating least squares"
     t0 = time.perf_counter()
@@ -243,8 +247,23 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
         if clip: e = zz - (zz - e).clamp(zlo, zhi)
         return float(e.pow(2).mean().sqrt()) * sigma
     rows, best, best_rmse, best_epoch, since = [], None, math.inf, 0, 0
-    bar = tqdm(range(1, epochs + 1), desc='ALS', disable=not progress, leave=False)
-    for ep in bar:
+    if resume is not None:
+        A = resume.get('arrays', {})
+        def _t(k, shape):
+            a = A.get(k)
+            if a is None or tuple(np.shape(a)) != shape:
+                raise ValueError(f"cannot resume: saved {k} has shape {None if a is None else tuple(np.shape(a))}, this fit needs {shape}")
+            return torch.as_tensor(np.asarray(a), dtype=dtype, device=dev).clone()
+        shapes = dict(U=(n_users, dim), V=(n_books, dim), bu=(n_users,), bi=(n_books,))
+        U, V, bu, bi = (_t(k, s) for k, s in shapes.items())
+        if 'best.U' in A: best = tuple(_t('best.' + k, s) for k, s in shapes.items())
+        rows = [dict(r) for r in resume['history']]
+        best_rmse, best_epoch, since = float(resume['best']), int(resume['best_epoch']), int(resume['since_best'])
+    last, last_epoch = None, len(rows)
+    reason, message = 'completed', ''
+    bar = tqdm(range(len(rows) + 1, epochs + 1), desc='ALS', disable=not progress, leave=False)
+    try:
+      for ep in bar:
         U, bu, _, _ = _half_step(plan_u, zp, V, bi, ridge_u, bias_reg, gamma, U, bu, cg_steps)
         V, bi, sse, sse_clip = _half_step(plan_b, zp, U, bu, ridge_i, bias_reg, gamma, V, bi, cg_steps, (zlo, zhi))
         loss = _objective(sse, n, U, V, bu, bi, ridge_u, ridge_i, bias_reg, gravity) * sigma**2
@@ -256,6 +275,10 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
         else: vloss = vr_ = math.nan
         rows.append(dict(epoch=ep, train_loss=loss, val_loss=vloss, train_rmse=tr, val_rmse=vr_))
         if progress: bar.set_postfix(train_rmse=f"{tr:.4f}", val_rmse=f"{vr_:.4f}")
+        if not (math.isfinite(loss) and (math.isfinite(vr_) or not has_val)):
+            reason = 'diverged'
+            message = f"ALS diverged: the loss became {loss} at epoch {ep}; keeping the arrays of epoch {best_epoch if has_val else last_epoch}"
+            break
         if has_val:
             if vr_ < best_rmse:
                 best_rmse, best_epoch, since = vr_, ep, 0
@@ -263,8 +286,22 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
             else:
                 since += 1
                 if patience is not None and since >= patience: break
+        else: last, last_epoch = (U.clone(), V.clone(), bu.clone(), bi.clone()), ep   # a Ctrl-C mid-epoch keeps this
+        if on_epoch is not None:
+            def state_fn(ep=ep, best=best, best_rmse=best_rmse, best_epoch=best_epoch, since=since):
+                c = lambda t: t.detach().cpu().numpy().copy()
+                arrays = dict(U=c(U), V=c(V), bu=c(bu), bi=c(bi))
+                if best is not None: arrays.update({'best.' + k: c(t) for k, t in zip(('U', 'V', 'bu', 'bi'), best)})
+                return dict(solver='als', epoch=ep, history=[dict(r) for r in rows], best=best_rmse, best_epoch=best_epoch,
+                            since_best=since, arrays=arrays)
+            on_epoch(ep, rows[-1], state_fn)
+    except KeyboardInterrupt:
+        reason = 'interrupted'
+        message = f"ALS interrupted after {len(rows)} epochs; keeping the arrays of epoch {best_epoch if has_val else last_epoch}"
     bar.close()
-    if not has_val: best, best_epoch, best_rmse = (U, V, bu, bi), len(rows), math.nan
+    if not has_val:
+        best, best_epoch, best_rmse = (last if last is not None else (U, V, bu, bi)), last_epoch, math.nan
+    elif best is None: best = (U, V, bu, bi)   # stopped before the first epoch ended
     secs = time.perf_counter() - t0
     U, V, bu, bi = best
     s = math.sqrt(sigma)
@@ -275,4 +312,4 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
                   init_std=init_std, patience=patience, reg_mode=reg_mode, warm_start=init is not None, cg_steps=cg_steps, clip=clip, rating_mean=mu,
                   rating_std=sigma, rating_range=(lo, hi), n_users=n_users, n_books=n_books, n_ratings=n)
     return ALSResult(arrays, pd.DataFrame(rows, columns=['epoch', 'train_loss', 'val_loss', 'train_rmse', 'val_rmse']),
-                     best_epoch, best_rmse, len(rows), secs, config)
+                     best_epoch, best_rmse, len(rows), secs, config, reason, message)

@@ -95,15 +95,23 @@ def _save(bufs, params):
         for b_, p in zip(bufs, params): b_.copy_(p)
         raise
 
-def _run_loop(step, evaluate, net, params, epochs, patience, has_val, progress, callback, desc, lr):
-    "Shared epoch loop: step() -> (train_loss, train_mse) at the new weights; evaluate() -> val MSE or nan"
+def _run_loop(step, evaluate, net, params, epochs, patience, has_val, progress, callback, desc, lr,
+              start=None, on_epoch=None, extra_state=None):
+    """Shared epoch loop: step() -> (train_loss, train_mse) at the new weights; evaluate() -> val MSE or nan.
+    `start`: a state made by an earlier run's `on_epoch` to continue from; `on_epoch(epoch, row, state_fn)` runs after
+    every epoch, `state_fn()` returning the resumable state (weights, best weights, history, `extra_state()` arrays)"""
     bufs = [p.detach().clone() for p in params]          # best weights; allocated once
     rows, best, best_epoch, since_best = [], math.inf, 0, 0
+    if start is not None:
+        rows = [dict(r) for r in start['history']]
+        best, best_epoch, since_best = float(start['best']), int(start['best_epoch']), int(start['since_best'])
+        with torch.no_grad():
+            for k, b_ in enumerate(bufs): b_.copy_(torch.as_tensor(start['arrays'][f'best.{k}']))
     reason, message = 'completed', ''
-    bar = tqdm(total=epochs, desc=desc, disable=not progress, leave=True)
+    bar = tqdm(total=epochs, initial=len(rows), desc=desc, disable=not progress, leave=True)
     t0 = time.perf_counter()
     try:
-        for epoch in range(1, epochs + 1):
+        for epoch in range(len(rows) + 1, epochs + 1):
             loss, mse = step(epoch)
             vmse = evaluate()
             row = dict(epoch=epoch, train_loss=loss, val_loss=vmse, train_rmse=math.sqrt(mse) if mse >= 0 else math.nan,
@@ -126,6 +134,14 @@ def _run_loop(step, evaluate, net, params, epochs, patience, has_val, progress, 
                 reason, message = 'callback', f"stopped by the callback after epoch {epoch}"; break
             if patience is not None and since_best >= patience:
                 reason, message = 'early_stopping', f"no improvement for {patience} epochs; best epoch {best_epoch}"; break
+            if on_epoch is not None:
+                def state_fn(epoch=epoch, best=best, best_epoch=best_epoch, since_best=since_best):
+                    arrays = {f'param.{k}': p.detach().cpu().numpy().copy() for k, p in enumerate(params)}
+                    arrays.update({f'best.{k}': b_.cpu().numpy().copy() for k, b_ in enumerate(bufs)})
+                    if extra_state is not None: arrays.update(extra_state())
+                    return dict(solver='gd', epoch=epoch, history=[dict(r) for r in rows], best=best, best_epoch=best_epoch,
+                                since_best=since_best, arrays=arrays)
+                on_epoch(epoch, row, state_fn)
     except KeyboardInterrupt:
         reason = 'interrupted'
         message = f"training interrupted after {len(rows)} epochs; keeping the weights of epoch {best_epoch}"
@@ -163,6 +179,8 @@ def train(users, # user embedding ids (int, 0..n_users-1) of the training rating
           progress:bool=True, # show one progress bar for the whole run
           callback=None, # optional callback(epoch, row, model) after every epoch (solver 'gd'); True stops training
           solver_options:dict|None=None, # extra keyword arguments for `bx_rec.als.als_fit` (solver 'als')
+          on_epoch=None, # optional on_epoch(epoch, row, state_fn) after every epoch (both solvers); state_fn() returns the resumable state
+          resume:dict|None=None, # a state from `on_epoch` of an earlier run on the same data with the same hyper-parameters: continue from it
          )->TrainResult:
     "Train a matrix-factorisation model on integer-indexed ratings"
     if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {list(PRESETS)}")
@@ -181,7 +199,9 @@ def train(users, # user embedding ids (int, 0..n_users-1) of the training rating
         val = _as_arrays(*val, what='validation')
     dev = pick_device(device)
     cfg.update(n_users=int(n_users), n_books=int(n_books), n_ratings=len(r), n_val=0 if val is None else len(val[2]), device=str(dev))
-    if cfg['solver'] == 'als': return _train_als(u, b, r, n_users, n_books, val, cfg, dev, progress)
+    if resume is not None and resume.get('solver') != cfg['solver']:
+        raise ValueError(f"cannot resume: the saved state is of solver {resume.get('solver')!r}, this run uses solver {cfg['solver']!r}")
+    if cfg['solver'] == 'als': return _train_als(u, b, r, n_users, n_books, val, cfg, dev, progress, on_epoch, resume)
     rm = RatingMatrix(u, b, r, n_users, n_books, device=dev)
     rm_val = None if val is None else RatingMatrix(*val, n_users, n_books, device=dev, mode=rm.mode)
     if cfg['model'] == 'gd': net = GDModel(n_users, n_books, dim=cfg['dim'], init_std=cfg['init_std'], seed=seed)
@@ -190,6 +210,13 @@ def train(users, # user embedding ids (int, 0..n_users-1) of the training rating
     params = _params(net)
     mu = net.global_mean if isinstance(net, BiasedMF) else 0.
     opt = _adamw(params, cfg['lr'], cfg['weight_decay'])
+    if resume is not None: _restore(resume['arrays'], params, opt)
+    def opt_state():
+        out = {}
+        for k, p in enumerate(params):
+            for key, v in opt.state.get(p, {}).items():
+                if torch.is_tensor(v): out[f'opt.{k}.{key}'] = v.detach().cpu().numpy().copy()
+        return out
     g_w, l_w, E = float(cfg['gravity']), float(cfg['l2']), int(cfg['epochs'])
     grad_bufs = [torch.zeros_like(p) for p in params]   # gradients are written here every epoch: no allocation
     for p, g_ in zip(params, grad_bufs): p.grad = g_
@@ -206,22 +233,37 @@ def train(users, # user embedding ids (int, 0..n_users-1) of the training rating
     evaluate = (lambda: _val_mse(rm_val, net)) if rm_val is not None else (lambda: math.nan)
     hist, best_epoch, best_val, n_run, secs, reason, msg = _run_loop(
         step, evaluate, net, params, E, cfg['patience'], rm_val is not None, progress, callback,
-        f"{cfg['model']} d={cfg['dim']}", cfg['lr'])
+        f"{cfg['model']} d={cfg['dim']}", cfg['lr'], start=resume, on_epoch=on_epoch, extra_state=opt_state)
     for p in params: p.grad = None
     net.eval()
     return TrainResult(net, hist, best_epoch, best_val, n_run, secs, cfg, reason, msg)
 
-def _train_als(u, b, r, n_users, n_books, val, cfg, dev, progress):
+def _restore(arrays:dict, params:list, opt):
+    "Load saved weights and AdamW state (from `state_fn`) into `params` and `opt`"
+    with torch.no_grad():
+        for k, p in enumerate(params):
+            a = arrays.get(f'param.{k}')
+            if a is None or tuple(a.shape) != tuple(p.shape):
+                raise ValueError(f"cannot resume: saved weight {k} has shape {None if a is None else tuple(a.shape)}, this model needs {tuple(p.shape)}")
+            p.copy_(torch.as_tensor(a))
+    sd = opt.state_dict()
+    sd['state'] = {k: {key[len(f'opt.{k}.'):]: torch.as_tensor(v) for key, v in arrays.items() if key.startswith(f'opt.{k}.')}
+                   for k in range(len(params)) if f'opt.{k}.step' in arrays}
+    opt.load_state_dict(sd)
+
+def _train_als(u, b, r, n_users, n_books, val, cfg, dev, progress, on_epoch=None, resume=None):
     try: from bx_rec.als import als_fit
     except ImportError as e: raise ImportError("solver='als' needs bx_rec.als (als_fit); it could not be imported") from e
     res = als_fit(u, b, r, n_users, n_books, dim=int(cfg['dim']), reg=float(cfg['l2']), gravity=float(cfg['gravity']),
                   epochs=int(cfg['epochs']), seed=cfg['seed'], init_std=float(cfg['init_std']), val=val,
-                  patience=cfg['patience'], device=str(dev), progress=progress, **(cfg['solver_options'] or {}))
+                  patience=cfg['patience'], device=str(dev), progress=progress, on_epoch=on_epoch, resume=resume,
+                  **(cfg['solver_options'] or {}))
     net = model_from_arrays(res.arrays, 'biased').to(dev).eval()
     cfg = {**cfg, 'als': res.config}
-    reason = 'early_stopping' if res.epochs_run < cfg['epochs'] else 'completed'
+    reason = res.stopped_reason
+    if reason == 'completed' and res.epochs_run < cfg['epochs']: reason = 'early_stopping'
     return TrainResult(net, res.history, int(res.best_epoch), float(res.best_val_rmse), int(res.epochs_run),
-                       float(res.train_seconds), cfg, reason, '')
+                       float(res.train_seconds), cfg, reason, res.message)
 
 def train_preset(name:str, # a key of `PRESETS`
                  users, books, ratings, n_users:int, n_books:int, # as for `train`

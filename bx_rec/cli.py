@@ -4,13 +4,14 @@
 
 # %% ../nbs/12_cli.ipynb #9721173f
 from __future__ import annotations
-import argparse, inspect, json, math, os, sys, tempfile, time, traceback
+import argparse, inspect, json, math, os, sys, tempfile, time, traceback, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['DEMO_TITLE', 'COMMANDS', 'synth', 'preprocess', 'train', 'evaluate', 'demo', 'similar', 'recommend', 'main']
+__all__ = ['DEMO_TITLE', 'COMMANDS', 'synth', 'preprocess', 'train', 'checkpoint_dir', 'CommandExit', 'evaluate', 'demo',
+           'similar', 'recommend', 'main']
 
 # %% ../nbs/12_cli.ipynb #29a2c8d9
 _FLAGS = {'as_json': ['--json'], 'fmt': ['--format'], 'k': ['-k', '--k']}
@@ -108,21 +109,59 @@ def train(ratings:str, # ratings file or folder
           device:str='auto', # auto, cpu, cuda or mps
           plots:str=None, # folder to write loss.html, embeddings.html and ratings.html into
           quiet:bool=False, # no progress bar
+          checkpoint_every:int=0, # write a resumable checkpoint into OUT.ckpt every this many epochs (0: none)
+          resume:bool=False, # continue from the checkpoint in OUT.ckpt (same data and options, else an error)
+          log_every:int=0, # print one line per this many epochs to stderr (0: none)
          ):
     "Train a model on a ratings file; print a JSON summary as the last line"
-    from bx_rec.pipeline import fit, save_fit
+    from bx_rec.pipeline import fit, save_fit, Checkpoints
     t0 = time.perf_counter()
+    if checkpoint_every < 0 or log_every < 0: raise ValueError("--checkpoint-every and --log-every must be >= 0")
+    ckpt = Checkpoints(checkpoint_dir(out), every=checkpoint_every) if (checkpoint_every or resume) else None
+    if resume and not (ckpt.folder/'metadata.json').is_file():
+        raise FileNotFoundError(f"--resume: no checkpoint in {ckpt.folder}; start with --checkpoint-every K (without --resume)")
     inter = _load(ratings, fmt, user_col, item_col, rating_col, sep, min_user_ratings, min_book_ratings)
+    if getattr(inter, 'n_duplicates', 0):
+        print(f"bx-rec train: note: {inter.n_duplicates:,} repeated (user, item) ratings in {ratings}; kept the last of each", file=sys.stderr)
     load_s = time.perf_counter() - t0
     hp = {k: v for k, v in dict(solver=solver, model=model, dim=dim, epochs=epochs, lr=lr, l2=l2, gravity=gravity).items() if v is not None}
     if patience is not None: hp['patience'] = patience or None
-    f = fit(inter, val_fraction=val_fraction, refit=not no_refit, seed=seed, preset=preset, device=device, progress=not quiet, **hp)
-    save_fit(out, f, inter)
+    def log(phase, epoch, row):
+        if log_every and epoch % log_every == 0:
+            v = f", val_rmse {row['val_rmse']:.4f}" if math.isfinite(row['val_rmse']) else ''
+            print(f"{phase} epoch {epoch}: train_loss {row['train_loss']:.6g}{v}", file=sys.stderr, flush=True)
+    with warnings.catch_warnings():   # the stop reason is reported below, in one line
+        warnings.filterwarnings('ignore', message=r'(training|ALS) (diverged|interrupted)')
+        f = fit(inter, val_fraction=val_fraction, refit=not no_refit, seed=seed, preset=preset, device=device, progress=not quiet,
+                checkpoint=ckpt, resume=resume, log=log, **hp)
+    s = f.summary; reason = s['stopped_reason']
+    saved = not (reason == 'diverged' or (reason == 'interrupted' and s['weights_epoch'] < 1))
+    summary = dict(s, model_dir=str(out) if saved else None, saved=saved, load_seconds=round(load_s, 3), format=fmt,
+                   solver=f.config.get('solver'), dim=f.config.get('dim'),
+                   checkpoint=str(ckpt.folder) if ckpt is not None and ckpt.written else None)
+    if saved: save_fit(out, f, inter)
+    hint = f"; continue with --resume (checkpoint {ckpt.folder})" if ckpt is not None and ckpt.written else ''
+    if reason == 'diverged':
+        print(json.dumps(_jsonable(summary)))
+        raise CommandExit(f"training diverged in the {s['phase']} run at epoch {s['epochs_reached']}: {s['message']} "
+                          f"Nothing was written: {out} is unchanged.", 1)
+    if reason == 'interrupted':
+        print(json.dumps(_jsonable(summary)))
+        if not saved: raise CommandExit(f"interrupted before the first epoch ended: nothing was written, {out} is unchanged{hint}", 130)
+        raise CommandExit(f"interrupted in the {s['phase']} run at epoch {s['epochs_reached']}: saved the best weights so far "
+                          f"(epoch {s['weights_epoch']}) to {out}, marked interrupted{hint}", 130)
     if plots: _write_plots(plots, f, inter)
-    summary = dict(f.summary, model_dir=str(out), load_seconds=round(load_s, 3), format=fmt,
-                   solver=f.config.get('solver'), dim=f.config.get('dim'))
+    if ckpt is not None: ckpt.remove()
     print(json.dumps(_jsonable(summary)))
     return summary
+
+def checkpoint_dir(out:str|Path)->Path:
+    "Where `bx-rec train --out OUT` keeps its checkpoint: the sibling folder `OUT.ckpt`"
+    out = Path(out); return out.with_name(out.name + '.ckpt')
+
+class CommandExit(Exception):
+    "A command ends with this message on stderr and this exit status (e.g. 130 after Ctrl-C, with the work saved)"
+    def __init__(self, message:str, code:int=1): super().__init__(message); self.code = code
 
 def _write_plots(folder, f, inter):
     from bx_rec.plots import loss_figure, embedding_map, rating_distribution, save_html
@@ -286,6 +325,8 @@ def main(argv:list|None=None, # arguments without the program name (default: sys
     try:
         func(**args)
         return 0
+    except CommandExit as e:
+        print(f"bx-rec {name}: {e}", file=sys.stderr); return e.code
     except KeyboardInterrupt:
         print("bx-rec: interrupted", file=sys.stderr); return 130
     except Exception as e:
@@ -296,3 +337,5 @@ def main(argv:list|None=None, # arguments without the program name (default: sys
         return 1
 
 def _console(): sys.exit(main())
+
+if __name__ == '__main__' and sys.argv and Path(sys.argv[0]).name == 'cli.py': _console()   # python -m bx_rec.cli

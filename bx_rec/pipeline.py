@@ -13,7 +13,7 @@ from .data import (read_raw, preprocess, load_preprocessed, read_ml100k, read_ra
                          interactions_from_preprocessed, split_dataframe, Preprocessed)
 
 # %% auto #0
-__all__ = ['FORMATS', 'Interactions', 'load_interactions', 'encode', 'Fit', 'fit', 'save_fit', 'evaluate_bundle']
+__all__ = ['FORMATS', 'Interactions', 'load_interactions', 'encode', 'Fit', 'Checkpoints', 'fit', 'save_fit', 'evaluate_bundle']
 
 # %% ../nbs/10_pipeline.ipynb #4ad3ec1b
 FORMATS = ('bx', 'kaggle', 'preprocessed', 'ml100k', 'csv')
@@ -27,6 +27,7 @@ class Interactions:
     fmt:str='' # the format read
     source:str='' # where it came from
     report:object=None # the preprocessing report, for Book-Crossing sources
+    n_duplicates:int=0 # repeated (user, item) rows dropped (formats ml100k and csv keep the last one)
 
     def __repr__(self):
         r = self.ratings
@@ -78,12 +79,31 @@ def load_interactions(path:str|Path, # a file or folder, see the table above
                          allow_missing_books=raw.books is None)
         return _from_preprocessed(pre, fmt, str(path))
     if fmt == 'preprocessed':
-        return _from_preprocessed(load_preprocessed(path), fmt, str(path))
+        try: pre = load_preprocessed(path)
+        except (ValueError, OSError) as e:
+            if str(path) in str(e): raise
+            raise ValueError(f"{path}: not a readable preprocessed folder ({type(e).__name__}: {e}); write it with `bx-rec preprocess`") from e
+        return _from_preprocessed(pre, fmt, str(path))
     if fmt == 'ml100k':
-        return Interactions(read_ml100k(path), _ml100k_titles(path), None, fmt, str(path))
+        df = read_ml100k(path)
+        bad = ~df['rating'].between(1, 5).to_numpy()
+        if bad.any():
+            j = int(np.argmax(bad))
+            raise ValueError(f"{path}: rating {df['rating'].iloc[j]:g} of user {df['user'].iloc[j]!r}, item {df['item'].iloc[j]!r} "
+                             f"(data row {j+1}) is outside MovieLens' 1-5 scale; for other scales use --format csv")
+        return _dedup(Interactions(df, _ml100k_titles(path), None, fmt, str(path)))
     missing = [n for n, v in (('--user-col', user_col), ('--item-col', item_col), ('--rating-col', rating_col)) if not v]
     if missing: raise ValueError(f"format 'csv' needs the column names: give {', '.join(missing)}")
-    return Interactions(read_ratings_csv(path, user_col, item_col, rating_col, sep=sep), None, None, fmt, str(path))
+    return _dedup(Interactions(read_ratings_csv(path, user_col, item_col, rating_col, sep=sep), None, None, fmt, str(path)))
+
+def _dedup(inter:Interactions)->Interactions:
+    "Keep the last row of every repeated (user, item) pair and count the others; refuse an empty table"
+    df = inter.ratings
+    if len(df) == 0: raise ValueError(f"{inter.source}: no ratings in the file (only a header?)")
+    dup = df.duplicated(['user', 'item'], keep='last').to_numpy()
+    if dup.any(): inter.ratings = df[~dup].reset_index(drop=True)
+    inter.n_duplicates = int(dup.sum())
+    return inter
 
 # %% ../nbs/10_pipeline.ipynb #3685794b
 def encode(values, # original ids (any type; compared as strings)
@@ -117,6 +137,67 @@ class Fit:
     config:dict=field(default_factory=dict) # hyper-parameters
     ratings:pd.DataFrame|None=None # the training ratings by embedding id: User-ID, User-Embedding-ID, Book-Embedding-ID, Book-Rating
 
+# %% ../nbs/10_pipeline.ipynb #048bd920
+class Checkpoints:
+    "Resumable state of `fit`, written atomically every `every` epochs into one folder (safetensors + JSON, never pickle)"
+    KIND = 'bx_rec-checkpoint'
+    def __init__(self, folder:str|Path, # checkpoint folder, e.g. `MODEL.ckpt` beside the model directory
+                 every:int=0, # write every this many epochs (0: never write, only read for resuming)
+                ):
+        if every < 0: raise ValueError(f"checkpoint-every must be >= 0, got {every}")
+        self.folder, self.every, self.fingerprint, self.settings, self.written = Path(folder), int(every), None, {}, 0
+
+    def bind(self, fingerprint:str, settings:dict):
+        "The data fingerprint and hyper-parameters that every checkpoint of this run records and that resuming must match"
+        self.fingerprint, self.settings = fingerprint, settings
+
+    def write(self, phase:str, train_state:dict, extra:dict|None=None):
+        "Write one checkpoint: `train_state` from `bx_rec.training.train`'s `state_fn`, `extra` = dict(val=..., val_arrays=...)"
+        from safetensors.numpy import save as st_save
+        from bx_rec.store import _swap_in, _sha256
+        extra = extra or {}
+        arrays = {f'train/{k}': np.array(v, order='C') for k, v in train_state['arrays'].items()}
+        arrays.update({f'val_arrays/{k}': np.array(v, order='C') for k, v in (extra.get('val_arrays') or {}).items()})
+        blob = st_save(arrays)
+        meta = dict(kind=self.KIND, version=1, phase=phase, fingerprint=self.fingerprint, settings=self.settings,
+                    train={k: v for k, v in train_state.items() if k != 'arrays'}, val=extra.get('val'),
+                    files={'state.safetensors': dict(sha256=_sha256(blob), bytes=len(blob))})
+        _swap_in(self.folder, {'state.safetensors': blob, 'metadata.json': json.dumps(meta, indent=1).encode()})
+        self.written += 1
+
+    def read(self)->dict:
+        "The checkpoint, verified (checksum, kind, data fingerprint and hyper-parameters of the bound run)"
+        from safetensors.numpy import load as st_load
+        from bx_rec.store import _sha256
+        f = self.folder
+        if not (f/'metadata.json').is_file():
+            raise FileNotFoundError(f"cannot resume: no checkpoint in {f}; start with --checkpoint-every K (without --resume)")
+        try:
+            meta = json.loads((f/'metadata.json').read_text(encoding='utf-8'))
+            blob = (f/'state.safetensors').read_bytes()
+            if meta.get('kind') != self.KIND: raise ValueError(f"metadata.json is not a {self.KIND}")
+            if _sha256(blob) != meta['files']['state.safetensors']['sha256']: raise ValueError("checksum mismatch of state.safetensors")
+            arrays = st_load(blob)
+        except Exception as e:
+            raise ValueError(f"cannot resume: the checkpoint {f} is damaged ({type(e).__name__}: {e}); delete it to start over") from None
+        if self.fingerprint is not None and meta.get('fingerprint') != self.fingerprint:
+            raise ValueError(f"cannot resume from {f}: it was written for other training data (fingerprint {str(meta.get('fingerprint'))[:19]}..., "
+                             f"this data {self.fingerprint[:19]}...); use the same ratings or delete the checkpoint")
+        old = meta.get('settings', {})
+        diff = sorted(k for k in set(old) | set(self.settings) if old.get(k) != self.settings.get(k))
+        if diff:
+            raise ValueError(f"cannot resume from {f}: hyper-parameters differ: " +
+                             ', '.join(f"{k} was {old.get(k)!r}, now {self.settings.get(k)!r}" for k in diff) +
+                             "; rerun with the same options or delete the checkpoint")
+        train = dict(meta['train'], arrays={k[6:]: v for k, v in arrays.items() if k.startswith('train/')})
+        va = {k[11:]: v for k, v in arrays.items() if k.startswith('val_arrays/')}
+        return dict(phase=meta['phase'], train=train, val=meta.get('val'), val_arrays=va or None)
+
+    def remove(self):
+        "Delete the checkpoint folder (after a completed run)"
+        import shutil
+        if (self.folder/'metadata.json').is_file(): shutil.rmtree(self.folder, ignore_errors=True)
+
 # %% ../nbs/10_pipeline.ipynb #5466545f
 def fit(inter:Interactions|pd.DataFrame, # ratings to train on
         val_fraction:float=0.1, # share of the ratings held out to choose the best epoch (0: no validation)
@@ -125,45 +206,72 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
         preset:str='default', # a preset of `bx_rec.training.PRESETS`
         device:str='auto', # 'auto', 'cpu', 'cuda' or 'mps'
         progress:bool=True, # show a progress bar
+        checkpoint:Checkpoints|None=None, # write resumable checkpoints every `checkpoint.every` epochs
+        resume:bool=False, # continue from `checkpoint`'s folder (same data and hyper-parameters, else a clear error)
+        log=None, # optional log(phase, epoch, row) after every epoch; phase is 'val', 'refit' or 'train'
         **kwargs, # hyper-parameters overriding the preset (dim, epochs, lr, gravity, l2, solver, model, patience, ...)
        )->Fit:
     "Train on an interaction table with a held-out validation split, choosing the best epoch on it"
     from bx_rec.training import train, PRESETS
+    from bx_rec.model import model_arrays
     df = inter.ratings if isinstance(inter, Interactions) else inter
     if len(df) == 0: raise ValueError("no ratings to train on")
     if not 0 <= val_fraction < 1: raise ValueError(f"val_fraction must be in [0, 1), got {val_fraction}")
+    if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {list(PRESETS)}")
     user_ids = np.sort(pd.unique(df['user'].astype(str))); item_ids = np.sort(pd.unique(df['item'].astype(str)))
     u = encode(df['user'], pd.Index(user_ids)); i = encode(df['item'], pd.Index(item_ids))
-    r = df['rating'].to_numpy(np.float32)
+    r = df['rating'].to_numpy(np.float32, copy=True)   # writable: torch warns about read-only arrays
     cfg = {**PRESETS[preset], **kwargs}
-    if cfg.get('patience') is None and val_fraction > 0: kwargs.setdefault('patience', None)
-    t0 = time.perf_counter()
+    start = None
+    if checkpoint is not None:
+        from bx_rec.store import fingerprint_interactions
+        checkpoint.bind(fingerprint_interactions(df['user'], df['item'], r),
+                        _plain({**kwargs, 'preset': preset, 'seed': seed, 'val_fraction': val_fraction, 'refit': refit}))
+        if resume: start = checkpoint.read()
+    elif resume: raise ValueError("resume=True needs a checkpoint (a `Checkpoints` folder)")
+    def hook(phase, extra=None):
+        def on_epoch(epoch, row, state_fn):
+            if log is not None: log(phase, epoch, row)
+            if checkpoint is not None and checkpoint.every and epoch % checkpoint.every == 0:
+                checkpoint.write(phase, state_fn(), extra)
+        return on_epoch
+    resume_state = lambda phase: start['train'] if start is not None and start['phase'] == phase else None
+    common = dict(preset=preset, seed=seed, device=device, progress=progress)
     if val_fraction > 0:
         rng = np.random.default_rng(seed)
         is_val = np.zeros(len(r), bool); is_val[rng.permutation(len(r))[:int(round(val_fraction*len(r)))]] = True
         tr, va = ~is_val, is_val
-        res = train(u[tr], i[tr], r[tr], len(user_ids), len(item_ids), val=(u[va], i[va], r[va]), preset=preset,
-                    seed=seed, device=device, progress=progress, **kwargs)
-        best = max(int(res.best_epoch), 1)
-        val_rmse, history, secs = float(res.best_val_rmse), res.history, res.train_seconds
-        if refit:
+        if start is None or start['phase'] == 'val':
+            res = train(u[tr], i[tr], r[tr], len(user_ids), len(item_ids), val=(u[va], i[va], r[va]),
+                        on_epoch=hook('val'), resume=resume_state('val'), **common, **kwargs)
+            best = max(int(res.best_epoch), 1)
+            val_rmse, history, secs = float(res.best_val_rmse), res.history, res.train_seconds
+            val_arrays = model_arrays(res.model) if cfg.get('solver') == 'als' else None
+        else:                                  # resuming the refit: the validation run is in the checkpoint
+            v = start['val']; res = None
+            best, val_rmse, secs = int(v['best_epoch']), float(v['val_rmse']), float(v['seconds'])
+            history = pd.DataFrame(v['history'], columns=['epoch', 'train_loss', 'val_loss', 'train_rmse', 'val_rmse']).astype({'epoch': 'int64'})
+            val_arrays = start['val_arrays']
+        phase = 'val'
+        if refit and (res is None or res.stopped_reason not in ('interrupted', 'diverged')):
             kw = {k: v for k, v in kwargs.items() if k not in ('epochs', 'patience')}
             refit_epochs = best
             if cfg.get('solver') == 'als':   # warm start from the validation run: a third of the epochs suffices
-                from bx_rec.model import model_arrays
-                kw['solver_options'] = {**(kw.get('solver_options') or {}), 'init': model_arrays(res.model)}
+                kw['solver_options'] = {**(kw.get('solver_options') or {}), 'init': val_arrays}
                 refit_epochs = max(2, -(-best // 3))
-            res = train(u, i, r, len(user_ids), len(item_ids), preset=preset, epochs=refit_epochs, patience=None,
-                        seed=seed, device=device, progress=progress, **kw)
-            secs += res.train_seconds
+            extra = dict(val=_plain(dict(best_epoch=best, val_rmse=val_rmse, seconds=secs, history=history.to_dict('records'))),
+                         val_arrays=val_arrays)
+            res = train(u, i, r, len(user_ids), len(item_ids), epochs=refit_epochs, patience=None,
+                        on_epoch=hook('refit', extra), resume=resume_state('refit'), **common, **kw)
+            secs += res.train_seconds; phase = 'refit'
     else:
-        res = train(u, i, r, len(user_ids), len(item_ids), preset=preset, seed=seed, device=device, progress=progress, **kwargs)
-        best, val_rmse, history, secs = int(res.best_epoch), float('nan'), res.history, res.train_seconds
-    from bx_rec.model import model_arrays
+        res = train(u, i, r, len(user_ids), len(item_ids), on_epoch=hook('train'), resume=resume_state('train'), **common, **kwargs)
+        best, val_rmse, history, secs, phase = int(res.best_epoch), float('nan'), res.history, res.train_seconds, 'train'
     arrays = model_arrays(res.model)
-    summary = dict(epochs=int(history['epoch'].max()) if len(history) else 0, best_epoch=best, refit=bool(refit and val_fraction > 0),
+    summary = dict(epochs=int(history['epoch'].max()) if len(history) else 0, best_epoch=best, refit=phase == 'refit',
                    train_seconds=round(secs, 3), val_rmse=val_rmse, n_ratings=int(len(r)), n_users=len(user_ids),
-                   n_items=len(item_ids), stopped_reason=res.stopped_reason)
+                   n_items=len(item_ids), stopped_reason=res.stopped_reason, phase=phase, epochs_reached=int(res.epochs_run),
+                   weights_epoch=int(res.best_epoch), resumed=start is not None, message=res.message)
     config = _plain({**res.config, 'preset': preset, 'val_fraction': val_fraction, 'refit': refit, 'seed': seed,
                      'rating_min': float(r.min()), 'rating_max': float(r.max())})
     ratings = pd.DataFrame({'User-ID': user_ids[u], 'User-Embedding-ID': u.astype(np.int32),

@@ -240,6 +240,7 @@ class BookIndex:
         work = pd.Series(self.titles._base_keys) + '\x1f' + pd.Series(self.titles._authors)
         self._work = pd.factorize(work)[0]
         self._same = {w: np.flatnonzero(self._work == w) for w in np.flatnonzero(np.bincount(self._work) > 1)}
+        self._cols = {c: self.books[c].array for c in self.columns[:-1]}   # column arrays: a result is k `take`s, no `iloc`
 
     def resolve(self, title:str|None=None, # a title (forgiving lookup, see `TitleIndex`)
                 book_id=None, # or a Book-ID
@@ -266,7 +267,7 @@ class BookIndex:
                )->pd.DataFrame: # `Book-Embedding-ID`, `Book-Title`, `Book-Author`, `Year-Of-Publication`, `similarity`
         "The `k` books most similar to one book, by cosine similarity, without the book itself (or other rows of the same work)"
         e = self.resolve(title, book_id, embedding_id, author)
-        s = self.factors @ self.factors[e]
+        s = np.einsum('ij,j->i', self.factors, self.factors[e])   # single-threaded: no wait on busy BLAS/OpenMP threads
         excl = self._same.get(self._work[e], e)
         s[excl] = -np.inf
         n_ok = len(s) - np.size(excl)
@@ -274,9 +275,9 @@ class BookIndex:
         if k == 0: return pd.DataFrame(columns=self.columns)
         idx = np.argpartition(s, len(s) - k)[len(s) - k:]
         idx = idx[np.lexsort((idx, -s[idx]))]
-        out = self.books.iloc[idx][self.columns[:-1]].reset_index(drop=True)
+        out = {c: a.take(idx) for c, a in self._cols.items()}
         out['similarity'] = s[idx]
-        return out
+        return pd.DataFrame(out, copy=False)
 
 # %% ../nbs/08_recommend.ipynb #35749e5e
 def rated_matrix(users:np.ndarray, # user embedding ids of the ratings
@@ -292,6 +293,13 @@ def rated_matrix(users:np.ndarray, # user embedding ids of the ratings
     return m
 
 # %% ../nbs/08_recommend.ipynb #c2a776c0
+def _exclusions(exclude, uc:np.ndarray)->tuple:
+    "(rows, cols) of the excluded pairs of the users `uc` (rows = positions in `uc`), sorted by column"
+    sub = exclude[uc]
+    rows = np.repeat(np.arange(len(uc), dtype=np.int64), np.diff(sub.indptr)); cols = sub.indices.astype(np.int64)
+    o = np.argsort(cols, kind='stable')
+    return rows[o], cols[o]
+
 def recommend_batch(user_factors:np.ndarray, # (n_users, d) user embeddings
                     book_factors:np.ndarray, # (n_books, d) book embeddings
                     user_bias:np.ndarray|None=None, # (n_users,) user biases (None: zeros)
@@ -299,12 +307,13 @@ def recommend_batch(user_factors:np.ndarray, # (n_users, d) user embeddings
                     users:np.ndarray|None=None, # user embedding ids to recommend for (None: all)
                     k:int=10, # recommendations per user
                     exclude=None, # sparse matrix (n_users × n_books, rows = user embedding ids) of books not to recommend, e.g. `rated_matrix`
-                    chunk:int|None=None, # users per chunk (None: as many as fit in `max_floats` scores)
+                    chunk:int|None=None, # users per chunk (None: up to 1024, within `max_floats` scores)
                     global_mean:float=0., # global mean μ added to the scores
-                    block:int=64, # books per block of the block-maximum top-k
-                    max_floats:int=2**25, # most scores held at once (128 MiB of float32)
+                    block:int=32, # books per block of the block-maximum top-k
+                    max_floats:int=2**22, # most scores held at once (16 MiB of float32)
+                    tile:int=4096, # books scored at once for one chunk of users (rounded to whole blocks)
                    )->tuple: # (items int64 [n, k] (-1 where fewer books are left), scores float32 [n, k] (NaN there))
-    "Top-k unseen books for many users in one call, in bounded chunks"
+    "Top-k unseen books for many users in one call, in bounded, cache-sized tiles"
     U = torch.from_numpy(np.ascontiguousarray(user_factors, dtype=np.float32))
     V = np.ascontiguousarray(book_factors, dtype=np.float32)
     n_users, n_books = len(U), len(V)
@@ -320,27 +329,36 @@ def recommend_batch(user_factors:np.ndarray, # (n_users, d) user embeddings
     k = int(k); kk = min(k, n_books)
     items = np.full((len(users), k), -1, np.int64); scores = np.full((len(users), k), np.nan, np.float32)
     if kk <= 0 or len(users) == 0: return items, scores
-    nblk = -(-n_books // block); nbp = nblk * block
-    Vt = torch.zeros(U.shape[1], nbp); Vt[:, :n_books] = torch.from_numpy(V).T
-    bias = torch.full((nbp,), -math.inf); bias[:n_books] = torch.from_numpy(bi)
+    block = max(1, int(block)); nblk = -(-n_books // block); nbp = nblk * block
     use_blocks = nblk > 4 * kk
-    chunk = max(1, min(len(users), chunk or max_floats // nbp))
-    buf = torch.empty(chunk, nbp)
+    tile = max(block, int(tile) // block * block) if use_blocks else nbp
+    Vp = torch.zeros(nbp, V.shape[1]); Vp[:n_books] = torch.from_numpy(V)          # padded rows score -inf via the bias
+    bias = torch.full((nbp,), -math.inf); bias[:n_books] = torch.from_numpy(bi)
+    chunk = max(1, min(len(users), chunk or min(1024, max(1, max_floats // tile))))
+    buf = torch.empty(chunk, min(tile, nbp))
+    M = torch.empty(chunk, nblk) if use_blocks else None
     offs = torch.arange(block)
     for s in range(0, len(users), chunk):
         uc = users[s:s + chunk]; c = len(uc)
-        S = buf[:c]
-        torch.mm(U[torch.from_numpy(uc)], Vt, out=S)
-        S.add_(bias)
-        if exclude is not None:
-            sub = exclude[uc]
-            rows = np.repeat(np.arange(c), np.diff(sub.indptr))
-            if len(rows): S[torch.from_numpy(rows), torch.from_numpy(sub.indices.astype(np.int64))] = -math.inf
-        if use_blocks:
-            top_blocks = S.view(c, nblk, block).amax(-1).topk(kk, dim=1).indices
-            cand = (top_blocks[:, :, None] * block + offs).reshape(c, -1)
-            v, j = torch.gather(S, 1, cand).topk(kk, dim=1)
-            idx = torch.gather(cand, 1, j)
+        Uc = U[torch.from_numpy(uc)]
+        er, ec = _exclusions(exclude, uc) if exclude is not None else (np.zeros(0, np.int64),) * 2
+        cuts = np.searchsorted(ec, np.arange(0, nbp + tile, tile))
+        for j, t0 in enumerate(range(0, nbp, tile)):
+            t1 = min(nbp, t0 + tile); S = buf[:c, :t1 - t0]
+            torch.addmm(bias[t0:t1], Uc, Vp[t0:t1].T, out=S)                        # scores of one tile, in cache
+            a, b = cuts[j], cuts[j + 1]
+            if b > a: S[torch.from_numpy(er[a:b]), torch.from_numpy(ec[a:b] - t0)] = -math.inf
+            if use_blocks: torch.amax(S.view(c, -1, block), -1, out=M[:c, t0 // block:t1 // block])
+        if use_blocks:                                                              # rescore the kk best blocks only
+            tb = M[:c].topk(kk, dim=1).indices
+            cand = (tb[:, :, None] * block + offs).reshape(c, -1)
+            cs = (torch.einsum('cbkd,cd->cbk', Vp.view(nblk, block, -1)[tb], Uc) + bias.view(nblk, block)[tb]).reshape(c, -1)
+            if len(er):                                                             # excluded books among the candidates
+                key = torch.from_numpy(er * nbp + ec).sort().values
+                q = (torch.arange(c)[:, None] * nbp + cand).reshape(-1)
+                hit = key[torch.searchsorted(key, q).clamp_(max=len(key) - 1)] == q
+                cs.view(-1)[hit] = -math.inf
+            v, jj = cs.topk(kk, dim=1); idx = torch.gather(cand, 1, jj)
         else: v, idx = S.topk(kk, dim=1)
         v, idx = v.numpy(), idx.numpy()
         ok = np.isfinite(v)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 # %% auto #0
 __all__ = ['ALS_DEFAULTS', 'als_objective', 'ALSResult', 'als_fit']
@@ -69,8 +69,10 @@ def _half_step(plan:list, # from `_chunk_plan`
     gdiag = torch.cat([torch.diagonal(G), G.new_zeros(1)]) if G is not None else 0.
     sse = sse_clip = torch.zeros((), dtype=X.dtype, device=dev)
     for rows, pos, cols in plan:
-        Xg = X[cols]                                              # (B, L, d+1)
-        t = z[pos] - ob[cols]                                     # targets; 0 on padding
+        Xg = X.index_select(0, cols.reshape(-1)).view(*cols.shape, d + 1)   # (B, L, d+1); index_select beats fancy indexing
+        zp_ = z.index_select(0, pos.reshape(-1)).view(pos.shape)
+        obc = ob.index_select(0, cols.reshape(-1)).view(cols.shape)
+        t = zp_ - obc                                             # targets; 0 on padding
         rhs = (Xg.transpose(1, 2) @ t.unsqueeze(-1))[..., 0]      # Σ t f
         diag = torch.cat([ridge[rows, None].expand(-1, d), torch.full((len(rows), 1), bias_reg, device=dev, dtype=X.dtype)], 1)
         if cg_steps == 0:
@@ -99,7 +101,7 @@ def _half_step(plan:list, # from `_chunk_plan`
         fit = (Xg @ x.unsqueeze(-1))[..., 0]                      # f·x: the prediction minus the other side's bias
         e = t - fit                                               # residuals of the new solution; 0 on padding
         sse = sse + (e * e).sum()
-        ec = (z[pos] - (fit + ob[cols]).clamp(*clip)) * (cols < len(other_f))
+        ec = (zp_ - (fit + obc).clamp(*clip)) * (cols < len(other_f))
         sse_clip = sse_clip + (ec * ec).sum()
     if clip is None: return F, B, math.nan, math.nan
     return F, B, float(sse), float(sse_clip)

@@ -203,7 +203,7 @@ def _rmse(bundle_arrays, users, items, ratings, clip):
 def demo(out:str='bx-rec-demo', # folder for the synthetic data, the model and the plot
          seed:int=0, # random seed of the data, the splits and the model
          users:int=5000, # synthetic readers
-         ratings:int=100_000, # synthetic rating rows
+         ratings:int=150_000, # synthetic rating rows
          quiet:bool=False, # no progress bar
         ):
     "Generate synthetic Book-Crossing data, train the default model, show RMSE and books like Harry Potter"
@@ -216,7 +216,7 @@ def demo(out:str='bx-rec-demo', # folder for the synthetic data, the model and t
     if out.exists() and any(out.iterdir()) and not (out/'data'/'SYNTHETIC.json').exists():
         raise FileExistsError(f"{out} exists and is not a bx-rec demo folder; choose another with --out")
     write_synthetic_bx(out/'data', n_users=users, n_ratings=ratings, seed=seed, overwrite=True)
-    inter = load_interactions(out/'data', 'bx')
+    inter = load_interactions(out/'data', 'bx', min_user_ratings=5, min_book_ratings=5)
     print(f"synthetic Book-Crossing data: {inter.report.rows_in:,} rating rows -> {len(inter.ratings):,} explicit ratings "
           f"of {inter.ratings['user'].nunique():,} readers and {inter.ratings['item'].nunique():,} books ({time.perf_counter()-t0:.1f} s)")
     train_df, test_df = split_dataframe(inter.ratings, holdout_fraction=0.1, seed=seed)
@@ -225,17 +225,22 @@ def demo(out:str='bx-rec-demo', # folder for the synthetic data, the model and t
     lo, hi = float(inter.ratings['rating'].min()), float(inter.ratings['rating'].max())
     uid, iid = pd.Index(f.user_ids), pd.Index(f.item_ids)
     rm = lambda d: _rmse(f.arrays, encode(d['user'], uid), encode(d['item'], iid), d['rating'].to_numpy(np.float32), (lo, hi))
-    base = float(np.sqrt(np.mean((test_df['rating'].to_numpy() - train_df['rating'].mean()) ** 2)))
+    from bx_rec.metrics import baseline_arrays
+    tu, ti = encode(train_df['user'], uid), encode(train_df['item'], iid)
+    bases = baseline_arrays(tu, ti, train_df['rating'].to_numpy(np.float32), len(uid), len(iid))
+    te_u, te_i = encode(test_df['user'], uid), encode(test_df['item'], iid)
+    base = {n: _rmse(a, te_u, te_i, test_df['rating'].to_numpy(np.float32), (lo, hi)) for n, a in bases.items()}
     print(f"trained {f.config.get('model')} model with solver {f.config.get('solver')}, dim {f.config.get('dim')}: "
           f"{f.summary['epochs']} epochs, best epoch {f.summary['best_epoch']}, {f.summary['train_seconds']:.1f} s")
-    print(f"train RMSE {rm(train_df):.3f}   test RMSE {rm(test_df):.3f}   (global-mean baseline test RMSE {base:.3f})")
+    print(f"train RMSE {rm(train_df):.3f}   test RMSE {rm(test_df):.3f}")
+    print("baselines, test RMSE: " + ', '.join(f"{n} {v:.3f}" for n, v in base.items()))
     idx = BookIndex(f.arrays['book_factors'], _items_frame(f, inter))
     near = idx.similar(title=DEMO_TITLE, k=5)
     print(f"\nbooks nearest to {DEMO_TITLE!r}:")
     print(near.to_string(index=False, formatters={'similarity': '{:.3f}'.format}))
     save_html(loss_figure(f.history), out/'loss.html')
     print(f"\nwrote {out/'loss.html'} (loss curves) and the model to {out/'model'}; {time.perf_counter()-t0:.1f} s in all")
-    return dict(fit=f, nearest=near, test=test_df, inter=inter)
+    return dict(fit=f, nearest=near, test=test_df, inter=inter, baselines=base)
 
 # %% ../nbs/12_cli.ipynb #4928ad2b
 def _show(df:pd.DataFrame, as_json:bool, title:str=''):

@@ -525,7 +525,13 @@ def load_preprocessed(path:str|Path, # folder written by `save_preprocessed`
     path = Path(path)
     for n in ('ratings.parquet', 'books.parquet', 'report.json'):
         if not (path/n).is_file(): raise FileNotFoundError(f"{path/n} not found; write the folder with save_preprocessed first")
-    ratings, books = pd.read_parquet(path/'ratings.parquet'), pd.read_parquet(path/'books.parquet')
+    frames = []
+    for n in ('ratings.parquet', 'books.parquet'):
+        try: frames.append(pd.read_parquet(path/n))
+        except Exception as e:   # pyarrow's ArrowInvalid, OSError, ...: a truncated or foreign file
+            raise ValueError(f"{path/n} is not a readable Parquet file ({type(e).__name__}: {str(e)[:200]}); "
+                             "write the folder again with `bx-rec preprocess`") from None
+    ratings, books = frames
     _check_schema(ratings, RATINGS_SCHEMA, path/'ratings.parquet'); _check_schema(books, BOOKS_SCHEMA, path/'books.parquet')
     try: report = PreprocessReport.from_dict(json.loads((path/'report.json').read_text()))
     except (ValueError, TypeError, KeyError) as e: raise ValueError(f"{path/'report.json'}: not a valid preprocessing report ({e!r})") from None
@@ -639,6 +645,9 @@ def read_ml100k(path:str|Path, # MovieLens-100K ratings file (u.data, u1.base, .
             if not line.strip(): continue
             parts = line.split('\t')
             if len(parts) != 4:
+                if '\x00' in line or line.startswith(('\xff\xfe', '\xfe\xff')):
+                    raise ValueError(f"{path}, line {i}: the file looks UTF-16 encoded (NUL bytes or a UTF-16 byte-order mark); "
+                                     "save it as UTF-8 or ASCII text, tab-separated")
                 raise ValueError(f"{path}, line {i}: expected 4 tab-separated fields (user, item, rating, timestamp), found {len(parts)}: "
                                  f"{line[:80]!r}. MovieLens-100K rating files are tab-separated without a header; for other CSVs use read_ratings_csv")
             for c, v in zip(cols, parts): c.append(v)
@@ -657,22 +666,31 @@ def read_ratings_csv(path:str|Path, # any delimited text file with a header row
                      rating_col:str, # column with ratings
                      sep:str=',', # field separator
                      encoding:str='utf-8', # text encoding
+                     chunksize:int=1_000_000, # rows parsed at a time: a large file is read once, in chunks, keeping only three columns
                     )->pd.DataFrame: # user, item (str), rating (float32)
     "Read the generic interaction table from a CSV with named columns"
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"ratings file {str(path)!r} not found")
-    try: df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding=encoding)
-    except UnicodeDecodeError as e: raise ValueError(f"{path}: not valid {encoding} ({e.reason}); pass the right encoding=, e.g. 'latin-1'") from None
+    parts, line0 = [], 2                       # line 1 is the header
+    try:
+        for chunk in pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding=encoding, chunksize=chunksize):
+            if not parts:
+                missing = [c for c in (user_col, item_col, rating_col) if c not in chunk.columns]
+                if missing:
+                    hint = ''
+                    if len(chunk.columns) == 1:
+                        other = [x for x in (',', ';', '\t', '|') if x != sep and x in chunk.columns[0]]
+                        if other: hint = f" The header looks {_SEP_NAMES[other[0]]}-separated: pass sep={other[0]!r}."
+                    raise MissingColumnsError(f"{path}: missing column(s) {missing}; columns found: {list(chunk.columns)}.{hint}")
+            lines = list(range(line0, line0 + len(chunk))); line0 += len(chunk)
+            parts.append(_interactions(chunk[user_col].tolist(), chunk[item_col].tolist(), chunk[rating_col].tolist(), lines, path))
+    except UnicodeDecodeError as e:
+        utf16 = e.start == 0 and e.object[:2] in (b'\xff\xfe', b'\xfe\xff')
+        raise ValueError(f"{path}: not valid {encoding} ({e.reason})" + ("; it looks UTF-16 encoded (byte-order mark): "
+                         "save it as UTF-8 or pass encoding='utf-16'" if utf16 else "; pass the right encoding=, e.g. 'latin-1'")) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as e: raise ValueError(f"{path}: cannot parse with sep={sep!r}: {e}") from None
-    missing = [c for c in (user_col, item_col, rating_col) if c not in df.columns]
-    if missing:
-        hint = ''
-        if len(df.columns) == 1:
-            other = [s for s in (',', ';', '\t', '|') if s != sep and s in df.columns[0]]
-            if other: hint = f" The header looks {_SEP_NAMES[other[0]]}-separated: pass sep={other[0]!r}."
-        raise MissingColumnsError(f"{path}: missing column(s) {missing}; columns found: {list(df.columns)}.{hint}")
-    lines = (np.arange(len(df)) + 2).tolist()  # line 1 is the header
-    return _interactions(df[user_col].tolist(), df[item_col].tolist(), df[rating_col].tolist(), lines, path)
+    if not parts: raise MissingColumnsError(f"{path}: no header row and no ratings; expected columns {[user_col, item_col, rating_col]}")
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 def interactions_from_preprocessed(pre:Preprocessed, # output of `preprocess`
                                   )->pd.DataFrame: # user = str(User-ID), item = str(Book-ID), rating (float32), isbn

@@ -319,7 +319,8 @@ def evaluate_bundle(bundle, # a `bx_rec.store.ModelBundle`
                     inter:Interactions|pd.DataFrame, # held-out ratings
                     k:int=10, # cut-off of the ranking metrics
                     relevance_threshold:float|None=None, # a held-out rating >= this is relevant (default: see `bx_rec.metrics`)
-                   )->dict: # rmse, mae, n, n_unknown_users, n_unknown_items, ranking metrics at k
+                    baselines:bool=True, # also score the four baselines, fitted on the model's training ratings
+                   )->dict: # rmse, mae, n, n_unknown_users, n_unknown_items, ranking metrics at k, baselines
     "Rating error and ranking metrics of a saved model on held-out ratings"
     from bx_rec.metrics import evaluate
     df = inter.ratings if isinstance(inter, Interactions) else inter
@@ -333,6 +334,16 @@ def evaluate_bundle(bundle, # a `bx_rec.store.ModelBundle`
     if bundle.ratings is not None:
         train = (bundle.ratings['User-Embedding-ID'].to_numpy(np.int64), bundle.ratings['Book-Embedding-ID'].to_numpy(np.int64))
     k = int(min(k, len(bundle.item_ids)))
-    out = evaluate(bundle.arrays, users, items, df['rating'].to_numpy(np.float32), train=train, k=k,
-                   relevance_threshold=relevance_threshold, clip=clip)
+    r = df['rating'].to_numpy(np.float32)
+    out = evaluate(bundle.arrays, users, items, r, train=train, k=k, relevance_threshold=relevance_threshold, clip=clip)
+    if baselines and bundle.ratings is not None:
+        from bx_rec.metrics import baseline_arrays, rmse, mae
+        from bx_rec.model import predict_arrays
+        tr = bundle.ratings
+        base = baseline_arrays(train[0], train[1], tr['Book-Rating'].to_numpy(np.float32), len(bundle.user_ids), len(bundle.item_ids))
+        out['baselines'] = {}
+        for name, a in base.items():
+            p = predict_arrays(a, users, items, clip=clip)[0]
+            out['baselines'][name.replace(' ', '_')] = dict(rmse=rmse(p, r), mae=mae(p, r))
+        out['beats_all_baselines'] = bool(all(out['rmse'] < b['rmse'] for b in out['baselines'].values()))
     return out

@@ -93,6 +93,12 @@ def _check_arrays(arrays:dict)->dict:
 def _expected_shapes(n_users:int, n_items:int, dim:int)->dict:
     return dict(user_factors=[n_users, dim], book_factors=[n_items, dim], user_bias=[n_users], book_bias=[n_items], global_mean=[])
 
+# %% ../nbs/07_store.ipynb #da097688
+def _meta_sha256(meta:dict)->str:
+    "SHA-256 of the metadata without its own checksum, in a canonical JSON form (sorted keys)"
+    body = json.loads(_json_bytes({k: v for k, v in meta.items() if k != 'metadata_sha256'}))   # as written to disk
+    return _sha256(json.dumps(body, sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode('utf-8'))
+
 # %% ../nbs/07_store.ipynb #05ceb340
 def save_model_dir(path, # the model directory to (re)create
                    arrays:dict, # model arrays (see `bx_rec.model.model_arrays`)
@@ -139,6 +145,7 @@ def save_model_dir(path, # the model directory to (re)create
                 config=config or {}, data_fingerprint=data_fingerprint,
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
                 files={name: dict(sha256=_sha256(b), bytes=len(b)) for name, b in files.items()})
+    meta['metadata_sha256'] = _meta_sha256(meta)             # metadata.json checks itself too
     files['metadata.json'] = _json_bytes(meta)
     _swap_in(path, files)
     return path
@@ -243,6 +250,8 @@ def load_model_dir(path, # a directory written by `save_model_dir`
         v = meta.get('format_version') if isinstance(meta, dict) else None
         raise ModelDirError(f"{mf}: unknown model format version {v!r} (this bx_rec {__version__} reads version {FORMAT_VERSION}); "
                             "retrain the model or re-save it with this version")
+    if meta.get('metadata_sha256') != _meta_sha256(meta):
+        raise ModelDirError(f"{mf} was altered: its own checksum (metadata_sha256) does not match its content: {_fix_hint(path)}")
     files = meta.get('files', {})
     need = ['user_ids.json', 'item_ids.json'] + ([_WEIGHTS_ST] if meta.get('weights_format') == 'safetensors' else [f'{k}.npy' for k in ARRAY_KEYS])
     for n in need:

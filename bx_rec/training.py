@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm
 from .model import GDModel, BiasedMF, model_from_arrays
 from .losses import RatingMatrix, mf_loss_grads, sparse_mse, gravity as gravity_term, l2_penalty
 

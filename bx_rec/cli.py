@@ -165,6 +165,7 @@ class CommandExit(Exception):
 
 def _write_plots(folder, f, inter):
     from bx_rec.plots import loss_figure, embedding_map, rating_distribution, save_html
+    from bx_rec.pipeline import _items_frame
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     save_html(loss_figure(f.history), folder/'loss.html')
     items = _items_frame(f, inter)

@@ -130,9 +130,14 @@ def default_paths(root: Path = ROOT) -> tuple[Path, Path]:
     return root / cfg.get('nbs_path', 'nbs') / cfg.get('readme_nb', 'index.ipynb'), root / 'README.md'
 
 
+_re_nb_link = re.compile(r'\]\((?!https?:|/)([^)#\s]+\.ipynb)(#[^)]*)?\)')
+
 def render(nb_path: Path) -> str:
+    "README markdown; links to sibling notebooks (`(00_data.ipynb)`) point into the notebook folder, as GitHub needs"
     if not Path(nb_path).exists(): raise FileNotFoundError(f"{nb_path}: readme notebook not found (settings.ini readme_nb)")
-    return notebook_markdown(json.loads(Path(nb_path).read_text(encoding='utf-8')))
+    md = notebook_markdown(json.loads(Path(nb_path).read_text(encoding='utf-8')))
+    folder = Path(nb_path).parent.name
+    return _re_nb_link.sub(lambda m: f"]({folder}/{m.group(1)}{m.group(2) or ''})", md)
 
 
 def check(nb_path: Path, out: Path) -> int:

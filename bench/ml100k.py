@@ -123,7 +123,8 @@ def run_cli(base_bytes:bytes, test_bytes:bytes, seed:int, extra:list=())->dict:
         tr = call('train', '--ratings', d/'u.base', '--format', 'ml100k', '--out', d/'model', '--quiet', '--seed', seed, *extra)
         ev = call('evaluate', '--model', d/'model', '--ratings', d/'u.test', '--format', 'ml100k')
     return dict(cli_rmse=ev['rmse'], cli_mae=ev['mae'], cli_fit_s=tr['train_seconds'], cli_val_rmse=tr['val_rmse'],
-                cli_best_epoch=tr['best_epoch'], cli_ndcg=ev.get('ndcg@10'))
+                cli_best_epoch=tr['best_epoch'], cli_ndcg=ev.get('ndcg@10'),
+                **{f"base_{k}": v['rmse'] for k, v in (ev.get('baselines') or {}).items()})
 
 
 def run_cli_gd(base_bytes:bytes, test_bytes:bytes, seed:int)->dict:
@@ -187,7 +188,8 @@ def main(argv=None):
               + (f"gd RMSE {row['gd_rmse']:.4f} fit {row['gd_fit_s']:.2f} s (best epoch {row['gd_best_epoch']}) | " if args.compare_gd else '')
               + ' | '.join(f"{n} RMSE {row[n+'_rmse']:.4f} MAE {row[n+'_mae']:.4f} fit {row[n+'_fit_s']:.2f} s" for n in algos),
               flush=True)
-    mean = {k: float(np.mean([r[k] for r in rows])) for k in rows[0] if k not in ('split', 'source', 'epochs', 'cli_best_epoch', 'cli_ndcg', 'gd_best_epoch', 'gd_ndcg')}
+    mean = {k: float(np.mean([r[k] for r in rows])) for k in rows[0] if k not in ('split', 'source', 'epochs', 'cli_best_epoch', 'cli_ndcg', 'gd_best_epoch', 'gd_ndcg')
+            and not k.startswith('gd_base_')}
     cols = ([('bx_rec', 'bx')] + ([('bx-rec CLI', 'cli')] if args.via_cli else [])
             + ([('bx-rec CLI --solver gd', 'gd')] if args.compare_gd else []) + [(n, n) for n in algos])
     ratios = [('bx_rec', 'bx')] + ([('bx-rec CLI', 'cli')] if args.via_cli else [])
@@ -202,6 +204,15 @@ def main(argv=None):
     print(f"torch {torch.__version__}, {args.threads} thread(s); Surprise SVD/SVD++ with default parameters, random_state={args.seed}")
     print()
     print('\n'.join(lines))
+    bases = [k for k in rows[0] if k.startswith('base_')]
+    if bases:
+        print()
+        print('Baselines next to the model (test RMSE from `bx-rec evaluate`, fitted on each base file):')
+        print()
+        print('| split | ' + ' | '.join(k[5:].replace('_', ' ') for k in bases) + ' | bx-rec CLI |')
+        print('|' + '---|' * (len(bases) + 2))
+        for r in rows + [dict(split='**mean**', **mean)]:
+            print(f"| {r['split']} | " + ' | '.join(f'{r[k]:.4f}' for k in bases) + f" | {r['cli_rmse']:.4f} |")
     print()
     print('command: python ' + ' '.join(shlex.quote(a) for a in [str(Path(sys.argv[0]))] + (sys.argv[1:] if argv is None else list(argv))))
     return rows

@@ -68,6 +68,10 @@ TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
 {%- if resources.bx_plotly %}
 <script src="{{ resources.bx_plotly }}"></script>
 {%- endif %}
+{%- if resources.bx_mathjax %}
+<script>window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\(', '\\)']]}, svg: {fontCache: 'global'}};</script>
+<script src="{{ resources.bx_mathjax }}" defer></script>
+{%- endif %}
 {%- endblock html_head_css -%}
 {%- block body_header -%}
 {{ super() }}
@@ -75,6 +79,15 @@ TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
 {{ resources.bx_banner }}
 {%- endblock body_header -%}
 """
+
+
+def find_mathjax(given=None):
+    "MathJax 3's single-file `tex-svg.js` (npm package mathjax@3), to render formulas offline; None if absent"
+    cands = [given, os.environ.get('BX_DOCS_MATHJAX')] + [str(p / 'node_modules/mathjax/es5/tex-svg.js') for p in (ROOT, ROOT.parent, Path('/tmp/bx-mathjax'))]
+    for c in cands:
+        if c and Path(c).is_file(): return Path(c)
+    if given: raise FileNotFoundError(f"--mathjax {given}: no such file")
+    return None
 
 
 def settings() -> dict:
@@ -196,6 +209,8 @@ def main(argv=None) -> int:
     p.add_argument('--out', type=Path, default=ROOT / '_site', help='output folder (default: _site)')
     p.add_argument('--skip-slow', action='store_true', help=f"don't run cells flagged with tst_flags ({cfg.get('tst_flags', '')})")
     p.add_argument('--timeout', type=int, default=600, help='seconds allowed per cell')
+    p.add_argument('--mathjax', default=None, help="MathJax 3's es5/tex-svg.js to render formulas offline (default: found in "
+                   "node_modules beside the repo or in /tmp/bx-mathjax, or $BX_DOCS_MATHJAX)")
     a = p.parse_args(argv)
 
     paths = [q.resolve() for q in a.notebooks] or sorted(
@@ -237,6 +252,9 @@ def main(argv=None) -> int:
         print(f'  {time.time() - t0:.1f}s', flush=True)
 
     shutil.copyfile(Path(plotly.__file__).parent / 'package_data' / 'plotly.min.js', out / 'plotly.min.js')
+    mathjax = find_mathjax(a.mathjax)
+    if mathjax: shutil.copyfile(mathjax, out / 'tex-svg.js'); print(f'math rendered offline with {mathjax}')
+    else: print('MathJax not found (npm install mathjax@3, then --mathjax .../es5/tex-svg.js): formulas stay as TeX source')
     with tempfile.TemporaryDirectory() as td:
         exporter = make_exporter(Path(td))
         for pg in pages:
@@ -250,6 +268,7 @@ def main(argv=None) -> int:
                 banner = (f'<div class="bx-build-error">This page failed to build: {html.escape(str(pg["path"].name if pg["path"] else ""))} '
                           f'{html.escape(pg.get("err", ""))}</div>')
             res = {'bx_css': CSS, 'bx_plotly': 'plotly.min.js' if has_plotly else '', 'bx_nav': nav_html(pages, pg['name']),
+                   'bx_mathjax': 'tex-svg.js' if mathjax else '',
                    'bx_banner': banner, 'metadata': {'name': pg['title']}}
             body, _ = exporter.from_notebook_node(disp, resources=res)
             body = _re_quarto_attrs.sub(lambda m: f'{m.group(1)} {m.group(3).strip()}>{m.group(2)}</a>', body)

@@ -15,23 +15,27 @@ from .model import predict_arrays
 __all__ = ['rmse', 'mae', 'baseline_arrays', 'ranking_metrics', 'evaluate', 'evaluate_table']
 
 # %% ../nbs/06_metrics.ipynb #21294604
+def _errors(pred, target)->np.ndarray:
+    "pred - target in float64, checking the shapes"
+    pred, target = np.asarray(pred, np.float64), np.asarray(target, np.float64)
+    if pred.shape != target.shape: raise ValueError(f"pred and target shapes differ: {pred.shape} vs {target.shape}")
+    return pred - target
+
 def rmse(pred:np.ndarray, # predictions
          target:np.ndarray, # true ratings
         )->float:
     "Root mean squared error"
-    pred, target = np.asarray(pred, np.float64), np.asarray(target, np.float64)
-    if pred.shape != target.shape: raise ValueError(f"pred and target shapes differ: {pred.shape} vs {target.shape}")
-    if pred.size == 0: return math.nan
-    return float(np.sqrt(np.mean((pred - target) ** 2)))
+    err = _errors(pred, target)
+    if err.size == 0: return math.nan
+    return float(np.sqrt(np.mean(err ** 2)))
 
 def mae(pred:np.ndarray, # predictions
         target:np.ndarray, # true ratings
        )->float:
     "Mean absolute error"
-    pred, target = np.asarray(pred, np.float64), np.asarray(target, np.float64)
-    if pred.shape != target.shape: raise ValueError(f"pred and target shapes differ: {pred.shape} vs {target.shape}")
-    if pred.size == 0: return math.nan
-    return float(np.mean(np.abs(pred - target)))
+    err = _errors(pred, target)
+    if err.size == 0: return math.nan
+    return float(np.mean(np.abs(err)))
 
 # %% ../nbs/06_metrics.ipynb #fa95864d
 def _zero_arrays(n_users, n_books, mu, bu=None, bi=None):

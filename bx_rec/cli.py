@@ -103,6 +103,7 @@ def train(ratings:str, # ratings file or folder
           patience:int=None, # early stopping patience on validation RMSE (0: off)
           val_fraction:float=0.1, # share held out for validation / model selection
           no_refit:bool=False, # keep the validation-run model instead of refitting on all ratings
+          no_implicit:bool=False, # leave out the implicit-feedback term that the default adds after the ALS refit
           min_user_ratings:int=1, # Book-Crossing formats: minimum explicit ratings per user
           min_book_ratings:int=1, # Book-Crossing formats: minimum explicit ratings per book
           seed:int=0, # random seed
@@ -133,6 +134,7 @@ def train(ratings:str, # ratings file or folder
     with warnings.catch_warnings():   # the stop reason is reported below, in one line
         warnings.filterwarnings('ignore', message=r'(training|ALS) (diverged|interrupted)')
         f = fit(inter, val_fraction=val_fraction, refit=not no_refit, seed=seed, preset=preset, device=device, progress=not quiet,
+                implicit=False if no_implicit else None,
                 checkpoint=ckpt, resume=resume, log=log, **hp)
     s = f.summary; reason = s['stopped_reason']
     saved = not (reason == 'diverged' or (reason == 'interrupted' and s['weights_epoch'] < 1))

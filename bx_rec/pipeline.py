@@ -209,6 +209,7 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
         checkpoint:Checkpoints|None=None, # write resumable checkpoints every `checkpoint.every` epochs
         resume:bool=False, # continue from `checkpoint`'s folder (same data and hyper-parameters, else a clear error)
         log=None, # optional log(phase, epoch, row) after every epoch; phase is 'val', 'refit' or 'train'
+        implicit:bool|None=None, # add the implicit-feedback term of `bx_rec.implicit` after an ALS refit (None: the preset's)
         **kwargs, # hyper-parameters overriding the preset (dim, epochs, lr, gravity, l2, solver, model, patience, ...)
        )->Fit:
     "Train on an interaction table with a held-out validation split, choosing the best epoch on it"
@@ -268,11 +269,26 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
         res = train(u, i, r, len(user_ids), len(item_ids), on_epoch=hook('train'), resume=resume_state('train'), **common, **kwargs)
         best, val_rmse, history, secs, phase = int(res.best_epoch), float('nan'), res.history, res.train_seconds, 'train'
     arrays = model_arrays(res.model)
+    use_implicit = cfg.get('implicit', False) if implicit is None else implicit
+    implicit_done, message = False, res.message
+    if (use_implicit and phase == 'refit' and res.stopped_reason == 'completed' and cfg.get('solver') == 'als'
+            and cfg.get('model', 'biased') == 'biased' and not cfg.get('gravity')):
+        from bx_rec.implicit import implicit_refine
+        from bx_rec.als import ALS_DEFAULTS
+        so = {**ALS_DEFAULTS, **(cfg.get('solver_options') or {})}
+        try:
+            imp = implicit_refine(u, i, r, len(user_ids), len(item_ids), arrays, reg=float(cfg.get('l2', so['reg'])),
+                                  reg_mode=so['reg_mode'], bias_reg=so['bias_reg'])
+            arrays, implicit_done = imp.arrays, True; secs += imp.seconds
+        except KeyboardInterrupt:
+            message = 'interrupted during the implicit-feedback step: the model is the ALS refit without it'
+            res.stopped_reason = 'interrupted'
     summary = dict(epochs=int(history['epoch'].max()) if len(history) else 0, best_epoch=best, refit=phase == 'refit',
                    train_seconds=round(secs, 3), val_rmse=val_rmse, n_ratings=int(len(r)), n_users=len(user_ids),
                    n_items=len(item_ids), stopped_reason=res.stopped_reason, phase=phase, epochs_reached=int(res.epochs_run),
-                   weights_epoch=int(res.best_epoch), resumed=start is not None, message=res.message)
+                   weights_epoch=int(res.best_epoch), resumed=start is not None, message=message, implicit=implicit_done)
     config = _plain({**res.config, 'preset': preset, 'val_fraction': val_fraction, 'refit': refit, 'seed': seed,
+                     'implicit': implicit_done,
                      'rating_min': float(r.min()), 'rating_max': float(r.max())})
     ratings = pd.DataFrame({'User-ID': user_ids[u], 'User-Embedding-ID': u.astype(np.int32),
                             'Book-Embedding-ID': i.astype(np.int32), 'Book-Rating': r})

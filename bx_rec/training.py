@@ -22,7 +22,8 @@ PRESETS = {
                      weight_decay=0.0, patience=None, solver_options={}),
     # the biased model fitted by ALS, with the defaults chosen on validation data (see bx_rec.als and bench/ml100k.py)
     'default': dict(model='biased', solver='als', dim=24, init_std=0.1, lr=1e-2, epochs=12, gravity=0.0, l2=0.16,
-                    weight_decay=0.0, patience=None, solver_options={}),
+                    weight_decay=0.0, patience=None, solver_options={},
+                    implicit=True),   # bx_rec.pipeline.fit adds the implicit term of bx_rec.implicit after the refit
 }
 
 # %% ../nbs/04_training.ipynb #ebbcdbf6

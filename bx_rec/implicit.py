@@ -39,8 +39,12 @@ def implicit_refine(users:np.ndarray, # user embedding ids of the training ratin
                     chunk_elements:int=2**22, # most floats in one padded chunk (bounds memory)
                    )->ImplicitResult:
     "Add an SVD++-style implicit term to an ALS model and fold it into the user factors"
+    with warnings.catch_warnings():    # torch's notes on its (beta) sparse CSR tensors, without changing global filters
+        warnings.filterwarnings('ignore', message='Sparse (CSR tensor support|invariant checks)')
+        return _implicit_refine(users, books, ratings, n_users, n_books, arrays, reg, reg_mode, bias_reg, reg_y, rounds, cg, chunk_elements)
+
+def _implicit_refine(users, books, ratings, n_users, n_books, arrays, reg, reg_mode, bias_reg, reg_y, rounds, cg, chunk_elements):
     t0 = time.perf_counter()
-    warnings.filterwarnings('ignore', message='Sparse CSR tensor support is in beta state')
     alpha = {'count': 1.0, 'mean': 0.0}.get(reg_mode, reg_mode)
     u, b = np.asarray(users, np.int64), np.asarray(books, np.int64)
     r = np.asarray(ratings, np.float64)

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd
 
+from .store import encode
 from .data import (read_raw, preprocess, load_preprocessed, read_ml100k, read_ratings_csv, detect_format,
                          interactions_from_preprocessed, split_dataframe, Preprocessed)
 
 # %% auto #0
-__all__ = ['FORMATS', 'Interactions', 'load_interactions', 'encode', 'Fit', 'Checkpoints', 'fit', 'save_fit', 'evaluate_bundle']
+__all__ = ['FORMATS', 'Interactions', 'load_interactions', 'Fit', 'Checkpoints', 'fit', 'save_fit', 'evaluate_bundle']
 
 # %% ../nbs/10_pipeline.ipynb #4ad3ec1b
 FORMATS = ('bx', 'kaggle', 'preprocessed', 'ml100k', 'csv')
@@ -104,25 +105,6 @@ def _dedup(inter:Interactions)->Interactions:
     if dup.any(): inter.ratings = df[~dup].reset_index(drop=True)
     inter.n_duplicates = int(dup.sum())
     return inter
-
-# %% ../nbs/10_pipeline.ipynb #3685794b
-def encode(values, # original ids (any type; compared as strings)
-           ids, # the known ids, in embedding order
-           aliases:dict|None=None, # optional alias → id, used for values not in `ids`
-          )->np.ndarray: # embedding ids, -1 where unknown
-    "Embedding ids of original ids, -1 for unknown ones"
-    index = ids if isinstance(ids, pd.Index) else pd.Index(np.asarray([str(i) for i in ids], dtype=object))
-    vals = pd.Series(np.asarray(values, dtype=object)).astype(str)
-    out = index.get_indexer(vals.to_numpy())
-    if aliases:
-        miss = out < 0
-        if miss.any():
-            mapped = vals[miss].map(aliases)
-            ok = mapped.notna().to_numpy()
-            sub = np.full(int(miss.sum()), -1, np.int64)
-            sub[ok] = index.get_indexer(mapped[ok].to_numpy())
-            out[miss] = sub
-    return out.astype(np.int64)
 
 # %% ../nbs/10_pipeline.ipynb #8c61ef1e
 @dataclass
@@ -219,8 +201,9 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
     if len(df) == 0: raise ValueError("no ratings to train on")
     if not 0 <= val_fraction < 1: raise ValueError(f"val_fraction must be in [0, 1), got {val_fraction}")
     if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {list(PRESETS)}")
-    user_ids = np.sort(pd.unique(df['user'].astype(str))); item_ids = np.sort(pd.unique(df['item'].astype(str)))
-    u = encode(df['user'], pd.Index(user_ids)); i = encode(df['item'], pd.Index(item_ids))
+    user_ids, u = np.unique(df['user'].astype(str).to_numpy(dtype=object), return_inverse=True)   # sorted ids, dense codes
+    item_ids, i = np.unique(df['item'].astype(str).to_numpy(dtype=object), return_inverse=True)
+    u, i = u.astype(np.int64), i.astype(np.int64)
     r = df['rating'].to_numpy(np.float32, copy=True)   # writable: torch warns about read-only arrays
     cfg = {**PRESETS[preset], **kwargs}
     start = None
@@ -312,13 +295,10 @@ def save_fit(path:str|Path, # model directory to write
     df = inter.ratings if isinstance(inter, Interactions) else inter
     fp = fingerprint_interactions(df['user'], df['item'], df['rating']) if df is not None else None
     aliases = inter.aliases if isinstance(inter, Interactions) else None
-    cfg = dict(f.config, summary=_json_safe(f.summary))
+    cfg = dict(f.config, summary=_plain(f.summary))
     return save_model_dir(path, f.arrays, f.kind, f.user_ids, f.item_ids, items=_items_frame(f, inter),
                           item_aliases=aliases, config=cfg, data_fingerprint=fp, history=f.history,
                           ratings=f.ratings)
-
-def _json_safe(d:dict)->dict:
-    return {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in d.items()}
 
 def _plain(x):
     "`x` with NumPy scalars, tuples and nested dicts turned into JSON-ready Python values (others dropped)"
@@ -341,9 +321,8 @@ def evaluate_bundle(bundle, # a `bx_rec.store.ModelBundle`
     from bx_rec.metrics import evaluate
     df = inter.ratings if isinstance(inter, Interactions) else inter
     if len(df) == 0: raise ValueError("no held-out ratings to evaluate on")
-    users = encode(df['user'], bundle.user_ids)
-    key = 'isbn' if 'isbn' in df.columns and bundle.item_aliases else 'item'
-    items = encode(df[key], bundle.item_ids, bundle.item_aliases)
+    users = bundle.user_embedding_ids(df['user'])
+    items = bundle.item_embedding_ids(df['isbn' if 'isbn' in df.columns and bundle.item_aliases else 'item'])
     cfg = bundle.config
     clip = (cfg['rating_min'], cfg['rating_max']) if 'rating_min' in cfg and 'rating_max' in cfg else None
     train = None

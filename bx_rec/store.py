@@ -13,7 +13,8 @@ from . import __version__
 from .model import ARRAY_KEYS, predict_arrays
 
 # %% auto #0
-__all__ = ['FORMAT_VERSION', 'ModelDirError', 'fingerprint_interactions', 'save_model_dir', 'ModelBundle', 'load_model_dir']
+__all__ = ['FORMAT_VERSION', 'ModelDirError', 'fingerprint_interactions', 'save_model_dir', 'encode', 'ModelBundle',
+           'load_model_dir']
 
 # %% ../nbs/07_store.ipynb #8750e871
 FORMAT_VERSION = 1
@@ -194,6 +195,25 @@ def _leftover_hint(path:Path)->str:
     olds = sorted(path.parent.glob(f'.{path.name}.old-*')) if path.parent.exists() else []
     return (f"; an interrupted save left the previous model in {olds[-1]}: rename it to {path} to use it" if olds else '')
 
+# %% ../nbs/07_store.ipynb #3685794b
+def encode(values, # original ids (any type; compared as strings)
+           ids, # the known ids, in embedding order
+           aliases:dict|None=None, # optional alias → id, used for values not in `ids`
+          )->np.ndarray: # embedding ids, -1 where unknown
+    "Embedding ids of original ids, -1 for unknown ones"
+    index = ids if isinstance(ids, pd.Index) else pd.Index(np.asarray([str(i) for i in ids], dtype=object))
+    vals = pd.Series(np.asarray(values, dtype=object)).astype(str)
+    out = index.get_indexer(vals.to_numpy())
+    if aliases:
+        miss = out < 0
+        if miss.any():
+            mapped = vals[miss].map(aliases)
+            ok = mapped.notna().to_numpy()
+            sub = np.full(int(miss.sum()), -1, np.int64)
+            sub[ok] = index.get_indexer(mapped[ok].to_numpy())
+            out[miss] = sub
+    return out.astype(np.int64)
+
 # %% ../nbs/07_store.ipynb #312263b4
 @dataclass
 class ModelBundle:
@@ -208,24 +228,18 @@ class ModelBundle:
     history:pd.DataFrame|None=None
     ratings:pd.DataFrame|None=None
     def __post_init__(self):
-        self.user_index = {u: i for i, u in enumerate(self.user_ids)}
-        self.item_index = {b: i for i, b in enumerate(self.item_ids)}
+        self._users, self._items = (pd.Index(np.asarray(x, dtype=object)) for x in (self.user_ids, self.item_ids))
         self.n_unknown_users = self.n_unknown_items = 0
     @property
     def config(self)->dict: return self.metadata.get('config', {})
 
     def user_embedding_ids(self, users)->np.ndarray:
         "Embedding ids of original user ids (-1 when unknown)"
-        return np.array([self.user_index.get(str(u), -1) for u in users], dtype=np.int64)
+        return encode(users, self._users)
 
     def item_embedding_ids(self, items)->np.ndarray:
         "Embedding ids of original item ids or aliases (-1 when unknown)"
-        al = self.item_aliases or {}
-        def one(x):
-            x = str(x); e = self.item_index.get(x)
-            if e is None and x in al: e = self.item_index.get(al[x])
-            return -1 if e is None else e
-        return np.array([one(x) for x in items], dtype=np.int64)
+        return encode(items, self._items, self.item_aliases)
 
     def predict(self, users, # original user ids
                 items, # original item ids (or aliases such as edition ISBNs)

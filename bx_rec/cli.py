@@ -142,19 +142,17 @@ def train(ratings:str, # ratings file or folder
                    solver=f.config.get('solver'), dim=f.config.get('dim'),
                    checkpoint=str(ckpt.folder) if ckpt is not None and ckpt.written else None)
     if saved: save_fit(out, f, inter)
+    print(json.dumps(_jsonable(summary)))             # the last line of stdout, whatever the outcome
     hint = f"; continue with --resume (checkpoint {ckpt.folder})" if ckpt is not None and ckpt.written else ''
     if reason == 'diverged':
-        print(json.dumps(_jsonable(summary)))
         raise CommandExit(f"training diverged in the {s['phase']} run at epoch {s['epochs_reached']}: {s['message']} "
                           f"Nothing was written: {out} is unchanged.", 1)
     if reason == 'interrupted':
-        print(json.dumps(_jsonable(summary)))
         if not saved: raise CommandExit(f"interrupted before the first epoch ended: nothing was written, {out} is unchanged{hint}", 130)
         raise CommandExit(f"interrupted in the {s['phase']} run at epoch {s['epochs_reached']}: saved the best weights so far "
                           f"(epoch {s['weights_epoch']}) to {out}, marked interrupted{hint}", 130)
     if plots: _write_plots(plots, f, inter)
     if ckpt is not None: ckpt.remove()
-    print(json.dumps(_jsonable(summary)))
     return summary
 
 def checkpoint_dir(out:str|Path)->Path:
@@ -198,11 +196,6 @@ def evaluate(model:str, # model directory written by `bx-rec train`
 # %% ../nbs/12_cli.ipynb #4bda4253
 DEMO_TITLE = "Harry Potter and the Sorcerer's Stone"
 
-def _rmse(bundle_arrays, users, items, ratings, clip):
-    from bx_rec.model import predict_arrays
-    p = predict_arrays(bundle_arrays, users, items, clip=clip)[0]
-    return float(np.sqrt(np.mean((p - ratings) ** 2)))
-
 def demo(out:str='bx-rec-demo', # folder for the synthetic data, the model and the plot
          seed:int=0, # random seed of the data, the splits and the model
          users:int=5000, # synthetic readers
@@ -211,7 +204,9 @@ def demo(out:str='bx-rec-demo', # folder for the synthetic data, the model and t
         ):
     "Generate synthetic Book-Crossing data, train the default model, show RMSE and books like Harry Potter"
     from bx_rec.synth import write_synthetic_bx
-    from bx_rec.pipeline import load_interactions, fit, save_fit, encode, _items_frame
+    from bx_rec.pipeline import load_interactions, fit, save_fit, evaluate_bundle, _items_frame
+    from bx_rec.store import load_model_dir
+    from bx_rec.metrics import rmse
     from bx_rec.data import split_dataframe
     from bx_rec.recommend import BookIndex
     from bx_rec.plots import loss_figure, save_html
@@ -225,17 +220,14 @@ def demo(out:str='bx-rec-demo', # folder for the synthetic data, the model and t
     train_df, test_df = split_dataframe(inter.ratings, holdout_fraction=0.1, seed=seed)
     f = fit(train_df, seed=seed, progress=not quiet)
     save_fit(out/'model', f, inter)
-    lo, hi = float(inter.ratings['rating'].min()), float(inter.ratings['rating'].max())
-    uid, iid = pd.Index(f.user_ids), pd.Index(f.item_ids)
-    rm = lambda d: _rmse(f.arrays, encode(d['user'], uid), encode(d['item'], iid), d['rating'].to_numpy(np.float32), (lo, hi))
-    from bx_rec.metrics import baseline_arrays
-    tu, ti = encode(train_df['user'], uid), encode(train_df['item'], iid)
-    bases = baseline_arrays(tu, ti, train_df['rating'].to_numpy(np.float32), len(uid), len(iid))
-    te_u, te_i = encode(test_df['user'], uid), encode(test_df['item'], iid)
-    base = {n: _rmse(a, te_u, te_i, test_df['rating'].to_numpy(np.float32), (lo, hi)) for n, a in bases.items()}
+    b = load_model_dir(out/'model')                  # scored as `bx-rec evaluate` would score it, baselines included
+    m = evaluate_bundle(b, test_df)
+    train_rmse = rmse(b.predict(train_df['user'], train_df['item'], clip=(b.config['rating_min'], b.config['rating_max'])),
+                      train_df['rating'].to_numpy())
+    base = {n.replace('_', ' '): v['rmse'] for n, v in m['baselines'].items()}
     print(f"trained {f.config.get('model')} model with solver {f.config.get('solver')}, dim {f.config.get('dim')}: "
           f"{f.summary['epochs']} epochs, best epoch {f.summary['best_epoch']}, {f.summary['train_seconds']:.1f} s")
-    print(f"train RMSE {rm(train_df):.3f}   test RMSE {rm(test_df):.3f}")
+    print(f"train RMSE {train_rmse:.3f}   test RMSE {m['rmse']:.3f}")
     print("baselines, test RMSE: " + ', '.join(f"{n} {v:.3f}" for n, v in base.items()))
     idx = BookIndex(f.arrays['book_factors'], _items_frame(f, inter))
     near = idx.similar(title=DEMO_TITLE, k=5)
@@ -268,9 +260,8 @@ def similar(model:str, # model directory
     if by_id:
         e = int(b.item_embedding_ids([title])[0])
         if e < 0: raise KeyError(f"Book-ID or ISBN {title!r} is not in the model {model}")
-        out = idx.similar(embedding_id=e, k=k); q = idx.books.iloc[e]['Book-Title']
-    else:
-        e = idx.resolve(title=title); out = idx.similar(embedding_id=e, k=k); q = idx.books.iloc[e]['Book-Title']
+    else: e = idx.resolve(title=title)
+    out = idx.similar(embedding_id=e, k=k); q = idx.books.iloc[e]['Book-Title']
     _show(out.drop(columns=['Book-Embedding-ID']), as_json, f"books like {q!r}:")
     return out
 

@@ -8,7 +8,7 @@ import math, re
 from dataclasses import dataclass
 import numpy as np
 import pandas as pd
-from .recommend import TitleIndex, AmbiguousTitleError, TitleNotFoundError, normalize_title, _books_frame
+from .recommend import TitleIndex, AmbiguousTitleError, TitleNotFoundError, normalize_title, _books_frame, top_k
 
 # %% auto #0
 __all__ = ['foldin_penalties', 'FoldIn', 'fold_in', 'contributions', 'Recommender']
@@ -199,8 +199,7 @@ class Recommender:
         ok = ok & (scores > -np.inf)
         s = np.where(ok, scores, -np.inf)
         n = int(min(n, ok.sum()))
-        idx = np.argpartition(s, len(s) - n)[len(s) - n:] if n else np.zeros(0, np.int64)
-        idx = idx[np.lexsort((idx, -s[idx]))]
+        idx = top_k(s, n)
         cols = ['Book-Embedding-ID', 'Book-ID', 'Book-Title', 'Book-Author', 'Year-Of-Publication'] + (['n_ratings'] if 'n_ratings' in self.books.columns else [])
         out = self.books.iloc[idx][cols].reset_index(drop=True)
         out['score'] = scores[idx].astype(np.float32)

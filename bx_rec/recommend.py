@@ -13,7 +13,7 @@ import torch
 
 # %% auto #0
 __all__ = ['save_book_embeddings', 'load_book_embeddings', 'TitleNotFoundError', 'AmbiguousTitleError', 'normalize_title',
-           'TitleIndex', 'BookIndex', 'rated_matrix', 'recommend_batch']
+           'TitleIndex', 'top_k', 'BookIndex', 'rated_matrix', 'recommend_batch']
 
 # %% ../nbs/08_recommend.ipynb #bd15771d
 def save_book_embeddings(path, # destination .npy file
@@ -223,6 +223,16 @@ def _toy_books()->pd.DataFrame:
                          'Year-Of-Publication': pd.array([r[2] for r in rows], dtype='Int64'),
                          'n_ratings': [50, 10, 40, 30, 20, 5, 1, 8, 3]})
 
+# %% ../nbs/08_recommend.ipynb #b389d87b
+def top_k(scores:np.ndarray, # one score per book
+          k:int, # how many (at most len(scores))
+         )->np.ndarray: # indices of the k highest scores, highest first; ties in index order
+    "The k best positions of `scores`, sorted, without sorting all of them"
+    k = int(k)
+    if k <= 0: return np.zeros(0, np.int64)
+    idx = np.argpartition(scores, len(scores) - k)[len(scores) - k:]
+    return idx[np.lexsort((idx, -scores[idx]))]
+
 # %% ../nbs/08_recommend.ipynb #cfd69a99
 class BookIndex:
     "Nearest books by cosine similarity of their embeddings"
@@ -273,8 +283,7 @@ class BookIndex:
         n_ok = len(s) - np.size(excl)
         k = max(0, min(int(k), n_ok))
         if k == 0: return pd.DataFrame(columns=self.columns)
-        idx = np.argpartition(s, len(s) - k)[len(s) - k:]
-        idx = idx[np.lexsort((idx, -s[idx]))]
+        idx = top_k(s, k)
         out = {c: a.take(idx) for c, a in self._cols.items()}
         out['similarity'] = s[idx]
         return pd.DataFrame(out, copy=False)

@@ -138,6 +138,37 @@ def als_objective(U:torch.Tensor, # (N, d) user factors (standardised units)
     e = _residuals(U, V, bu, bi, u, i, z)
     return _objective(float((e * e).sum()), len(z), U, V, bu, bi, ridge_u, ridge_i, bias_reg, gravity)
 
+# %% ../nbs/05_als.ipynb #bbc22981
+def _ridge_exponent(reg_mode)->float:
+    "α of the factor ridge ρ = λ·(n/N)^(1-α)·n_u^α: 'count' → 1 (ALS-WR), 'mean' → 0, or a number in [0, 1]"
+    alpha = {'count': 1.0, 'mean': 0.0}.get(reg_mode, reg_mode)
+    if isinstance(alpha, str) or not 0 <= float(alpha) <= 1:
+        raise ValueError(f"reg_mode must be 'count', 'mean' or an exponent between 0 and 1, got {reg_mode!r}")
+    return float(alpha)
+
+def _ridges(counts:torch.Tensor, # ratings per row
+            n:int, # ratings in all
+            reg:float, # λ
+            alpha:float, # exponent from `_ridge_exponent`
+           )->torch.Tensor: # ρ of every row: λ·m·(c/m)^α with m = n/rows, the mean count
+    m = n / len(counts)
+    return reg * m * (counts / m) ** alpha
+
+def _standardise(arrays:dict, mu:float, sigma:float, dtype=torch.float32, device='cpu')->tuple:
+    "(U, V, b_u, b_i) of model arrays in the standardised units of ratings with mean `mu` and std `sigma`"
+    s = math.sqrt(sigma)
+    t = lambda x: torch.as_tensor(x, dtype=dtype, device=device)
+    f64 = lambda k: np.asarray(arrays[k], np.float64)
+    return (t(f64('user_factors') / s), t(f64('book_factors') / s), t(f64('user_bias') / sigma),
+            t((f64('book_bias') + float(np.asarray(arrays.get('global_mean', mu))) - mu) / sigma))
+
+def _to_arrays(U, V, bu, bi, mu:float, sigma:float)->dict:
+    "Model arrays (rating units, float32) of standardised factors and biases: the inverse of `_standardise`"
+    s = math.sqrt(sigma)
+    f = lambda t, k: (t * k).detach().cpu().numpy().astype(np.float32)
+    return dict(user_factors=f(U, s), book_factors=f(V, s), user_bias=f(bu, sigma), book_bias=f(bi, sigma),
+                global_mean=np.array(mu, np.float32))
+
 # %% ../nbs/05_als.ipynb #627a6dfb
 ALS_DEFAULTS = dict(dim=24, reg=0.16, bias_reg=1.0, gravity=0.0, epochs=12, reg_mode=0.75, init_std=0.1)
 
@@ -192,9 +223,7 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
            )->ALSResult:
     "Fit the biased matrix factorisation by alternating least squares"
     t0 = time.perf_counter()
-    alpha = {'count': 1.0, 'mean': 0.0}.get(reg_mode, reg_mode)
-    if isinstance(alpha, str) or not 0 <= float(alpha) <= 1:
-        raise ValueError(f"reg_mode must be 'count', 'mean' or an exponent between 0 and 1, got {reg_mode!r}")
+    alpha = _ridge_exponent(reg_mode)
     if dim < 0 or epochs < 1: raise ValueError(f"need dim >= 0 and epochs >= 1, got dim={dim}, epochs={epochs}")
     if reg < 0 or bias_reg < 0 or gravity < 0: raise ValueError(f"reg, bias_reg and gravity must be >= 0, got {reg}, {bias_reg}, {gravity}")
     if n_users < 1 or n_books < 1: raise ValueError(f"need at least one user and one book, got {n_users}, {n_books}")
@@ -214,9 +243,7 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
     zp = torch.cat([z, torch.zeros(1, dtype=dtype, device=dev)])
     cu = torch.as_tensor(np.bincount(u_np, minlength=n_users), dtype=dtype, device=dev)
     cb = torch.as_tensor(np.bincount(b_np, minlength=n_books), dtype=dtype, device=dev)
-    mu_, mb_ = n / n_users, n / n_books                 # mean counts
-    ridge_u = reg * mu_ * (cu / mu_) ** alpha          # λ·n_u (α=1), λ·n/N (α=0), or in between
-    ridge_i = reg * mb_ * (cb / mb_) ** alpha
+    ridge_u, ridge_i = _ridges(cu, n, reg, alpha), _ridges(cb, n, reg, alpha)   # λ·n_u (α=1), λ·n/N (α=0), or in between
     gamma = gravity * n / (n_users * n_books)
     plan_u = _chunk_plan(u_np, b_np, n_users, n_books, dim + 1, chunk_elements)
     plan_b = _chunk_plan(b_np, u_np, n_books, n_users, dim + 1, chunk_elements)
@@ -229,8 +256,7 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
         Vi, bii = np.asarray(init['book_factors'], np.float64), np.asarray(init['book_bias'], np.float64)
         if Vi.shape != (n_books, dim) or bii.shape != (n_books,):
             raise ValueError(f"init arrays have book factors {Vi.shape} and biases {bii.shape}, expected ({n_books}, {dim}) and ({n_books},)")
-        V = torch.as_tensor(Vi / math.sqrt(sigma), dtype=dtype, device=dev)
-        bi = torch.as_tensor((bii + float(np.asarray(init.get('global_mean', mu))) - mu) / sigma, dtype=dtype, device=dev)
+        _, V, _, bi = _standardise(init, mu, sigma, dtype, dev)
     V[cb == 0] = 0                       # rows without ratings are never solved: their optimum is 0
     bi[cb == 0] = 0
     U = torch.zeros(n_users, dim, dtype=dtype, device=dev)
@@ -306,10 +332,7 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
     elif best is None: best = (U, V, bu, bi)   # stopped before the first epoch ended
     secs = time.perf_counter() - t0
     U, V, bu, bi = best
-    s = math.sqrt(sigma)
-    f = lambda t, k: (t * k).detach().cpu().numpy().astype(np.float32)
-    arrays = dict(user_factors=f(U, s), book_factors=f(V, s), user_bias=f(bu, sigma), book_bias=f(bi, sigma),
-                  global_mean=np.array(mu, np.float32))
+    arrays = _to_arrays(U, V, bu, bi, mu, sigma)
     config = dict(solver='als', dim=dim, reg=reg, bias_reg=bias_reg, gravity=gravity, epochs=epochs, seed=seed,
                   init_std=init_std, patience=patience, reg_mode=reg_mode, warm_start=init is not None, cg_steps=cg_steps, clip=clip, rating_mean=mu,
                   rating_std=sigma, rating_range=(lo, hi), n_users=n_users, n_books=n_books, n_ratings=n)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, time, warnings
 from dataclasses import dataclass
 import numpy as np, torch
-from .als import _chunk_plan, _half_step, ALS_DEFAULTS
+from .als import _chunk_plan, _half_step, _ridge_exponent, _ridges, _standardise, _to_arrays, ALS_DEFAULTS
 
 # %% auto #0
 __all__ = ['IMPLICIT_DEFAULTS', 'ImplicitResult', 'implicit_refine']
@@ -45,7 +45,7 @@ def implicit_refine(users:np.ndarray, # user embedding ids of the training ratin
 
 def _implicit_refine(users, books, ratings, n_users, n_books, arrays, reg, reg_mode, bias_reg, reg_y, rounds, cg, chunk_elements):
     t0 = time.perf_counter()
-    alpha = {'count': 1.0, 'mean': 0.0}.get(reg_mode, reg_mode)
+    alpha = _ridge_exponent(reg_mode)
     u, b = np.asarray(users, np.int64), np.asarray(books, np.int64)
     r = np.asarray(ratings, np.float64)
     if not (len(u) == len(b) == len(r)) or len(r) == 0: raise ValueError("users, books and ratings must be non-empty and of equal length")
@@ -54,13 +54,9 @@ def _implicit_refine(users, books, ratings, n_users, n_books, arrays, reg, reg_m
     z = torch.as_tensor((r - mu) / sigma, dtype=torch.float32)
     cu_np, cb_np = np.bincount(u, minlength=n_users), np.bincount(b, minlength=n_books)
     cu, cb = torch.as_tensor(cu_np, dtype=torch.float32), torch.as_tensor(cb_np, dtype=torch.float32)
-    mu_, mb_ = n / n_users, n / n_books
-    ridge_u, ridge_i = reg * mu_ * (cu / mu_) ** alpha, reg * mb_ * (cb / mb_) ** alpha
-    ry = reg_y * mb_
-    s, m0 = math.sqrt(sigma), float(np.asarray(arrays['global_mean']))
-    f32 = lambda a, k: torch.as_tensor(np.asarray(a, np.float64) / k, dtype=torch.float32)
-    U, V, bu = f32(arrays['user_factors'], s), f32(arrays['book_factors'], s), f32(arrays['user_bias'], sigma)
-    bi = torch.as_tensor((np.asarray(arrays['book_bias'], np.float64) + m0 - mu) / sigma, dtype=torch.float32)
+    ridge_u, ridge_i = _ridges(cu, n, reg, alpha), _ridges(cb, n, reg, alpha)
+    ry = reg_y * n / n_books
+    U, V, bu, bi = _standardise(arrays, mu, sigma)
     if U.shape[0] != n_users or V.shape[0] != n_books: raise ValueError(f"arrays hold {U.shape[0]} users and {V.shape[0]} books, expected {n_users} and {n_books}")
     d = U.shape[1]
     uu, bb = torch.as_tensor(u), torch.as_tensor(b)
@@ -106,7 +102,5 @@ def _implicit_refine(users, books, ratings, n_users, n_books, arrays, reg, reg_m
         V, bi, _, _ = _half_step(plan_b, zp, U + C, bu, ridge_i, bias_reg, 0.0, V, bi)
     Y = solve_y(Y, cg)
     Ue = U + N @ Y
-    out = lambda x, k: (x.double() * k).numpy().astype(np.float32)
-    arrays = dict(user_factors=out(Ue, s), book_factors=out(V, s), user_bias=out(bu, sigma), book_bias=out(bi, sigma),
-                  global_mean=np.array(mu, np.float32))
-    return ImplicitResult(arrays, out(Y, s), out(U, s), time.perf_counter() - t0)
+    unit = lambda x: (x * math.sqrt(sigma)).numpy().astype(np.float32)   # factors back in rating units
+    return ImplicitResult(_to_arrays(Ue, V, bu, bi, mu, sigma), unit(Y), unit(U), time.perf_counter() - t0)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from .recommend import TitleIndex, AmbiguousTitleError, TitleNotFoundError, normalize_title, _books_frame, top_k
+from .als import _ridge_exponent
 
 # %% auto #0
 __all__ = ['foldin_penalties', 'FoldIn', 'fold_in', 'contributions', 'Recommender']
@@ -29,7 +30,7 @@ def foldin_penalties(config:dict, # the model's training config (als_fit / train
         miss = need('n_ratings', 'n_users', 'n_books') + (['reg'] if lam is None else []) + (['rating_std'] if sigma is None else [])
         if miss: raise KeyError(f"the ALS config lacks {miss} needed to fold in a reader; pass penalties= explicitly")
         mode = c.get('reg_mode', 'count')
-        alpha = float({'count': 1.0, 'mean': 0.0}.get(mode, mode))
+        alpha = _ridge_exponent(mode)
         if c.get('bias_reg') is None: raise KeyError("the ALS config lacks ['bias_reg'] needed to fold in a reader; pass penalties= explicitly")
         rho = float(lam) * float(sigma) * (n / N) ** (1 - alpha) * float(n_rated) ** alpha
         return dict(rho=rho, beta=float(c['bias_reg']), gamma=g * n / (N * M))

@@ -201,9 +201,8 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
     if len(df) == 0: raise ValueError("no ratings to train on")
     if not 0 <= val_fraction < 1: raise ValueError(f"val_fraction must be in [0, 1), got {val_fraction}")
     if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {list(PRESETS)}")
-    user_ids, u = np.unique(df['user'].astype(str).to_numpy(dtype=object), return_inverse=True)   # sorted ids, dense codes
-    item_ids, i = np.unique(df['item'].astype(str).to_numpy(dtype=object), return_inverse=True)
-    u, i = u.astype(np.int64), i.astype(np.int64)
+    (u, user_ids), (i, item_ids) = (pd.factorize(df[c].astype(str), sort=True) for c in ('user', 'item'))   # dense codes, sorted ids
+    u, i, user_ids, item_ids = u.astype(np.int64), i.astype(np.int64), np.asarray(user_ids, dtype=object), np.asarray(item_ids, dtype=object)
     r = df['rating'].to_numpy(np.float32, copy=True)   # writable: torch warns about read-only arrays
     cfg = {**PRESETS[preset], **kwargs}
     start = None

@@ -28,7 +28,8 @@ class GDModel(nn.Module):
                  seed:int=0, # seed of the initialisation
                 ):
         super().__init__()
-        if n_users < 1 or n_books < 1: raise ValueError(f"GDModel needs at least one user and one book, got n_users={n_users}, n_books={n_books}")
+        if n_users < 1 or n_books < 1:
+            raise ValueError(f"{type(self).__name__} needs at least one user and one book, got n_users={n_users}, n_books={n_books}")
         if dim < 1: raise ValueError(f"dim must be >= 1, got {dim}")
         gen = torch.Generator().manual_seed(seed)
         self.user_emb = nn.Embedding(n_users, dim)
@@ -43,7 +44,7 @@ class GDModel(nn.Module):
         return (self.user_emb(users) * self.book_emb(books)).sum(-1)
 
 # %% ../nbs/03_model.ipynb #f27a7534
-class BiasedMF(nn.Module):
+class BiasedMF(GDModel):
     "Biased matrix factorisation: global mean + user bias + book bias + dot product."
     kind = 'biased'
     def __init__(self,
@@ -54,14 +55,7 @@ class BiasedMF(nn.Module):
                  global_mean:float=0., # global mean rating μ
                  seed:int=0, # seed of the initialisation
                 ):
-        super().__init__()
-        if n_users < 1 or n_books < 1: raise ValueError(f"BiasedMF needs at least one user and one book, got n_users={n_users}, n_books={n_books}")
-        if dim < 1: raise ValueError(f"dim must be >= 1, got {dim}")
-        gen = torch.Generator().manual_seed(seed)
-        self.user_emb = nn.Embedding(n_users, dim)
-        self.book_emb = nn.Embedding(n_books, dim)
-        _normal_(self.user_emb.weight, init_std, gen)
-        _normal_(self.book_emb.weight, init_std, gen)
+        super().__init__(n_users, n_books, dim=dim, init_std=init_std, seed=seed)   # the factor tables, as in GDModel
         self.user_bias = nn.Embedding(n_users, 1)
         self.book_bias = nn.Embedding(n_books, 1)
         nn.init.zeros_(self.user_bias.weight); nn.init.zeros_(self.book_bias.weight)
@@ -71,8 +65,7 @@ class BiasedMF(nn.Module):
                 users:torch.Tensor, # user embedding ids, int64
                 books:torch.Tensor, # book embedding ids, int64
                )->torch.Tensor: # predicted ratings
-        dot = (self.user_emb(users) * self.book_emb(books)).sum(-1)
-        return self.global_mean + self.user_bias(users).squeeze(-1) + self.book_bias(books).squeeze(-1) + dot
+        return self.global_mean + self.user_bias(users).squeeze(-1) + self.book_bias(books).squeeze(-1) + super().forward(users, books)
 
 # %% ../nbs/03_model.ipynb #9b2e9fd4
 ARRAY_KEYS = ('user_factors', 'book_factors', 'user_bias', 'book_bias', 'global_mean')

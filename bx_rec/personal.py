@@ -107,7 +107,6 @@ class Recommender:
         self.bi = np.asarray(arrays['book_bias'], np.float32); self.mu = float(np.asarray(arrays['global_mean']))
         self.books = _books_frame(books, len(self.V)); self.config = dict(config or {}); self.kind = kind
         self._penalties, self.m = penalties, float(popularity_damping)
-        self.titles = TitleIndex(self.books)
         self._book_id = {str(b): i for i, b in enumerate(self.books['Book-ID'].tolist())}
         self._isbn = {}
         for col in ('ISBNs', 'ISBN'):
@@ -128,7 +127,7 @@ class Recommender:
         else:
             self.n_ratings = self.rating_sum = None; self.rating_std = None; self._uid = {}
         if self.n_ratings is not None and 'n_ratings' not in self.books.columns: self.books['n_ratings'] = self.n_ratings
-        self.titles = TitleIndex(self.books)
+        self.titles = TitleIndex(self.books)   # built once the books carry their rating counts (for ranking candidates)
         self._VtV = None
 
     @classmethod

@@ -16,16 +16,18 @@ u{i}.base = the other lines, both sorted by user then item), and checked byte fo
 SHA-256 checksums; nothing is written to disk.
 
 Two bx_rec columns: "ALS alone" fits `bx_rec.als.als_fit` with its defaults on the whole base file (no validation
-split, no implicit term); "bx-rec CLI" (--via-cli) runs `bx-rec train` and `bx-rec evaluate` with default settings
-exactly as a user would: a 10 % validation split picks the best epoch, a warm ALS refit on the whole base file
-follows, then the implicit-feedback term of `bx_rec.implicit`; its fit time covers all of that. All hyper-parameters
+split, no search, no implicit term); "bx-rec CLI" (--via-cli) runs `bx-rec train` and `bx-rec evaluate` with default
+settings exactly as a user would: on a 10 % validation split it chooses the bias ridges (biases-only model) and the
+factor ridge (a walk from l2 = 0.16 by factors of 2) and the best epoch, a warm ALS refit on the whole base file
+follows, then the implicit-feedback term of `bx_rec.implicit` when the factors earned it on validation; its fit time
+covers all of that. All hyper-parameters
 were chosen on validation parts carved from the base files only; the test files play no part in any choice. With
 `--select-epochs` the "ALS alone" column picks its epoch count on 10 % of the base file, then refits. Both libraries
 run single-threaded (`torch.set_num_threads(1)`; Surprise is single-threaded), and bx_rec's predictions are clipped
 to the 1-5 scale as Surprise's are.
 """
 from __future__ import annotations
-import argparse, hashlib, io, math, shlex, sys, time
+import argparse, hashlib, io, shlex, sys, time
 from pathlib import Path
 
 import numpy as np
@@ -125,7 +127,7 @@ def run_cli(base_bytes:bytes, test_bytes:bytes, seed:int, extra:list=())->dict:
         tr = call('train', '--ratings', d/'u.base', '--format', 'ml100k', '--out', d/'model', '--quiet', '--seed', seed, *extra)
         ev = call('evaluate', '--model', d/'model', '--ratings', d/'u.test', '--format', 'ml100k')
     return dict(cli_rmse=ev['rmse'], cli_mae=ev['mae'], cli_fit_s=tr['train_seconds'], cli_val_rmse=tr['val_rmse'],
-                cli_best_epoch=tr['best_epoch'], cli_ndcg=ev.get('ndcg@10'),
+                cli_best_epoch=tr['best_epoch'], cli_ndcg=ev.get('ndcg@10'), cli_tuned=tr.get('tuned'), cli_implicit=tr.get('implicit'),
                 **{f"base_{k}": v['rmse'] for k, v in (ev.get('baselines') or {}).items()})
 
 
@@ -137,6 +139,14 @@ def run_cli_gd(base_bytes:bytes, test_bytes:bytes, seed:int)->dict:
 # The gradient-descent solver on the same biased model: the best of a small grid (lr 0.01/0.03, l2 0.05-1.0,
 # dim 24/64) on a 10 % validation part of u1.base only (best validation RMSE 0.9181 vs 0.9162 for the ALS defaults).
 GD_ARGS = ['--solver', 'gd', '--dim', 64, '--lr', 0.03, '--l2', 0.2, '--epochs', 1000, '--patience', 30]
+
+
+def _tuned(row:dict)->str:
+    "The ridges `bx-rec train` chose on its validation split, in words"
+    t = row.get('cli_tuned')
+    if not t: return ''
+    return (f", chose bias ridges {t['bias_reg']:.3g}/{t['bias_reg_books']:.3g} (users/books), l2 {t['l2']:.3g}, "
+            f"factors' validation gain {100 * (t.get('factor_gain') or 0):.1f} %, implicit term {'added' if row.get('cli_implicit') else 'left out'}")
 
 
 def fit_surprise(algo_cls, base:np.ndarray, seed:int)->tuple:
@@ -186,11 +196,12 @@ def main(argv=None):
         rows.append(row)
         print(f"u{i} ({how}): bx_rec RMSE {row['bx_rmse']:.4f} MAE {row['bx_mae']:.4f} fit {secs:.2f} s ({ep} epochs) | "
               + (f"bx-rec CLI RMSE {row['cli_rmse']:.4f} fit {row['cli_fit_s']:.2f} s (val RMSE {row['cli_val_rmse']:.4f}, "
-                 f"best epoch {row['cli_best_epoch']}) | " if args.via_cli else '')
+                 f"best epoch {row['cli_best_epoch']}{_tuned(row)}) | " if args.via_cli else '')
               + (f"gd RMSE {row['gd_rmse']:.4f} fit {row['gd_fit_s']:.2f} s (best epoch {row['gd_best_epoch']}) | " if args.compare_gd else '')
               + ' | '.join(f"{n} RMSE {row[n+'_rmse']:.4f} MAE {row[n+'_mae']:.4f} fit {row[n+'_fit_s']:.2f} s" for n in algos),
               flush=True)
-    mean = {k: float(np.mean([r[k] for r in rows])) for k in rows[0] if k not in ('split', 'source', 'epochs', 'cli_best_epoch', 'cli_ndcg', 'gd_best_epoch', 'gd_ndcg')
+    mean = {k: float(np.mean([r[k] for r in rows])) for k in rows[0] if k not in ('split', 'source', 'epochs', 'cli_best_epoch', 'cli_ndcg', 'gd_best_epoch', 'gd_ndcg',
+                                                                              'cli_tuned', 'cli_implicit', 'gd_tuned', 'gd_implicit')
             and not k.startswith('gd_base_')}
     cols = ([('ALS alone', 'bx')] + ([('bx-rec CLI', 'cli')] if args.via_cli else [])
             + ([('bx-rec CLI --solver gd', 'gd')] if args.compare_gd else []) + [(n, n) for n in algos])

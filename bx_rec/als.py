@@ -12,7 +12,7 @@ import torch
 from tqdm import tqdm
 
 # %% auto #0
-__all__ = ['ALS_DEFAULTS', 'als_objective', 'ALSResult', 'als_fit']
+__all__ = ['ALS_DEFAULTS', 'als_objective', 'ALSResult', 'als_fit', 'bias_fit', 'tune_bias_reg', 'tune_reg']
 
 # %% ../nbs/05_als.ipynb #69650d89
 def _chunk_plan(rows:np.ndarray, # row id (user or book) of every rating
@@ -75,9 +75,15 @@ def _half_step(plan:list, # from `_chunk_plan`
         t = zp_ - obc                                             # targets; 0 on padding
         rhs = (Xg.transpose(1, 2) @ t.unsqueeze(-1))[..., 0]      # Σ t f
         diag = torch.cat([ridge[rows, None].expand(-1, d), torch.full((len(rows), 1), bias_reg, device=dev, dtype=X.dtype)], 1)
-        if cg_steps == 0:
+        if cg_steps == 0 and G is None and cols.shape[1] < d + 1 and bool((diag > 0).all()):
+            # fewer ratings L than unknowns: x = D⁻¹Xᵀ(I + XD⁻¹Xᵀ)⁻¹t solves an L×L system instead of a (d+1)×(d+1) one
+            XD = Xg / diag.unsqueeze(1)                           # X D⁻¹; zero rows on padding
+            K = XD @ Xg.transpose(1, 2)                           # X D⁻¹ Xᵀ (B, L, L)
+            K.diagonal(dim1=1, dim2=2).add_(1.)                   # + I: positive definite, padding decoupled
+            x = (XD.transpose(1, 2) @ torch.cholesky_solve(t.unsqueeze(-1), torch.linalg.cholesky(K)))[..., 0]
+        elif cg_steps == 0:
             A = Xg.transpose(1, 2) @ Xg                           # Σ f fᵀ
-            A = A + torch.diag_embed(diag)
+            A.diagonal(dim1=1, dim2=2).add_(diag)
             if G is not None: A[:, :d, :d] += G
             Lc, info = torch.linalg.cholesky_ex(A)
             if bool((info > 0).any()): x = torch.linalg.lstsq(A, rhs.unsqueeze(-1)).solution[..., 0]  # a zero ridge on degenerate data
@@ -118,7 +124,8 @@ def _residuals(U, V, bu, bi, u, i, z, chunk:int=2**20):
 def _objective(sse, n, U, V, bu, bi, ridge_u, ridge_i, bias_reg, gravity):
     "J from the sum of squared residuals `sse` over the `n` ratings and the parameters"
     N, M = len(U), len(V)
-    pen = (ridge_u * (U * U).sum(1)).sum() + (ridge_i * (V * V).sum(1)).sum() + bias_reg * ((bu * bu).sum() + (bi * bi).sum())
+    bu_reg, bi_reg = bias_reg if isinstance(bias_reg, (tuple, list)) else (bias_reg, bias_reg)   # (users, books) or one for both
+    pen = (ridge_u * (U * U).sum(1)).sum() + (ridge_i * (V * V).sum(1)).sum() + bu_reg * (bu * bu).sum() + bi_reg * (bi * bi).sum()
     grav = ((U.T @ U) * (V.T @ V)).sum() / (N * M)
     return float((sse + pen) / n + gravity * grav)
 
@@ -131,7 +138,7 @@ def als_objective(U:torch.Tensor, # (N, d) user factors (standardised units)
                   z:torch.Tensor, # standardised ratings
                   ridge_u:torch.Tensor, # (N,) factor ridge of every user
                   ridge_i:torch.Tensor, # (M,) factor ridge of every book
-                  bias_reg:float, # bias ridge β
+                  bias_reg:float|tuple, # bias ridge β, or (β of the users, β of the books)
                   gravity:float, # gravity weight g
                  )->float: # J
     "The objective minimised by `als_fit`, see the formula above"
@@ -211,7 +218,8 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
             patience:int|None=None, # stop after this many epochs without a better validation RMSE
             device:str='cpu', # torch device
             progress:bool=True, # show one tqdm bar over the epochs
-            bias_reg:float=ALS_DEFAULTS['bias_reg'], # bias ridge β (pseudo-count)
+            bias_reg:float=ALS_DEFAULTS['bias_reg'], # bias ridge β (pseudo-count) of the users, and of the books unless `bias_reg_books` is given
+            bias_reg_books:float|None=None, # bias ridge of the books (None: `bias_reg`)
             reg_mode:str|float=ALS_DEFAULTS['reg_mode'], # 'count': ρ_u = λ·n_u (ALS-WR); 'mean': ρ_u = λ·n/N (the L2 of bx_rec.losses); α in [0, 1]: ρ_u = λ·(n/N)^(1-α)·n_u^α
             clip:bool=True, # clip predictions to the training rating range when measuring RMSE
             chunk_elements:int=2**22, # most floats in one padded chunk (bounds memory)
@@ -220,12 +228,14 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
             init:dict|None=None, # warm start: model arrays (e.g. of an earlier fit on part of the data) whose book factors and biases are the starting point
             on_epoch=None, # optional on_epoch(epoch, row, state_fn) after every epoch; state_fn() returns the resumable state
             resume:dict|None=None, # a state from `on_epoch` of an earlier fit with the same data and settings: continue from it exactly
+            plan_cache:dict|None=None, # a dict shared by fits on the same ratings: their chunk plans are built once
            )->ALSResult:
     "Fit the biased matrix factorisation by alternating least squares"
     t0 = time.perf_counter()
     alpha = _ridge_exponent(reg_mode)
     if dim < 0 or epochs < 1: raise ValueError(f"need dim >= 0 and epochs >= 1, got dim={dim}, epochs={epochs}")
-    if reg < 0 or bias_reg < 0 or gravity < 0: raise ValueError(f"reg, bias_reg and gravity must be >= 0, got {reg}, {bias_reg}, {gravity}")
+    bi_reg = bias_reg if bias_reg_books is None else bias_reg_books
+    if reg < 0 or min(bias_reg, bi_reg) < 0 or gravity < 0: raise ValueError(f"reg, bias_reg and gravity must be >= 0, got {reg}, {bias_reg}, {bi_reg}, {gravity}")
     if n_users < 1 or n_books < 1: raise ValueError(f"need at least one user and one book, got {n_users}, {n_books}")
     u_np, b_np = np.asarray(users, np.int64), np.asarray(books, np.int64)
     r_np = np.asarray(ratings, np.float64)
@@ -238,17 +248,20 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
     if not sigma > 0: sigma = 1.0
     lo, hi = float(r_np.min()), float(r_np.max())
     dev = torch.device(device)
-    u, b = _as_tensor(u_np, np.int64, dev, 'users'), _as_tensor(b_np, np.int64, dev, 'books')
     z = torch.as_tensor(((r_np - mu) / sigma), dtype=dtype, device=dev)
     zp = torch.cat([z, torch.zeros(1, dtype=dtype, device=dev)])
     cu = torch.as_tensor(np.bincount(u_np, minlength=n_users), dtype=dtype, device=dev)
     cb = torch.as_tensor(np.bincount(b_np, minlength=n_books), dtype=dtype, device=dev)
     ridge_u, ridge_i = _ridges(cu, n, reg, alpha), _ridges(cb, n, reg, alpha)   # λ·n_u (α=1), λ·n/N (α=0), or in between
     gamma = gravity * n / (n_users * n_books)
-    plan_u = _chunk_plan(u_np, b_np, n_users, n_books, dim + 1, chunk_elements)
-    plan_b = _chunk_plan(b_np, u_np, n_books, n_users, dim + 1, chunk_elements)
-    plan_u = [tuple(torch.as_tensor(a, device=dev) for a in c) for c in plan_u]
-    plan_b = [tuple(torch.as_tensor(a, device=dev) for a in c) for c in plan_b]
+    key = (n, n_users, n_books, dim + 1, chunk_elements, str(dev))
+    if plan_cache is not None and key in plan_cache: plan_u, plan_b = plan_cache[key]
+    else:
+        plan_u = _chunk_plan(u_np, b_np, n_users, n_books, dim + 1, chunk_elements)
+        plan_b = _chunk_plan(b_np, u_np, n_books, n_users, dim + 1, chunk_elements)
+        plan_u = [tuple(torch.as_tensor(a, device=dev) for a in c) for c in plan_u]
+        plan_b = [tuple(torch.as_tensor(a, device=dev) for a in c) for c in plan_b]
+        if plan_cache is not None: plan_cache[key] = (plan_u, plan_b)
     gen = torch.Generator().manual_seed(seed)
     V = (torch.randn(n_books, dim, generator=gen, dtype=dtype) * init_std).to(dev)
     bi = torch.zeros(n_books, dtype=dtype, device=dev)
@@ -293,8 +306,8 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
     try:
       for ep in bar:
         U, bu, _, _ = _half_step(plan_u, zp, V, bi, ridge_u, bias_reg, gamma, U, bu, cg_steps)
-        V, bi, sse, sse_clip = _half_step(plan_b, zp, U, bu, ridge_i, bias_reg, gamma, V, bi, cg_steps, (zlo, zhi))
-        loss = _objective(sse, n, U, V, bu, bi, ridge_u, ridge_i, bias_reg, gravity) * sigma**2
+        V, bi, sse, sse_clip = _half_step(plan_b, zp, U, bu, ridge_i, bi_reg, gamma, V, bi, cg_steps, (zlo, zhi))
+        loss = _objective(sse, n, U, V, bu, bi, ridge_u, ridge_i, (bias_reg, bi_reg), gravity) * sigma**2
         tr = math.sqrt(sse_clip / n) * sigma
         if has_val:
             e = _residuals(U, V, bu, bi, vu, vb, vz)
@@ -333,8 +346,116 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
     secs = time.perf_counter() - t0
     U, V, bu, bi = best
     arrays = _to_arrays(U, V, bu, bi, mu, sigma)
-    config = dict(solver='als', dim=dim, reg=reg, bias_reg=bias_reg, gravity=gravity, epochs=epochs, seed=seed,
+    config = dict(solver='als', dim=dim, reg=reg, bias_reg=bias_reg, bias_reg_books=bi_reg, gravity=gravity, epochs=epochs, seed=seed,
                   init_std=init_std, patience=patience, reg_mode=reg_mode, warm_start=init is not None, cg_steps=cg_steps, clip=clip, rating_mean=mu,
                   rating_std=sigma, rating_range=(lo, hi), n_users=n_users, n_books=n_books, n_ratings=n)
     return ALSResult(arrays, pd.DataFrame(rows, columns=['epoch', 'train_loss', 'val_loss', 'train_rmse', 'val_rmse']),
                      best_epoch, best_rmse, len(rows), secs, config, reason, message)
+
+# %% ../nbs/05_als.ipynb #abf306cb
+def bias_fit(users:np.ndarray, # user ids (int, 0..n_users-1) of the ratings
+             books:np.ndarray, # book ids (int, 0..n_books-1)
+             ratings:np.ndarray, # ratings
+             n_users:int, # number of users
+             n_books:int, # number of books
+             bias_reg:float=ALS_DEFAULTS['bias_reg'], # bias ridge β of the users (pseudo-count)
+             bias_reg_books:float|None=None, # bias ridge of the books (None: `bias_reg`)
+             book_bias:np.ndarray|None=None, # warm start for the book biases
+             user_bias:np.ndarray|None=None, # warm start for the user biases
+             tol:float=1e-5, # relative residual (preconditioned norm) at which to stop
+             max_iter:int=200, # most conjugate-gradient steps
+            )->tuple: # (μ, b_u, b_i): float, float64 arrays
+    "The biases-only model r ≈ μ + b_u + b_i (Surprise's BaselineOnly), by conjugate gradients on its normal equations"
+    u, b, r = np.asarray(users, np.int64), np.asarray(books, np.int64), np.asarray(ratings, np.float64)
+    N, bi_reg = n_users, bias_reg if bias_reg_books is None else bias_reg_books
+    mu = float(r.mean()); z = r - mu
+    reg = np.concatenate([np.full(n_users, float(bias_reg)), np.full(n_books, float(bi_reg))])
+    Xt = lambda y: np.concatenate([np.bincount(u, y, n_users), np.bincount(b, y, n_books)])   # Xᵀy; X x = b_u + b_i
+    A = lambda x: Xt(x[:N][u] + x[N:][b]) + reg * x
+    Minv = 1 / np.maximum(Xt(np.ones(len(r))) + reg, 1e-12)      # Jacobi preconditioner: 1 / (count + β)
+    x = np.zeros(n_users + n_books)
+    if book_bias is not None: x[N:] = book_bias
+    if user_bias is not None: x[:N] = user_bias
+    rhs = Xt(z)
+    res = rhs - A(x); y = Minv * res; p = y.copy(); ry = res @ y
+    stop = tol**2 * (rhs @ (Minv * rhs))
+    for _ in range(max_iter):
+        if ry <= stop: break
+        Ap = A(p); a = ry / (p @ Ap)
+        x += a * p; res -= a * Ap
+        y = Minv * res; ry_new = res @ y; p = y + ry_new / ry * p; ry = ry_new
+    return mu, x[:N], x[N:]
+
+
+# %% ../nbs/05_als.ipynb #00f31a6a
+def _val_rmse(p, r, lo, hi): return float(np.sqrt(np.mean((np.clip(p, lo, hi) - r) ** 2)))
+
+def tune_bias_reg(train:tuple, # (users, books, ratings) to fit on
+                  val:tuple, # (users, books, ratings) to score on
+                  n_users:int, n_books:int, # table sizes
+                  start:float=4.0, # first β for both sides
+                  steps:tuple=(2.0, 2**0.5), # multiplicative steps of the pattern search, coarse to fine
+                  bounds:tuple=(2**-4, 2**10), # smallest and largest β tried
+                  scale:tuple|None=None, # (lowest, highest) rating, to clip predictions (None: the training range)
+                  tol:float=1e-4, # tolerance of every `bias_fit`
+                 )->dict: # bias_reg, bias_reg_books, val_rmse, evals (list of (β_u, β_i, val RMSE))
+    "Bias ridges (β of the users, β of the books) with the lowest validation RMSE of the biases-only model"
+    (u, b, r), (vu, vb, vr) = train, val
+    vu, vb, vr = np.asarray(vu, np.int64), np.asarray(vb, np.int64), np.asarray(vr, np.float64)
+    lo, hi = scale if scale is not None else (float(np.min(r)), float(np.max(r)))
+    seen, warm = {}, {}
+    def score(p):
+        if p not in seen:
+            mu, bu, bi = bias_fit(u, b, r, n_users, n_books, *p, book_bias=warm.get('bi'), user_bias=warm.get('bu'), tol=tol)
+            seen[p] = _val_rmse(mu + bu[vu] + bi[vb], vr, lo, hi)
+            if seen[p] <= min(seen.values()): warm.update(bu=bu, bi=bi)   # warm start from the best so far
+        return seen[p]
+    cur = (float(start), float(start))
+    score(cur)
+    for s in steps:                                # move to the best neighbour while one is better
+        while True:
+            nb = [(cur[0]*f, cur[1]) for f in (s, 1/s)] + [(cur[0], cur[1]*f) for f in (s, 1/s)]
+            nb = [p for p in nb if bounds[0] <= min(p) and max(p) <= bounds[1]]
+            best = min(nb, key=score, default=cur)
+            if score(best) < score(cur) - 1e-7: cur = best
+            else: break
+    return dict(bias_reg=cur[0], bias_reg_books=cur[1], val_rmse=seen[cur], evals=[(*p, v) for p, v in seen.items()])
+
+
+# %% ../nbs/05_als.ipynb #51f395d4
+def tune_reg(train:tuple, # (users, books, ratings) to fit on
+             val:tuple, # (users, books, ratings) to score on
+             n_users:int, n_books:int, # table sizes
+             reg:float=ALS_DEFAULTS['reg'], # first λ, fitted from scratch
+             step:float=2.0, # multiplicative step between the λ tried
+             max_evals:int=4, # most fits
+             epochs:int=ALS_DEFAULTS['epochs'], # most epochs of the first fit
+             warm_epochs:int=2, # most epochs of every later fit, warm-started from the best fit so far
+             patience:int=1, # stop a fit after this many epochs without a better validation RMSE
+             seed:int=0, # seed of the first fit's initial factors
+             on_fit=None, # optional on_fit(reg, ALSResult) after every fit
+             **als_kw, # any other `als_fit` argument (dim, bias_reg, bias_reg_books, reg_mode, ...)
+            )->dict: # reg, result (the ALSResult of that λ), evals (list of (λ, val RMSE, best epoch, epochs run)), seconds
+    "Factor ridge λ with the lowest validation RMSE, walking from `reg` by factors of `step` while that helps"
+    fits, order, plans = {}, [], {}
+    def run(lam, init):
+        if lam not in fits:
+            res = als_fit(*train, n_users, n_books, reg=lam, val=val, seed=seed, init=init, patience=patience, progress=False, plan_cache=plans,
+                          epochs=epochs if init is None else warm_epochs, **als_kw)
+            fits[lam] = res; order.append(lam)
+            if on_fit is not None: on_fit(lam, res)
+        return fits[lam]
+    better = lambda a, b: fits[a].best_val_rmse < fits[b].best_val_rmse - 1e-7
+    cur = float(reg); run(cur, None)
+    for f in (step, 1 / step):                     # upwards first; downwards only if going up did not help
+        moved = False
+        while len(fits) < max_evals and fits[cur].stopped_reason != 'interrupted':
+            nxt = round(cur * f, 12)
+            if nxt in fits: break
+            run(nxt, fits[cur].arrays)
+            if not better(nxt, cur): break
+            cur, moved = nxt, True
+        if moved: break
+    return dict(reg=cur, result=fits[cur], evals=[(l, fits[l].best_val_rmse, fits[l].best_epoch, fits[l].epochs_run) for l in order],
+                seconds=sum(fits[l].train_seconds for l in order))
+

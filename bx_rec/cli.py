@@ -4,22 +4,33 @@
 
 # %% ../nbs/12_cli.ipynb #9721173f
 from __future__ import annotations
-import argparse, inspect, json, math, os, sys, tempfile, time, traceback, warnings
+import argparse, codecs, contextlib, inspect, json, math, os, re, sys, threading, time, traceback, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.docments import docments
+from . import __version__
 
 # %% auto #0
-__all__ = ['DEMO_TITLE', 'COMMANDS', 'synth', 'preprocess', 'train', 'checkpoint_dir', 'CommandExit', 'evaluate', 'demo',
-           'similar', 'recommend', 'main']
+__all__ = ['ANNOUNCE_AFTER', 'DEMO_TITLE', 'COMMANDS', 'synth', 'split_rows', 'split', 'preprocess', 'train', 'checkpoint_dir',
+           'interrupted_dir', 'CommandExit', 'evaluate', 'demo', 'similar', 'recommend', 'cli_hint', 'main']
 
 # %% ../nbs/12_cli.ipynb #29a2c8d9
 _FLAGS = {'as_json': ['--json'], 'fmt': ['--format'], 'k': ['-k', '--k']}
 _POSITIONAL = {'title'}
+_NARGS = {'rating_scale': (2, float, ('LO', 'HI'))}   # options that take several values
+_PRESET_KEYS = ('solver', 'model_type', 'dim', 'epochs', 'lr', 'l2', 'gravity', 'patience')
+
+def _preset_default(name:str)->str:
+    "' (default: 24 with --preset default, 35 with --preset original)' for a `train` option whose default is the preset's"
+    from bx_rec.training import PRESETS
+    key = 'model' if name == 'model_type' else name
+    show = lambda v: ('off' if name == 'patience' else 'unused') if v is None else v
+    vals = [f"{show(PRESETS[p].get(key))} with --preset {p}" for p in PRESETS]
+    return f" (default: {', '.join(vals)})"
 
 def _parser(func, prog:str)->argparse.ArgumentParser:
     "An argparse parser from `func`'s signature and docments"
-    p = argparse.ArgumentParser(prog=prog, description=(func.__doc__ or '').strip())
+    p = argparse.ArgumentParser(prog=prog, description=(func.__doc__ or '').strip(), allow_abbrev=False)
     docs = docments(func, full=True, returns=False, eval_str=True)
     for name, d in docs.items():
         help_ = d['docment'] or ''
@@ -29,51 +40,205 @@ def _parser(func, prog:str)->argparse.ArgumentParser:
             if name in _POSITIONAL: p.add_argument(name, help=help_, metavar=name.upper())
             else: p.add_argument(*flags, dest=name, required=True, help=help_, metavar=name.upper())
             continue
-        kw = dict(dest=name, default=default, help=help_ + (f" (default: {default})" if default not in (None, False) else ''))
-        if anno is bool or isinstance(default, bool): kw.update(action='store_true')
+        shown = _preset_default(name) if func.__name__ == 'train' and name in _PRESET_KEYS else \
+                (f" (default: {default})" if default not in (None, False) else '')
+        kw = dict(dest=name, default=default, help=help_ + shown)
+        if name in _NARGS:
+            n, t, mv = _NARGS[name]; kw.update(nargs=n, type=t, metavar=mv)
+        elif anno is bool or isinstance(default, bool): kw.update(action='store_true')
         elif anno in (list, 'list') or isinstance(default, list): kw.update(nargs='+', action='extend', default=None)
         else:
             t = anno if anno in (int, float, str) else (type(default) if default is not None and type(default) in (int, float, str) else str)
             kw.update(type=t)
         p.add_argument(*flags, **kw)
+    if func.__name__ in _THREADED:
+        p.add_argument('--threads', type=int, default=0, help="CPU threads for PyTorch and BLAS (default 0: OMP_NUM_THREADS "
+                       "if set, else 1 under a test runner, else every core this process may use; see bx_rec.threads)")
     p.add_argument('--verbose', action='store_true', help='show the full traceback on errors')
     return p
 
 # %% ../nbs/12_cli.ipynb #37a84862
+ANNOUNCE_AFTER = 1.0   # seconds: a step still running after this long says what it does
+
+@contextlib.contextmanager
+def _step(what:str, quiet:bool=False, at_once:bool=False):
+    "Say on stderr what a step does once it has run `ANNOUNCE_AFTER` s (or `at_once`), and how long it took"
+    t0, said, err = time.perf_counter(), [], sys.stderr
+    def announce(): said.append(1); print(f"{what} ...", file=err, flush=True)
+    timer = None
+    if not quiet:
+        if at_once: announce()
+        else: timer = threading.Timer(ANNOUNCE_AFTER, announce); timer.daemon = True; timer.start()
+    try: yield
+    finally:
+        if timer is not None: timer.cancel(); timer.join()
+    if said: print(f"{what}: done in {time.perf_counter()-t0:.1f} s", file=err, flush=True)
+
+class _Heartbeat:
+    "While a long step runs, say on stderr that it is still working whenever nothing was reported for `every` seconds"
+    def __init__(self, what:str, every:float=2.0, quiet:bool=False):
+        self.what, self.every, self.quiet, self.err = what, every, quiet, sys.stderr
+        self.last, self.label, self.stop = time.perf_counter(), 'the start', threading.Event()
+    def beat(self, label:str): self.last, self.label = time.perf_counter(), label
+    def _run(self):
+        said = None
+        while not self.stop.wait(self.every / 4):
+            quiet_for = time.perf_counter() - self.last
+            if quiet_for >= self.every and said != self.last:
+                said = self.last
+                print(f"\n{self.what}: still working, {quiet_for:.0f} s after {self.label} ...", file=self.err, flush=True)
+    def __enter__(self):
+        if not self.quiet: self.thread = threading.Thread(target=self._run, daemon=True); self.thread.start()
+        return self
+    def __exit__(self, *exc):
+        self.stop.set()
+        if not self.quiet: self.thread.join()
+
 def synth(out:str, # folder to write BX-Book-Ratings.csv, BX-Books.csv, BX-Users.csv and SYNTHETIC.json into
           users:int=5000, # number of readers
           books:int=0, # number of works (0: the hand-written catalogue)
           ratings:int=100_000, # number of rating rows, implicit zeros included
           seed:int=0, # random seed
           overwrite:bool=False, # replace BX files already in OUT
+          quiet:bool=False, # no progress lines
          ):
     "Write a synthetic Book-Crossing dataset in the exact raw BX format (labelled synthetic)"
     from bx_rec.synth import write_synthetic_bx
+    from bx_rec.data import BX_FILES
     t0 = time.perf_counter()
-    info = write_synthetic_bx(out, n_users=users, n_books=books or None, n_ratings=ratings, seed=seed, overwrite=overwrite)
-    print(f"wrote a SYNTHETIC Book-Crossing dataset to {out} in {time.perf_counter()-t0:.1f} s: {info}")
+    there = [n for n in list(BX_FILES.values()) + ['SYNTHETIC.json'] if (Path(out)/n).exists()]
+    if there and not overwrite:
+        raise FileExistsError(f"{out} already holds {', '.join(there)}; add --overwrite to replace them, or choose another --out")
+    with _step(f"generating {ratings:,} synthetic rating rows for {users:,} readers", quiet):
+        info = write_synthetic_bx(out, n_users=users, n_books=books or None, n_ratings=ratings, seed=seed, overwrite=overwrite)
+    r = info.truth.ratings['rating']
+    print(f"wrote a SYNTHETIC Book-Crossing dataset to {out} in {time.perf_counter()-t0:.1f} s (seed {seed}): "
+          f"{len(r):,} rating rows ({int((r > 0).sum()):,} explicit 1-10, {int((r == 0).sum()):,} implicit 0) "
+          f"by {info.truth.ratings['User-ID'].nunique():,} readers, {len(info.truth.works):,} works in "
+          f"{len(info.truth.editions):,} editions; labelled synthetic in {Path(out)/'SYNTHETIC.json'}")
     return info
+
+# %% ../nbs/12_cli.ipynb #47721265
+_SPLIT_LAYOUT = {'bx': ('BX-Book-Ratings.csv', ';', True), 'kaggle': ('Ratings.csv', ',', True),
+                 'ml100k': ('u.data', '\t', False), 'csv': (None, None, True)}   # rating file, separator, header line
+
+def _rating_lines(path:Path, fmt:str, sep:str, user_col:str|None)->tuple:
+    "(rating file, header bytes, data lines as bytes, user id of each line) of a ratings file or folder"
+    import csv
+    if fmt not in _SPLIT_LAYOUT:
+        raise ValueError(f"bx-rec split reads --format bx, kaggle, ml100k or csv, not {fmt!r}; split the raw ratings "
+                         "before `bx-rec preprocess` (its filters must not see the held-out ratings)")
+    name, fsep, header = _SPLIT_LAYOUT[fmt]
+    f = path/name if path.is_dir() and name else path
+    if path.is_dir() and not name: raise ValueError(f"--format csv splits one file, but {path} is a folder; give the file")
+    if not f.is_file(): raise FileNotFoundError(f"{f} not found (--ratings {path} --format {fmt})")
+    lines = [l for l in f.read_bytes().splitlines(keepends=True) if l.strip()]
+    head, lines = (lines[0], lines[1:]) if header and lines else (b'', lines)
+    if not lines: raise ValueError(f"{f}: no rating rows to split")
+    col = 0
+    if fmt == 'csv':
+        cols = next(csv.reader([head.decode('latin-1').strip('\r\n\ufeff').lstrip('\xef\xbb\xbf')], delimiter=sep))
+        if not user_col: raise ValueError("--format csv needs --user-col to split by user (or --by random)")
+        if user_col not in cols: raise ValueError(f"{f}: no column {user_col!r} in the header {cols} (--user-col; --sep {sep!r})")
+        col = cols.index(user_col)
+    rows = csv.reader((l.decode('latin-1') for l in lines), delimiter=fsep or sep)   # latin-1: any bytes, for grouping only
+    users = [r[col] if len(r) > col else '' for r in rows]
+    return f, head, lines, users
+
+def split_rows(users:list, # the user id of each rating row
+               test_fraction:float=0.2, # share of the rows held out
+               by:str='random', # 'random' rows, or 'user': this share of every reader's rows
+               seed:int=0, # random seed
+              )->np.ndarray: # bool per row: held out
+    "Which rows go to the test part: a seeded random share of all rows, or of every reader's rows (each keeps one in training)"
+    if not 0 < test_fraction < 1: raise ValueError(f"--test-fraction must lie strictly between 0 and 1, got {test_fraction}")
+    n, rng = len(users), np.random.default_rng(seed)
+    if by == 'random':
+        test = np.zeros(n, bool); test[rng.permutation(n)[:int(round(test_fraction * n))]] = True
+        return test
+    if by != 'user': raise ValueError(f"--by must be 'random' or 'user', got {by!r}")
+    df = pd.DataFrame({'u': pd.Series(users, dtype=object), 'key': rng.random(n)})
+    rank = df.sort_values(['u', 'key']).groupby('u', sort=False).cumcount().reindex(df.index).to_numpy()
+    count = df.groupby('u')['u'].transform('size').to_numpy()
+    return (rank < np.round(test_fraction * count)) & (count >= 2) & (rank < count - 1)
+
+# %% ../nbs/12_cli.ipynb #3268a3f7
+def _write_part(src:Path, dest:Path, rating_file:Path, data:bytes, overwrite:bool):
+    "Write one part of a split as `src` is laid out: a file, or a folder whose rating file is replaced and others copied"
+    if dest.exists() and not overwrite and (dest.is_file() or any(dest.iterdir())):
+        raise FileExistsError(f"{dest} exists; add --overwrite to replace it, or choose another folder")
+    if src.is_dir():
+        dest.mkdir(parents=True, exist_ok=True)
+        for p in src.iterdir():
+            if p.is_file() and p != rating_file: _atomic_bytes(dest/p.name, p.read_bytes())
+        _atomic_bytes(dest/rating_file.name, data)
+    else: _atomic_bytes(dest, data)
+
+def _atomic_bytes(path:Path, data:bytes):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f'.{path.name}.tmp-{os.getpid()}')
+    try:
+        tmp.write_bytes(data); os.replace(tmp, path)
+    finally: tmp.unlink(missing_ok=True)
+
+def split(ratings:str, # ratings file or folder to split
+          train_out:str, # where to write the training part (a folder for a folder, a file for a file)
+          test_out:str, # where to write the held-out part, likewise
+          fmt:str='bx', # bx, kaggle, ml100k or csv (the output keeps it, byte for byte)
+          test_fraction:float=0.2, # share of the ratings held out
+          by:str='user', # 'user': the same share of every reader's ratings, so that test readers are known; or 'random'
+          seed:int=0, # random seed
+          user_col:str=None, # csv: user id column (for --by user)
+          sep:str=',', # csv: field separator
+          overwrite:bool=False, # replace TRAIN_OUT and TEST_OUT if they exist
+         ):
+    "Split ratings into a training and a held-out part, seeded, in the input's own format"
+    src, sep = Path(ratings), _unescape(sep)
+    f, head, lines, users = _rating_lines(src, fmt, sep, user_col)
+    test = split_rows(users, test_fraction, by, seed)
+    nl = b'\r\n' if lines[0].endswith(b'\r\n') else b'\n'
+    part = lambda m: head + b''.join(l if l.endswith(b'\n') else l + nl for l, t in zip(lines, m) if t)
+    for dest in (Path(train_out), Path(test_out)):
+        if dest.resolve() == src.resolve() or src.resolve() in dest.resolve().parents:
+            raise ValueError(f"{dest} would overwrite or nest inside the input {src}; choose another folder")
+    _write_part(src, Path(train_out), f, part(~test), overwrite)
+    _write_part(src, Path(test_out), f, part(test), overwrite)
+    print(f"split {len(lines):,} rating rows of {f} ({by}, seed {seed}): {int((~test).sum()):,} to {train_out}, "
+          f"{int(test.sum()):,} to {test_out}")
+    return test
 
 # %% ../nbs/12_cli.ipynb #ed5f6606
 def preprocess(raw:str, # folder with the raw BX dump or the Kaggle variant
                out:str, # folder to write ratings.parquet, books.parquet and report.json into
                min_user_ratings:int=5, # keep users with at least this many explicit ratings
                min_book_ratings:int=5, # keep books with at least this many explicit ratings
+               encoding:str=None, # text encoding of the files (default: latin-1 for the BX dump, utf-8 for Kaggle's)
+               quiet:bool=False, # no progress lines
               ):
     "Clean, merge editions, filter and index a Book-Crossing folder; write Parquet frames and print the report"
     from bx_rec.data import read_raw, preprocess as _pre, save_preprocessed
-    rd = read_raw(raw)
-    pre = _pre(rd, min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings, allow_missing_books=rd.books is None)
-    save_preprocessed(pre, out)
+    with _step(f"reading {raw}", quiet): rd = read_raw(raw, **({'encoding': encoding} if encoding else {}))
+    with _step("cleaning, merging editions and filtering", quiet):
+        pre = _pre(rd, min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings, allow_missing_books=rd.books is None)
+    with _step(f"writing {out}", quiet): save_preprocessed(pre, out)
     print(rd.report); print(pre.report)
     print(f"wrote {Path(out)/'ratings.parquet'} ({len(pre.ratings):,} ratings) and {Path(out)/'books.parquet'} ({len(pre.books):,} books)")
     return pre
 
 # %% ../nbs/12_cli.ipynb #fb91b86f
-def _load(path, fmt, user_col, item_col, rating_col, sep, min_user_ratings=1, min_book_ratings=1):
+def _unescape(sep:str)->str:
+    r"A separator as typed in a shell: `--sep '\t'` (backslash, t) is a tab, `--sep tab` too"
+    if sep is None: return sep
+    if sep.lower() == 'tab': return '\t'
+    return codecs.decode(sep, 'unicode_escape') if '\\' in sep else sep
+
+def _load(path, fmt, user_col, item_col, rating_col, sep, min_user_ratings=1, min_book_ratings=1,
+          encoding=None, rating_scale=None, drop_out_of_scale=False):
     from bx_rec.pipeline import load_interactions
-    return load_interactions(path, fmt, user_col=user_col, item_col=item_col, rating_col=rating_col, sep=sep,
-                             min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings)
+    extra = {k: v for k, v in dict(encoding=encoding, rating_scale=tuple(rating_scale) if rating_scale else None,
+                                   drop_out_of_scale=drop_out_of_scale).items() if v}   # only what the user set
+    return load_interactions(path, fmt, user_col=user_col, item_col=item_col, rating_col=rating_col, sep=_unescape(sep),
+                             min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings, **extra)
 
 def _jsonable(d:dict)->dict:
     out = {}
@@ -84,6 +249,15 @@ def _jsonable(d:dict)->dict:
         out[k] = v
     return out
 
+def _note(cmd:str, msg:str): print(f"bx-rec {cmd}: {msg}", file=sys.stderr, flush=True)
+
+def _load_model(model:str, cmd:str):
+    "Load a model directory; say on stderr when it is a partial model (an interrupted run)"
+    from bx_rec.store import load_model_dir
+    b = load_model_dir(model)
+    if b.partial: _note(cmd, f"WARNING: {model} is a partial model: {b.partial}")
+    return b
+
 # %% ../nbs/12_cli.ipynb #f3b46aff
 def train(ratings:str, # ratings file or folder
           fmt:str='bx', # bx, kaggle, preprocessed, ml100k or csv
@@ -91,9 +265,12 @@ def train(ratings:str, # ratings file or folder
           user_col:str=None, # csv: user id column
           item_col:str=None, # csv: item id column
           rating_col:str=None, # csv: rating column
-          sep:str=',', # csv: field separator
-          solver:str=None, # 'als' or 'gd' (default: the preset's)
-          model:str=None, # 'biased' or 'gd' (the original dot product)
+          sep:str=',', # csv: field separator (`--sep '\t'` for tabs)
+          encoding:str=None, # text encoding of the ratings (default: latin-1 for bx, utf-8 otherwise), e.g. latin-1, utf-16
+          rating_scale:tuple=None, # the LO HI of the rating scale (csv; the other formats know theirs): values outside are an error
+          drop_out_of_scale:bool=False, # count and drop ratings outside the scale instead of stopping
+          solver:str=None, # 'als' or 'gd'
+          model_type:str=None, # 'biased' or 'gd' (the original dot product)
           preset:str='default', # 'default' or 'original' (the original recipe)
           dim:int=None, # embedding dimension
           epochs:int=None, # most epochs
@@ -104,44 +281,57 @@ def train(ratings:str, # ratings file or folder
           val_fraction:float=0.1, # share held out for validation / model selection
           no_refit:bool=False, # keep the validation-run model instead of refitting on all ratings
           no_implicit:bool=False, # leave out the implicit-feedback term that the default adds after the ALS refit
-          min_user_ratings:int=1, # Book-Crossing formats: minimum explicit ratings per user
-          min_book_ratings:int=1, # Book-Crossing formats: minimum explicit ratings per book
+          min_user_ratings:int=5, # bx and kaggle: keep users with at least this many explicit ratings (as `bx-rec preprocess`)
+          min_book_ratings:int=5, # bx and kaggle: keep books with at least this many explicit ratings (as `bx-rec preprocess`)
           seed:int=0, # random seed
           device:str='auto', # auto, cpu, cuda or mps
           plots:str=None, # folder to write loss.html, embeddings.html and ratings.html into
-          quiet:bool=False, # no progress bar
+          quiet:bool=False, # no progress bar or progress lines
           checkpoint_every:int=0, # write a resumable checkpoint into OUT.ckpt every this many epochs (0: none)
           resume:bool=False, # continue from the checkpoint in OUT.ckpt (same data and options, else an error)
           log_every:int=0, # print one line per this many epochs to stderr (0: none)
          ):
     "Train a model on a ratings file; print a JSON summary as the last line"
     from bx_rec.pipeline import fit, save_fit, Checkpoints
+    import torch
     t0 = time.perf_counter()
     if checkpoint_every < 0 or log_every < 0: raise ValueError("--checkpoint-every and --log-every must be >= 0")
     ckpt = Checkpoints(checkpoint_dir(out), every=checkpoint_every) if (checkpoint_every or resume) else None
     if resume and not (ckpt.folder/'metadata.json').is_file():
         raise FileNotFoundError(f"--resume: no checkpoint in {ckpt.folder}; start with --checkpoint-every K (without --resume)")
-    inter = _load(ratings, fmt, user_col, item_col, rating_col, sep, min_user_ratings, min_book_ratings)
+    with _step(f"reading {ratings} (--format {fmt})", quiet):
+        inter = _load(ratings, fmt, user_col, item_col, rating_col, sep, min_user_ratings, min_book_ratings,
+                      encoding, rating_scale, drop_out_of_scale)
     if getattr(inter, 'n_duplicates', 0):
-        print(f"bx-rec train: note: {inter.n_duplicates:,} repeated (user, item) ratings in {ratings}; kept the last of each", file=sys.stderr)
+        _note('train', f"note: {inter.n_duplicates:,} repeated (user, item) ratings in {ratings}; kept the last of each")
+    if getattr(inter, 'n_out_of_scale', 0):
+        _note('train', f"note: dropped {inter.n_out_of_scale:,} ratings outside the scale (--drop-out-of-scale)")
+    if fmt == 'csv' and not rating_scale:
+        r = inter.ratings['rating']
+        _note('train', f"note: no --rating-scale given: the ratings of {ratings} run from {r.min():g} to {r.max():g}, taken as "
+                       "the scale (predictions are clipped to it); give --rating-scale LO HI to have values outside it refused")
     load_s = time.perf_counter() - t0
-    hp = {k: v for k, v in dict(solver=solver, model=model, dim=dim, epochs=epochs, lr=lr, l2=l2, gravity=gravity).items() if v is not None}
+    hp = {k: v for k, v in dict(solver=solver, model=model_type, dim=dim, epochs=epochs, lr=lr, l2=l2, gravity=gravity).items() if v is not None}
     if patience is not None: hp['patience'] = patience or None
     def log(phase, epoch, row):
+        beat.beat(f"{phase} epoch {epoch}")
         if log_every and epoch % log_every == 0:
             v = f", val_rmse {row['val_rmse']:.4f}" if math.isfinite(row['val_rmse']) else ''
             print(f"{phase} epoch {epoch}: train_loss {row['train_loss']:.6g}{v}", file=sys.stderr, flush=True)
     with warnings.catch_warnings():   # the stop reason is reported below, in one line
         warnings.filterwarnings('ignore', message=r'(training|ALS) (diverged|interrupted)')
-        f = fit(inter, val_fraction=val_fraction, refit=not no_refit, seed=seed, preset=preset, device=device, progress=not quiet,
-                implicit=False if no_implicit else None,
-                checkpoint=ckpt, resume=resume, log=log, **hp)
+        with _step(f"training on {len(inter.ratings):,} ratings ({torch.get_num_threads()} threads)", quiet, at_once=True), \
+             _Heartbeat('training', quiet=quiet) as beat:    # e.g. the implicit-feedback step after the last refit epoch
+            f = fit(inter, val_fraction=val_fraction, refit=not no_refit, seed=seed, preset=preset, device=device, progress=not quiet,
+                    implicit=False if no_implicit else None, checkpoint=ckpt, resume=resume, log=log, **hp)
     s = f.summary; reason = s['stopped_reason']
     saved = not (reason == 'diverged' or (reason == 'interrupted' and s['weights_epoch'] < 1))
-    summary = dict(s, model_dir=str(out) if saved else None, saved=saved, load_seconds=round(load_s, 3), format=fmt,
-                   solver=f.config.get('solver'), dim=f.config.get('dim'),
-                   checkpoint=str(ckpt.folder) if ckpt is not None and ckpt.written else None)
-    if saved: save_fit(out, f, inter)
+    dest = interrupted_dir(out) if reason == 'interrupted' else Path(out)   # --out changes only when training succeeds
+    summary = dict(s, model_dir=str(dest) if saved else None, saved=saved, partial=reason == 'interrupted',
+                   load_seconds=round(load_s, 3), format=fmt, solver=f.config.get('solver'), dim=f.config.get('dim'),
+                   threads=torch.get_num_threads(), checkpoint=str(ckpt.folder) if ckpt is not None and ckpt.written else None)
+    if saved:
+        with _step(f"writing {dest}", quiet): save_fit(dest, f, inter)
     print(json.dumps(_jsonable(summary)))             # the last line of stdout, whatever the outcome
     hint = f"; continue with --resume (checkpoint {ckpt.folder})" if ckpt is not None and ckpt.written else ''
     if reason == 'diverged':
@@ -149,15 +339,20 @@ def train(ratings:str, # ratings file or folder
                           f"Nothing was written: {out} is unchanged.", 1)
     if reason == 'interrupted':
         if not saved: raise CommandExit(f"interrupted before the first epoch ended: nothing was written, {out} is unchanged{hint}", 130)
-        raise CommandExit(f"interrupted in the {s['phase']} run at epoch {s['epochs_reached']}: saved the best weights so far "
-                          f"(epoch {s['weights_epoch']}) to {out}, marked interrupted{hint}", 130)
-    if plots: _write_plots(plots, f, inter)
+        raise CommandExit(f"interrupted in the {s['phase']} run at epoch {s['epochs_reached']}: {out} is unchanged; the best "
+                          f"weights so far (epoch {s['weights_epoch']}) are in {dest}, a partial model{hint}", 130)
+    if plots:
+        with _step(f"drawing the plots into {plots}", quiet): _write_plots(plots, f, inter)
     if ckpt is not None: ckpt.remove()
     return summary
 
 def checkpoint_dir(out:str|Path)->Path:
     "Where `bx-rec train --out OUT` keeps its checkpoint: the sibling folder `OUT.ckpt`"
     out = Path(out); return out.with_name(out.name + '.ckpt')
+
+def interrupted_dir(out:str|Path)->Path:
+    "Where an interrupted `bx-rec train --out OUT` puts its best weights so far: the sibling `OUT.interrupted` (OUT is left alone)"
+    out = Path(out); return out.with_name(out.name + '.interrupted')
 
 class CommandExit(Exception):
     "A command ends with this message on stderr and this exit status (e.g. 130 after Ctrl-C, with the work saved)"
@@ -167,29 +362,62 @@ def _write_plots(folder, f, inter):
     from bx_rec.plots import loss_figure, embedding_map, rating_distribution, save_html
     from bx_rec.pipeline import _items_frame
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    save_html(loss_figure(f.history), folder/'loss.html')
+    save_html(loss_figure(f.history), folder/'loss.html', plotlyjs='directory')
     items = _items_frame(f, inter)
     color = 'Book-Author' if 'Book-Author' in items.columns and items['Book-Author'].notna().any() else None
-    save_html(embedding_map(f.arrays['book_factors'], items, color=color), folder/'embeddings.html')
-    save_html(rating_distribution(inter.ratings['rating'].to_numpy()), folder/'ratings.html')
-    print(f"wrote {folder/'loss.html'}, {folder/'embeddings.html'}, {folder/'ratings.html'}", file=sys.stderr)
+    save_html(embedding_map(f.arrays['book_factors'], items, color=color), folder/'embeddings.html', plotlyjs='directory')
+    save_html(rating_distribution(inter.ratings['rating'].to_numpy()), folder/'ratings.html', plotlyjs='directory')
+    print(f"wrote {folder/'loss.html'}, {folder/'embeddings.html'}, {folder/'ratings.html'} (sharing {folder/'plotly.min.js'})",
+          file=sys.stderr)
 
 # %% ../nbs/12_cli.ipynb #9ebacb94
+def _check_k(k:int):
+    if k < 1: raise ValueError(f"-k must be at least 1, got {k}")
+
+def _overlap(b, df:pd.DataFrame)->tuple:
+    "(rows whose user or book the model does not know, rows that are among the model's own training ratings)"
+    u = b.user_embedding_ids(df['user'])
+    i = b.item_embedding_ids(df['isbn' if 'isbn' in df.columns and b.item_aliases else 'item'])
+    unknown = int(((u < 0) | (i < 0)).sum())
+    seen = 0
+    if b.ratings is not None:
+        n = len(b.item_ids)
+        train = b.ratings['User-Embedding-ID'].to_numpy(np.int64) * n + b.ratings['Book-Embedding-ID'].to_numpy(np.int64)
+        ok = (u >= 0) & (i >= 0)
+        seen = int(np.isin(u[ok] * n + i[ok], train).sum())
+    return unknown, seen
+
 def evaluate(model:str, # model directory written by `bx-rec train`
-             ratings:str, # held-out ratings file or folder
+             ratings:str, # held-out ratings file or folder (e.g. the test part of `bx-rec split`)
              fmt:str='bx', # bx, kaggle, preprocessed, ml100k or csv
              user_col:str=None, # csv: user id column
              item_col:str=None, # csv: item id column
              rating_col:str=None, # csv: rating column
-             sep:str=',', # csv: field separator
+             sep:str=',', # csv: field separator (`--sep '\t'` for tabs)
+             encoding:str=None, # text encoding of the ratings (default: latin-1 for bx, utf-8 otherwise)
+             rating_scale:tuple=None, # the LO HI of the rating scale (csv): values outside are an error
+             drop_out_of_scale:bool=False, # count and drop ratings outside the scale instead of stopping
              k:int=10, # cut-off of the ranking metrics
             ):
     "Score a saved model on held-out ratings; print one JSON line of metrics"
-    from bx_rec.store import load_model_dir
     from bx_rec.pipeline import evaluate_bundle
-    b = load_model_dir(model)
-    inter = _load(ratings, fmt, user_col, item_col, rating_col, sep)
+    _check_k(k)
+    b = _load_model(model, 'evaluate')
+    inter = _load(ratings, fmt, user_col, item_col, rating_col, sep, encoding=encoding, rating_scale=rating_scale,
+                  drop_out_of_scale=drop_out_of_scale)
+    if k > len(b.item_ids): _note('evaluate', f"note: -k {k} is more than the model's {len(b.item_ids):,} books; the ranking metrics use k={len(b.item_ids):,}")
+    df = inter.ratings
+    unknown, seen = _overlap(b, df)
+    if unknown > len(df) / 2:
+        _note('evaluate', f"WARNING: {unknown:,} of the {len(df):,} test ratings ({unknown/len(df):.0%}) have a reader or book that "
+                          f"{model} does not know: they get only the mean and biases. Was the model trained on other data, or is "
+                          "--format wrong?")
+    if seen > len(df) / 2:
+        _note('evaluate', f"WARNING: {seen:,} of the {len(df):,} test ratings ({seen/len(df):.0%}) are {model}'s own training "
+                          "ratings: these figures measure the fit, not predictions. Hold out a test set before training "
+                          "with `bx-rec split`.")
     m = evaluate_bundle(b, inter, k=k)
+    m = dict(m, n_in_training=seen, partial_model=bool(b.partial))
     print(json.dumps(_jsonable(m)))
     return m
 
@@ -249,29 +477,34 @@ def similar(model:str, # model directory
             title:str, # title of the book (forgiving lookup); or a Book-ID with --by-id
             k:int=5, # number of books
             by_id:bool=False, # TITLE is a Book-ID (or ISBN of any edition)
+            author:str=None, # the author (or part of the name), to tell same-titled books apart
             as_json:bool=False, # print JSON records instead of a table
            ):
     "The books nearest to one book (cosine similarity of the book embeddings)"
-    from bx_rec.store import load_model_dir
     from bx_rec.recommend import BookIndex
-    b = load_model_dir(model)
+    _check_k(k)
+    b = _load_model(model, 'similar')
     items = b.items if b.items is not None else pd.DataFrame({'item': b.item_ids})
     idx = BookIndex(b.arrays['book_factors'], items)
     if by_id:
         e = int(b.item_embedding_ids([title])[0])
         if e < 0: raise KeyError(f"Book-ID or ISBN {title!r} is not in the model {model}")
-    else: e = idx.resolve(title=title)
+    else: e = idx.resolve(title=title, author=author)
     out = idx.similar(embedding_id=e, k=k); q = idx.books.iloc[e]['Book-Title']
     _show(out.drop(columns=['Book-Embedding-ID']), as_json, f"books like {q!r}:")
     return out
 
-def _likes(pairs:list)->list:
+def _likes(pairs:list, scale:tuple|None=None)->list:
+    "(title, rating) pairs from --likes TITLE=RATING arguments, each rating within the model's scale"
     out = []
     for p in pairs:
         t, sep, r = str(p).rpartition('=')
         if not sep or not t.strip(): raise ValueError(f"--likes takes TITLE=RATING pairs, got {p!r} (e.g. --likes \"Dune=9\")")
         try: v = float(r)
         except ValueError: raise ValueError(f"--likes {p!r}: rating {r!r} is not a number") from None
+        if not math.isfinite(v) or (scale is not None and not scale[0] <= v <= scale[1]):
+            raise ValueError(f"--likes {p!r}: rating {r} is outside the model's rating scale {scale[0]:g}-{scale[1]:g}"
+                             if scale is not None else f"--likes {p!r}: rating {r} is not a finite number")
         out.append((t.strip(), v))
     return out
 
@@ -287,41 +520,75 @@ def recommend(model:str, # model directory
               as_json:bool=False, # print JSON records instead of a table
              ):
     "Personal recommendations: for a known reader (--user), or a new one folded in from a few ratings (--likes)"
-    from bx_rec.store import load_model_dir
     from bx_rec.personal import Recommender
     if user is not None and likes: raise ValueError("give either --user or --likes, not both")
-    rec = Recommender.from_bundle(load_model_dir(model))
+    _check_k(k)
+    rec = Recommender.from_bundle(_load_model(model, 'recommend'))
     years = None if year_from is None and year_to is None else (year_from, year_to)
     if user is not None:
         out = rec.for_user(user, n=k, min_ratings=min_ratings, author=author, years=years, explain=explain); head = f"for reader {user}:"
     else:
-        out = rec.for_reader(_likes(likes or []), n=k, min_ratings=min_ratings, author=author, years=years, explain=explain if likes else 0)
+        out = rec.for_reader(_likes(likes or [], rec.scale), n=k, min_ratings=min_ratings, author=author, years=years,
+                             explain=explain if likes else 0)
         head = "for a new reader:" if likes else "popular books (no ratings given; damped mean rating):"
     _show(out.drop(columns=[c for c in ('Book-Embedding-ID',) if c in out.columns]), as_json, head)
     return out
 
 # %% ../nbs/12_cli.ipynb #080c6ec3
-COMMANDS = dict(demo=demo, synth=synth, preprocess=preprocess, train=train, evaluate=evaluate, similar=similar, recommend=recommend)
+COMMANDS = dict(demo=demo, synth=synth, split=split, preprocess=preprocess, train=train, evaluate=evaluate, similar=similar,
+                recommend=recommend)
+_THREADED = {'demo', 'train', 'evaluate', 'similar', 'recommend'}   # the commands that compute with PyTorch or BLAS
 
 def _usage()->str:
-    lines = ["usage: bx-rec COMMAND [options]   (bx-rec COMMAND --help for its options)", "", "commands:"]
+    lines = ["usage: bx-rec COMMAND [options]   (bx-rec COMMAND --help for its options; bx-rec --version)", "", "commands:"]
     lines += [f"  {n:<11} {(f.__doc__ or '').strip().splitlines()[0]}" for n, f in COMMANDS.items()]
     return '\n'.join(lines)
 
+# %% ../nbs/12_cli.ipynb #6e6e5b02
+_HINTS = [  # Python spellings in library messages -> what a command-line user types
+    (r"(?:the right )?encoding=,? ?(?:e\.g\. )?'([\w-]+)'", r"--encoding \1"), (r"encoding=", "--encoding"),
+    (r"sep='([^']*)'", r"--sep '\1'"), (r"overwrite=True", "--overwrite"), (r"fmt='(\w+)'", r"--format \1"),
+    (r"min_user_ratings=(\d+)", r"--min-user-ratings \1"), (r"min_book_ratings=(\d+)", r"--min-book-ratings \1"),
+    (r"use for_reader\(\) for new readers", "use --likes TITLE=RATING for a new reader"),
+    (r"re-save it with save_model_dir", "write it again with `bx-rec train --out`"),
+    (r"with save_preprocessed(?: first)?", "with `bx-rec preprocess`"),
+    (r"read_ratings_csv", "--format csv"),
+]
+_CMD_HINTS = {'similar': [(r"pass a Book-ID or an author", "add --author NAME, or give a Book-ID with --by-id")],
+              'recommend': [(r"pass a Book-ID or an author", "name it by Book-ID (--likes BOOK-ID=RATING)")]}
+
+def cli_hint(msg:str, # an error message of the library
+             command:str='', # the `bx-rec` command that raised it
+            )->str: # the message with the Python spellings replaced by the command line's
+    "Turn the hints of a library error into command-line flags and commands"
+    for pat, rep in _HINTS + _CMD_HINTS.get(command, []): msg = re.sub(pat, rep, msg)
+    return msg
+
+# %% ../nbs/12_cli.ipynb #6d50fab8
 def main(argv:list|None=None, # arguments without the program name (default: sys.argv[1:])
         )->int: # exit status
     "The `bx-rec` console script"
+    from bx_rec.threads import passive_wait
+    passive_wait()                   # before torch starts OpenMP: idle threads sleep instead of spinning (see bx_rec.threads)
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] in (['--version'], ['-V']):
+        print(f"bx-rec {__version__}"); return 0
     if not argv or argv[0] in ('-h', '--help', 'help'):
         print(_usage()); return 0 if argv else 2
     name, rest = argv[0], argv[1:]
     if name not in COMMANDS:
         print(f"bx-rec: error: unknown command {name!r}\n{_usage()}", file=sys.stderr); return 2
+    if name == 'train' and any(a == '--model' or a.startswith('--model=') for a in rest):
+        print("bx-rec train: error: --model names a model directory in the other commands; here the directory to write is "
+              "--out DIR, and the model type is --model-type biased|gd", file=sys.stderr); return 2
     func = COMMANDS[name]
     try: args = vars(_parser(func, f'bx-rec {name}').parse_args(rest))
     except SystemExit as e: return int(e.code or 0)
-    verbose = args.pop('verbose', False)
+    verbose, threads = args.pop('verbose', False), args.pop('threads', None)
     try:
+        if name in _THREADED:
+            from bx_rec.threads import set_threads
+            set_threads(threads)
         func(**args)
         return 0
     except CommandExit as e:
@@ -331,7 +598,7 @@ def main(argv:list|None=None, # arguments without the program name (default: sys
     except Exception as e:
         if verbose: traceback.print_exc()
         msg = e.args[0] if isinstance(e, KeyError) and e.args and isinstance(e.args[0], str) else str(e)
-        print(f"bx-rec {name}: error: {type(e).__name__}: {msg}" + ("" if verbose else "  (--verbose shows the traceback)"),
+        print(f"bx-rec {name}: error: {type(e).__name__}: {cli_hint(msg, name)}" + ("" if verbose else "  (--verbose shows the traceback)"),
               file=sys.stderr)
         return 1
 

@@ -4,19 +4,19 @@
 
 # %% ../nbs/00_data.ipynb #57ba5270
 from __future__ import annotations
-import codecs, csv, datetime, html, json, math, os, re, tempfile, unicodedata
+import codecs, csv, datetime, html, io, json, math, os, re, tempfile, unicodedata, zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 
 # %% auto #0
-__all__ = ['BX_FILES', 'KAGGLE_FILES', 'COLUMNS', 'REQUIRED', 'RATINGS_SCHEMA', 'BOOKS_SCHEMA', 'shared_data_dir',
-           'normalize_isbn', 'normalize_isbns', 'MissingColumnsError', 'detect_format', 'FileReport', 'RawReport',
-           'read_table', 'RawData', 'read_raw', 'text_key', 'assign_book_ids', 'PreprocessReport', 'Preprocessed',
-           'preprocess', 'save_preprocessed', 'load_preprocessed', 'split_dataframe', 'split_per_user',
-           'train_val_test_split', 'build_rating_sparse_tensor', 'read_ml100k', 'read_ratings_csv',
-           'interactions_from_preprocessed']
+__all__ = ['BX_FILES', 'KAGGLE_FILES', 'COLUMNS', 'REQUIRED', 'RATINGS_SCHEMA', 'BOOKS_SCHEMA', 'IMPLICIT_SCHEMA',
+           'shared_data_dir', 'normalize_isbn', 'normalize_isbns', 'isbn10_check', 'repair_isbns',
+           'MissingColumnsError', 'detect_format', 'FileReport', 'RawReport', 'read_table', 'RawData', 'read_raw',
+           'text_key', 'author_key', 'work_keys', 'assign_book_ids', 'PreprocessReport', 'Preprocessed', 'preprocess',
+           'save_preprocessed', 'load_preprocessed', 'split_dataframe', 'split_per_user', 'train_val_test_split',
+           'build_rating_sparse_tensor', 'read_ml100k', 'read_ratings_csv', 'interactions_from_preprocessed']
 
 # %% ../nbs/00_data.ipynb #2e5ced28
 def shared_data_dir(start:str|Path|None=None, # folder to start looking from (default: the current folder)
@@ -56,6 +56,56 @@ def normalize_isbns(isbns:pd.Series, # raw ISBNs
         out[~clean] = np.where(ok, rest.fillna('').to_numpy(dtype=object), None)
     return pd.Series(out, index=isbns.index, dtype=object)
 
+# %% ../nbs/00_data.ipynb #a1b2c3d5
+_ISBN_JUNK = r'[\s"\'\\\-\u2010-\u2015./,]'
+_ISBN_REPAIRS = {'x': 'lower-case x', 'quote': 'quotes or backslashes removed', 'sep': 'spaces, hyphens, dots or slashes removed',
+                 '13': 'ISBN-13 (978) converted to ISBN-10', 'zero': 'leading zero restored (9 digits)',
+                 'tail': 'characters after the ISBN removed', 'id': 'non-ISBN id of the books file kept (e.g. Amazon ASIN)'}
+
+def isbn10_check(body:str, # the first nine digits of an ISBN-10
+                )->str: # its check character, '0'-'9' or 'X'
+    "ISBN-10 check character: weights 10..2, modulo 11"
+    c = (11 - sum((10 - i) * int(d) for i, d in enumerate(body)) % 11) % 11
+    return 'X' if c == 10 else str(c)
+
+def _repair_unique(u:pd.Series, known:set|None)->tuple:
+    "Keys, repair kinds and drop reasons for unique raw ISBNs"
+    s = u.astype(str)
+    key = s.str.replace(_ISBN_JUNK, '', regex=True).str.upper()
+    kinds = [[] for _ in range(len(s))]
+    for flag, mask in (('quote', s.str.contains(r'["\'\\]', regex=True)), ('sep', s.str.contains(r'[\s\-\u2010-\u2015./,]', regex=True)),
+                       ('x', s.str.contains('x', regex=False) & key.str.fullmatch(_ISBN_VALID))):
+        for i in np.flatnonzero(mask.to_numpy(bool)): kinds[i].append(flag)
+    key = key.to_numpy(dtype=object); valid = pd.Series(key).str.fullmatch(_ISBN_VALID).to_numpy(bool)
+    reason = np.full(len(s), None, dtype=object)
+    for i in np.flatnonzero(valid):
+        k = key[i]
+        if len(k) == 13 and k.startswith('978'): key[i] = k[3:12] + isbn10_check(k[3:12]); kinds[i].append('13')
+    for i in np.flatnonzero(~valid):
+        k = key[i]
+        if known is not None and k and k in known: kinds[i].append('id')
+        elif known is not None and len(k) == 9 and k.isdigit() and '0' + k in known: key[i] = '0' + k; kinds[i].append('zero')
+        elif (known is not None and len(k) > 10 and re.fullmatch(r'\d{9}[\dX]', k[:10]) and isbn10_check(k[:9]) == k[9]
+              and k[:10] in known): key[i] = k[:10]; kinds[i].append('tail')
+        else:
+            reason[i] = ('invalid ISBN (empty)' if not k else 'invalid ISBN (not in the books file)' if known is not None
+                         else 'invalid ISBN'); key[i] = None
+    return key, np.array(['; '.join(_ISBN_REPAIRS[f] for f in k) for k in kinds], dtype=object), reason
+
+def repair_isbns(isbns:pd.Series, # raw ISBNs, one per row
+                 known:set|None=None, # ISBN keys of the books file (None: keep only what is or becomes an ISBN-10/13)
+                )->pd.DataFrame: # per row: `ISBN` (key or None), `repair` ('' if none) and `reason` (why dropped, or None)
+    "Turn raw ISBNs into the keys of the books file, saying what was repaired and why the rest cannot be used"
+    codes, uniq = pd.factorize(isbns.astype('str').fillna(''), sort=False)
+    u = pd.Series(uniq, dtype='str')
+    clean = u.str.fullmatch(r'\d{9}[\dX]').to_numpy(bool)    # most are clean ISBN-10s
+    key = u.to_numpy(dtype=object); rep = np.full(len(uniq), '', dtype=object); why = np.full(len(uniq), None, dtype=object)
+    if not clean.all():
+        idx = np.flatnonzero(~clean)
+        key[idx], rep[idx], why[idx] = _repair_unique(pd.Series(uniq[idx], dtype=object), known)
+        rep[idx[why[idx] != None]] = ''                  # a dropped ISBN was not repaired
+    return pd.DataFrame({c: pd.Series(a[codes], index=isbns.index, dtype=object) for c, a in (('ISBN', key), ('repair', rep), ('reason', why))})
+
 # %% ../nbs/00_data.ipynb #cf589082
 BX_FILES = {'ratings': 'BX-Book-Ratings.csv', 'books': 'BX-Books.csv', 'users': 'BX-Users.csv'}
 KAGGLE_FILES = {'ratings': 'Ratings.csv', 'books': 'Books.csv', 'users': 'Users.csv'}
@@ -70,19 +120,46 @@ class MissingColumnsError(KeyError):
     def __str__(self): return str(self.args[0]) if self.args else ''
 
 # %% ../nbs/00_data.ipynb #202b16d3
-def detect_format(folder:str|Path, # folder holding the raw files
+def _zip_of(path:Path)->Path|None:
+    "The zip archive that `path` names: the path itself, or the only .zip of a folder that holds no Book-Crossing ratings file"
+    if path.is_file(): return path if zipfile.is_zipfile(path) else None
+    if not path.is_dir() or any((path/n).is_file() for n in (BX_FILES['ratings'], KAGGLE_FILES['ratings'])): return None
+    zips = sorted(p for p in path.iterdir() if p.suffix.lower() == '.zip' and p.is_file())
+    return zips[0] if len(zips) == 1 else None
+
+def _zip_members(zp:Path)->dict:
+    "file name -> member path of a zip (the shallowest member of each name; macOS resource forks ignored)"
+    try:
+        with zipfile.ZipFile(zp) as z: names = [m for m in z.namelist() if not m.endswith('/') and '__MACOSX' not in m]
+    except zipfile.BadZipFile as e: raise ValueError(f"{zp}: not a readable zip archive ({e}); download it again (bx-rec download DIR)") from None
+    out = {}
+    for m in sorted(names, key=lambda m: (m.count('/'), m)): out.setdefault(m.rsplit('/', 1)[-1], m)
+    return out
+
+def detect_format(folder:str|Path, # folder holding the raw files, a BX-CSV-Dump.zip / Kaggle zip, or a folder holding only such a zip
                  )->str: # 'bx' (original dump) or 'kaggle' (Kaggle CSV variant)
-    "Recognise which Book-Crossing variant a folder holds, from its ratings file name"
+    "Recognise which Book-Crossing variant a folder (or zip archive) holds, from its ratings file name"
     folder = Path(folder)
+    zp = _zip_of(folder)
+    if zp is not None:
+        names = _zip_members(zp)
+        if BX_FILES['ratings'] in names: return 'bx'
+        if KAGGLE_FILES['ratings'] in names: return 'kaggle'
+        raise FileNotFoundError(f"{str(zp)!r} holds no Book-Crossing ratings file: expected {BX_FILES['ratings']} (the original "
+                                f"BX-CSV-Dump.zip) or {KAGGLE_FILES['ratings']} (Kaggle); members: {sorted(names.values())[:20]}")
+    if folder.is_file():
+        raise ValueError(f"{str(folder)!r} is a file but not a zip archive; point it at the folder holding the Book-Crossing CSV files "
+                         f"or at BX-CSV-Dump.zip (or the Kaggle zip)")
     if not folder.is_dir():
         raise FileNotFoundError(f"data folder {str(folder)!r} does not exist or is not a folder; point it at a folder "
-                                f"holding {', '.join(BX_FILES.values())} (original dump) or {', '.join(KAGGLE_FILES.values())} (Kaggle)")
+                                f"holding {', '.join(BX_FILES.values())} (original dump) or {', '.join(KAGGLE_FILES.values())} (Kaggle), "
+                                f"or at the zip archive")
     if (folder/BX_FILES['ratings']).is_file(): return 'bx'
     if (folder/KAGGLE_FILES['ratings']).is_file(): return 'kaggle'
     found = sorted(p.name for p in folder.iterdir())
     raise FileNotFoundError(f"{str(folder)!r} holds no Book-Crossing ratings file: expected {BX_FILES['ratings']} "
                             f"(with {BX_FILES['books']}, {BX_FILES['users']}) or {KAGGLE_FILES['ratings']} (with {KAGGLE_FILES['books']}, "
-                            f"{KAGGLE_FILES['users']}); files found: {found[:20]}{' ...' if len(found) > 20 else ''}")
+                            f"{KAGGLE_FILES['users']}), or one zip archive of them; files found: {found[:20]}{' ...' if len(found) > 20 else ''}")
 
 # %% ../nbs/00_data.ipynb #e4262e9a
 @dataclass
@@ -94,6 +171,7 @@ class FileReport:
     rows_read:int=0 # data rows (records) in the file
     skipped:dict=field(default_factory=dict) # reason -> rows dropped
     set_missing:dict=field(default_factory=dict) # reason -> values replaced by <NA> (row kept)
+    repaired:dict=field(default_factory=dict) # kind -> rows kept after a repair (e.g. an ISBN with a lower-case x)
     examples:dict=field(default_factory=dict) # reason -> first line numbers concerned
     n_examples = 5
 
@@ -109,11 +187,12 @@ class FileReport:
 
     def skip(self, reason:str, lines): self._note(self.skipped, reason, lines)
     def missing(self, reason:str, lines): self._note(self.set_missing, reason, lines)
+    def repair(self, kind:str, lines): self._note(self.repaired, kind, lines)
 
     def __str__(self):
         out = [f"{self.file} ({self.kind}): {self.rows_read} rows read, {self.rows_kept} kept, "
                f"header {'found' if self.header else 'missing (default column names used)'}"]
-        for what, d in (('skipped', self.skipped), ('set to <NA>', self.set_missing)):
+        for what, d in (('skipped', self.skipped), ('repaired', self.repaired), ('set to <NA>', self.set_missing)):
             for r, n in d.items(): out.append(f"  {what}: {n} x {r} (lines {', '.join(map(str, self.examples.get(r, [])))}{', ...' if n > len(self.examples.get(r, [])) else ''})")
         return '\n'.join(out)
 
@@ -125,10 +204,10 @@ class RawReport:
     def __getitem__(self, k): return self.files[k]
     def __str__(self): return '\n'.join([str(r) for r in self.files.values()] + [f"note: {n}" for n in self.notes])
     def _repr_markdown_(self):
-        rows = ['| file | rows read | kept | header | skipped | set to <NA> |', '|---|---|---|---|---|---|']
+        rows = ['| file | rows read | kept | header | skipped | repaired | set to <NA> |', '|---|---|---|---|---|---|---|']
         fmt = lambda r, d: '<br>'.join(f"{k}: {v} (lines {', '.join(map(str, r.examples.get(k, [])))})" for k, v in d.items()) or '-'
         for r in self.files.values():
-            rows.append(f"| `{Path(r.file).name}` | {r.rows_read} | {r.rows_kept} | {'yes' if r.header else 'no'} | {fmt(r, r.skipped)} | {fmt(r, r.set_missing)} |")
+            rows.append(f"| `{Path(r.file).name}` | {r.rows_read} | {r.rows_kept} | {'yes' if r.header else 'no'} | {fmt(r, r.skipped)} | {fmt(r, r.repaired)} | {fmt(r, r.set_missing)} |")
         return '\n'.join(rows + [''] + [f"*{n}*" for n in self.notes])
 
 # %% ../nbs/00_data.ipynb #93497a43
@@ -138,38 +217,61 @@ def _unescape_bx(f:str)->str:
     f = f.replace('\\"', '"')
     return f[:-1] if f.endswith('\\') else f
 
-def _bx_rows(path:Path, encoding:str='latin-1'):
-    "Yield `(line_number, fields)` for each non-blank line of a BX dump file; fields is None for a line with broken quotes"
-    first = True
-    with open(path, 'rb') as f:
-        for i, raw in enumerate(f, 1):
-            if first:
-                if raw.startswith(codecs.BOM_UTF8): raw = raw[len(codecs.BOM_UTF8):]
-                elif raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b'\x00' in raw:
-                    raise ValueError(f"{path}, line {i}: the file looks UTF-16 encoded (NUL bytes); the BX dump is latin-1: "
-                                     f"re-save it as latin-1 (or UTF-8) text")
-            try: line = raw.decode(encoding).rstrip('\r\n')
-            except UnicodeDecodeError as e:
-                raise ValueError(f"{path}, line {i}: cannot decode as {encoding} ({e.reason}); the original BX dump is latin-1: "
-                                 f"pass encoding='latin-1'") from None
-            if not line.strip(): continue
-            if first:
-                first = False
-                if '";"' not in line:
-                    seps = [s for s in (',', '\t', '|') if s in line]
-                    if seps and not (line.startswith('"') and line.endswith('"') and line.count('"') == 2):
-                        raise ValueError(f"{path}, line {i}: no '\";\"' separator found but the line looks {_SEP_NAMES[seps[0]]}-separated: "
-                                         f"BX-*.csv files must be ';'-separated with every field quoted. For the comma-separated Kaggle "
-                                         f"variant name the files {', '.join(KAGGLE_FILES.values())} (or pass fmt='kaggle').")
-            if len(line) < 2 or line[0] != '"' or line[-1] != '"': yield i, None; continue
-            inner = line[1:-1]
-            yield i, ([_unescape_bx(x) for x in inner.split('";"')] if '\\' in inner else inner.split('";"'))
+def _bx_fields(line:str)->list|None:
+    "Fields of one BX line `\"f1\";...;\"fn\"` (a last field may be an unquoted NULL); None when the quotes are broken"
+    null = line.endswith('";NULL')
+    if null: line = line[:-5]
+    if len(line) < 2 or line[0] != '"' or line[-1] != '"': return None
+    inner = line[1:-1]
+    f = [_unescape_bx(x) for x in inner.split('";"')] if '\\' in inner else inner.split('";"')
+    return f + ['NULL'] if null else f
 
-def _csv_rows(path:Path, sep:str=',', encoding:str='utf-8'):
+def _bx_check_first(line:str, name, i:int):
+    "The first non-blank line must look ';'-separated"
+    if '";"' not in line:
+        seps = [s for s in (',', '\t', '|') if s in line]
+        if seps and not (line.startswith('"') and line.endswith('"') and line.count('"') == 2):
+            raise ValueError(f"{name}, line {i}: no '\";\"' separator found but the line looks {_SEP_NAMES[seps[0]]}-separated: "
+                             f"BX-*.csv files must be ';'-separated with every field quoted. For the comma-separated Kaggle "
+                             f"variant name the files {', '.join(KAGGLE_FILES.values())}, or use --format kaggle (fmt='kaggle' in Python).")
+
+def _bx_decode(raw:bytes, name, i:int, encoding:str)->str:
+    try: return raw.decode(encoding).rstrip('\r\n')
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{name}, line {i}: cannot decode as {encoding} ({e.reason}); the original BX dump is latin-1: "
+                         f"use --encoding latin-1 (encoding='latin-1' in Python)") from None
+
+def _bx_records(items, name, first:bool=True):
+    "Yield `(line_number, fields, lines_joined)` from `(line_number, text)` pairs; a record cut by a line break is joined when that mends it"
+    items = [(i, t) for i, t in items if t.strip()]
+    k = 0
+    while k < len(items):
+        i, line = items[k]; k += 1
+        if first: first = False; _bx_check_first(line, name, i)
+        f = _bx_fields(line)
+        if f is None and line.startswith('"') and k < len(items) and items[k][0] == i + 1 and not items[k][1].startswith('"'):
+            g = _bx_fields(line + items[k][1])       # "cernusco s<CRLF>, milan, italy";NULL in the real BX-Users.csv
+            if g is not None: yield i, g, 1; k += 1; continue
+        yield i, f, 0
+
+def _bx_lines(data:bytes, name, encoding:str='latin-1'):
+    "`(line_number, text)` of every line of a BX file's bytes, after the byte-order-mark checks"
+    if data.startswith(codecs.BOM_UTF8): data = data[len(codecs.BOM_UTF8):]
+    first = data.split(b'\n', 1)[0]
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b'\x00' in first:
+        raise ValueError(f"{name}, line 1: the file looks UTF-16 encoded (NUL bytes); the BX dump is latin-1: "
+                         f"re-save it as latin-1 (or UTF-8) text")
+    return ((i, _bx_decode(raw, name, i, encoding)) for i, raw in enumerate(data.split(b'\n'), 1))
+
+def _bx_rows(path:Path, encoding:str='latin-1'):
+    "Yield `(line_number, fields)` for each record of a BX dump file, line by line; fields is None for a line with broken quotes"
+    for i, f, _ in _bx_records(_bx_lines(Path(path).read_bytes(), path, encoding), path): yield i, f
+
+def _csv_rows(path, sep:str=',', encoding:str='utf-8', data:bytes|None=None):
     "Yield `(line_number, fields)` for each non-blank record of a standard CSV file; None for a record whose quotes run over lines"
     enc = 'utf-8-sig' if encoding.lower().replace('_', '-') in ('utf-8', 'utf8') else encoding
     first, start = True, 1
-    with open(path, encoding=enc, newline='') as f:
+    with (io.TextIOWrapper(io.BytesIO(data), encoding=enc, newline='') if data is not None else open(path, encoding=enc, newline='')) as f:
         reader = csv.reader(f, delimiter=sep)
         try:
             for row in reader:
@@ -183,12 +285,14 @@ def _csv_rows(path:Path, sep:str=',', encoding:str='utf-8'):
                     if len(row) == 1 and seps:
                         raise ValueError(f"{path}, line {line}: the line has no {_SEP_NAMES.get(sep, repr(sep))} separator but looks "
                                          f"{_SEP_NAMES[seps[0]]}-separated. The Kaggle files ({', '.join(KAGGLE_FILES.values())}) are comma-separated "
-                                         f"UTF-8; for the original ';'-separated latin-1 dump name the files {', '.join(BX_FILES.values())} (or pass fmt='bx').")
+                                         f"UTF-8; for the original ';'-separated latin-1 dump name the files {', '.join(BX_FILES.values())}, "
+                                         f"or use --format bx (fmt='bx' in Python).")
                 if any('\n' in x or '\r' in x for x in row): yield line, None; continue
                 yield line, row
         except UnicodeDecodeError as e:
             raise ValueError(f"{path}, near line {start}: not valid {encoding} ({e.reason}). The Kaggle variant is UTF-8; the original "
-                             f"dump is latin-1 and ';'-separated: name its files {', '.join(BX_FILES.values())}, or pass encoding='latin-1'") from None
+                             f"dump is latin-1 and ';'-separated: name its files {', '.join(BX_FILES.values())}, "
+                             f"or use --encoding latin-1 (encoding='latin-1' in Python)") from None
         except csv.Error as e:
             raise ValueError(f"{path}, near line {start}: CSV error ({e}); check that line for an unbalanced quote or NUL byte") from None
 
@@ -200,104 +304,218 @@ def _drop(df, lines, bad, reason, rep):
         df, lines = df[~bad], lines[~bad]
     return df, lines
 
+def _uniq(s:pd.Series)->tuple:
+    "(codes, distinct values as a stripped str Series) of a column; code -1 for a missing value"
+    codes, uniq = pd.factorize(s if s.dtype == 'str' else s.astype('str'), use_na_sentinel=True)
+    return codes, pd.Series(uniq, dtype='str').str.strip()
+
 def _text(s:pd.Series)->pd.Series:
-    "Strip, decode HTML entities, empty -> None"
-    s = s.astype(object).map(lambda x: None if x is None or (not isinstance(x, str) and pd.isna(x)) else
-                             (html.unescape(x) if '&' in x else x).strip() or None)
-    return s
+    "Strip, decode HTML entities, empty -> missing; a str Series (Arrow string kernels, Python only for values with '&')"
+    s = (s if s.dtype == 'str' else s.astype('str')).str.strip()
+    amp = s.str.contains('&', regex=False).to_numpy(bool)
+    if amp.any(): s[amp] = [html.unescape(x).strip() for x in s[amp].to_numpy(dtype=object)]
+    return s.where(s != '')
 
-def _int_ids(s:pd.Series)->np.ndarray: return s.astype(str).str.strip().str.fullmatch(r'\d{1,18}').fillna(False).to_numpy(bool)
+def _int_column(s:pd.Series)->tuple:
+    "(int64 values, ok mask) of a column of decimal integer strings; each distinct value is parsed once"
+    codes, u = _uniq(s)
+    ok_u = u.str.fullmatch(r'\d{1,18}').fillna(False).to_numpy(bool)
+    val_u = np.zeros(len(u), np.int64); val_u[ok_u] = u[ok_u].astype('int64').to_numpy()
+    ok = np.append(ok_u, False)[codes]
+    return np.append(val_u, 0)[codes], ok
 
-def _clean_ratings(df, lines, rep):
-    df, lines = _drop(df, lines, ~_int_ids(df['User-ID']), 'empty or non-integer User-ID', rep)
-    df = df.assign(ISBN=normalize_isbns(df['ISBN']).to_numpy())
-    df, lines = _drop(df, lines, df['ISBN'].isna(), 'invalid ISBN', rep)
-    r = pd.to_numeric(df['Book-Rating'].astype(str).str.strip(), errors='coerce')
-    df, lines = _drop(df, lines, r.isna(), 'non-numeric Book-Rating', rep)
-    r = pd.to_numeric(df['Book-Rating'].astype(str).str.strip(), errors='coerce')
-    df, lines = _drop(df, lines, ~((r >= 0) & (r <= 10) & (r == r.round())), 'Book-Rating not an integer in 0-10', rep)
-    out = pd.DataFrame({'User-ID': df['User-ID'].astype(str).str.strip().astype('int64').to_numpy(),
-                        'ISBN': df['ISBN'].to_numpy(dtype=object),
-                        'Book-Rating': pd.to_numeric(df['Book-Rating'].astype(str).str.strip()).astype('int64').to_numpy()})
+def _note_isbns(fixed:pd.DataFrame, lines, rep):
+    "Count the repairs and drops of `repair_isbns` in the file report"
+    for col, note in (('reason', rep.skip), ('repair', rep.repair)):
+        codes, uniq = pd.factorize(fixed[col], use_na_sentinel=True)
+        for k, v in enumerate(uniq):
+            if v: note(v, lines[codes == k])
+
+def _clean_ratings(df, lines, rep, known=None):
+    uid, ok = _int_column(df['User-ID'])
+    df, lines = _drop(df.assign(**{'User-ID': uid}), lines, ~ok, 'empty or non-integer User-ID', rep)
+    fixed = repair_isbns(df['ISBN'], known); _note_isbns(fixed, lines, rep)
+    df = df.assign(ISBN=fixed['ISBN'].to_numpy(dtype=object))
+    keep = fixed['reason'].isna().to_numpy(bool); df, lines = df[keep], lines[keep]
+    codes, u = _uniq(df['Book-Rating'])
+    r_u = pd.to_numeric(u, errors='coerce').to_numpy(float)
+    r = np.append(r_u, np.nan)[codes]
+    df, lines = _drop(df, lines, np.isnan(r), 'non-numeric Book-Rating', rep); r = r[~np.isnan(r)]
+    bad = ~((r >= 0) & (r <= 10) & (r == np.round(r)))
+    df, lines = _drop(df, lines, bad, 'Book-Rating not an integer in 0-10', rep); r = r[~bad]
+    out = pd.DataFrame({'User-ID': df['User-ID'].to_numpy(np.int64), 'ISBN': pd.Series(df['ISBN'].to_numpy(dtype=object), dtype=object),
+                        'Book-Rating': r.astype(np.int64)})
     return out, lines
 
-def _clean_books(df, lines, rep):
-    df = df.assign(ISBN=normalize_isbns(df['ISBN']).to_numpy())
-    df, lines = _drop(df, lines, df['ISBN'].isna(), 'invalid ISBN', rep)
+def _years(raw:pd.Series, lines, rep, what:str, lo:float, hi:float, label:str)->pd.arrays.IntegerArray:
+    "Numeric column -> Int64; NULL/empty -> <NA> (NULL counted as `what NULL`), text and values outside [lo, hi] -> <NA>, counted"
+    codes, u = _uniq(raw)
+    a = np.append(pd.to_numeric(u, errors='coerce').to_numpy(dtype=float, copy=True), np.nan)[codes]
+    uu = np.append(u.to_numpy(dtype=object), '')[codes]
+    null = np.isin(uu, ['NULL']); rep.missing(f'{what} NULL', lines[null])
+    nonnum = np.isnan(a) & ~null & ~np.isin(uu, ['', 'nan', 'NaN', 'NA', 'None', 'none', 'null'])
+    rep.missing(f'non-numeric {what}', lines[nonnum])
+    bad = ~np.isnan(a) & ((a < lo) | (a > hi) | (what != 'Age') & (a != np.round(a)))
+    rep.missing(label, lines[bad])
+    a[bad] = np.nan
+    miss = np.isnan(a)
+    return pd.arrays.IntegerArray(np.where(miss, 0, np.floor(np.where(miss, 0, a))).astype(np.int64), miss)
+
+def _clean_books(df, lines, rep, known=None):
+    own = _uniq(df['ISBN'])[1]
+    fixed = repair_isbns(df['ISBN'], set(own.str.replace(_ISBN_JUNK, '', regex=True).str.upper().to_numpy(dtype=object)) - {''}); _note_isbns(fixed, lines, rep)
+    keep = fixed['reason'].isna().to_numpy(bool)
+    df, lines = df[keep].assign(ISBN=fixed['ISBN'].to_numpy(dtype=object)[keep]), lines[keep]
     df, lines = _drop(df, lines, df['ISBN'].duplicated(keep='first'), 'duplicate ISBN (first kept)', rep)
-    out = pd.DataFrame({'ISBN': df['ISBN'].to_numpy(dtype=object)})
+    out = pd.DataFrame({'ISBN': pd.Series(df['ISBN'].to_numpy(dtype=object), dtype=object)})
     for c in df.columns:
-        if c not in ('ISBN', 'Year-Of-Publication'): out[c] = _text(df[c]).to_numpy()
-    raw = df['Year-Of-Publication'].astype(str).str.strip()
-    y = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, copy=True)
-    nonnum = np.isnan(y) & (raw != '').to_numpy() & ~raw.str.upper().isin(['NULL', 'NAN', 'NA', 'NONE']).to_numpy()
-    rep.missing('non-numeric Year-Of-Publication', lines[nonnum])
-    bad = ~np.isnan(y) & ((y < 1450) | (y > datetime.date.today().year + 1) | (y != np.round(y)))
-    rep.missing('implausible Year-Of-Publication (0, < 1450 or > next year)', lines[bad])
-    y[bad] = np.nan
-    out['Year-Of-Publication'] = pd.array(np.where(np.isnan(y), None, y).tolist(), dtype='Int64') if len(y) else pd.array([], dtype='Int64')
+        if c not in ('ISBN', 'Year-Of-Publication'): out[c] = _text(df[c]).array
+    out['Year-Of-Publication'] = _years(df['Year-Of-Publication'], lines, rep, 'Year-Of-Publication', 1450, datetime.date.today().year + 1,
+                                        'implausible Year-Of-Publication (0, < 1450 or > next year)')
     cols = [c for c in COLUMNS['books'] if c in out.columns] + [c for c in out.columns if c not in COLUMNS['books']]
     return out[cols], lines
 
-def _clean_users(df, lines, rep):
-    df, lines = _drop(df, lines, ~_int_ids(df['User-ID']), 'empty or non-integer User-ID', rep)
-    uid = df['User-ID'].astype(str).str.strip().astype('int64')
-    df, lines = _drop(df, lines, uid.duplicated(keep='first').to_numpy(), 'duplicate User-ID (first kept)', rep)
-    out = pd.DataFrame({'User-ID': df['User-ID'].astype(str).str.strip().astype('int64').to_numpy()})
+def _clean_users(df, lines, rep, known=None):
+    uid, ok = _int_column(df['User-ID'])
+    df, lines = _drop(df.assign(**{'User-ID': uid}), lines, ~ok, 'empty or non-integer User-ID', rep)
+    df, lines = _drop(df, lines, df['User-ID'].duplicated(keep='first').to_numpy(), 'duplicate User-ID (first kept)', rep)
+    out = pd.DataFrame({'User-ID': df['User-ID'].to_numpy(np.int64)})
     for c in df.columns:
-        if c not in ('User-ID', 'Age'): out[c] = _text(df[c]).to_numpy()
-    if 'Age' in df.columns:
-        raw = df['Age'].astype(str).str.strip()
-        a = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, copy=True)
-        nonnum = np.isnan(a) & (raw != '').to_numpy() & ~raw.str.upper().isin(['NULL', 'NAN', 'NA', 'NONE']).to_numpy()
-        rep.missing('non-numeric Age', lines[nonnum])
-        bad = ~np.isnan(a) & ((a < 5) | (a > 110))
-        rep.missing('Age outside 5-110', lines[bad])
-        a[bad] = np.nan
-        out['Age'] = pd.array(np.where(np.isnan(a), None, np.floor(a)).tolist(), dtype='Int64') if len(a) else pd.array([], dtype='Int64')
+        if c not in ('User-ID', 'Age'): out[c] = _text(df[c]).array
+    if 'Age' in df.columns: out['Age'] = _years(df['Age'], lines, rep, 'Age', 5, 110, 'Age outside 5-110')
     return out, lines
 
 _CLEANERS = {'ratings': _clean_ratings, 'books': _clean_books, 'users': _clean_users}
 
 # %% ../nbs/00_data.ipynb #033c8951
+def _bx_fast(data:bytes, first:int, ncols:int, null_last:bool, encoding:str):
+    """Split the lines after line `first` (0-based) into well-formed ones, parsed at once by pyarrow's CSV reader (one thread),
+    and the rest (returned as 0-based line indices for the careful reader).
+    Well-formed: exactly `ncols` fields, each `"..."` with no `"`, `;` or `\\` inside (the last may be an unquoted NULL)."""
+    import pyarrow as pa, pyarrow.csv as pcsv
+    arr = np.frombuffer(data, np.uint8); N = len(arr)
+    nl = np.flatnonzero(arr == 10)
+    starts = np.r_[0, nl + 1]; ends = np.r_[nl, N]
+    if starts[-1] == N: starts, ends = starts[:-1], ends[:-1]
+    n = len(starts); none = (None, np.zeros(0, np.int64), np.arange(first + 1, n), starts, ends)
+    if n <= first + 1: return none
+    cr = np.zeros(n, bool); nz = ends > starts; cr[nz] = arr[ends[nz] - 1] == 13
+    if (arr == 13).sum() != cr.sum(): return none                   # a lone CR would end a line for the parser: all line by line
+    per_line = lambda pos: np.diff(np.r_[np.searchsorted(pos, starts), len(pos)])   # how many of the positions fall in each line
+    eol = ends - cr; length = eol - starts
+    at = lambda pos: arr[np.clip(pos, 0, N - 1)]
+    semis = np.flatnonzero(arr == 59)
+    flank = semis[(at(semis - 1) == 34) & (at(semis + 1) == 34)]
+    q, semi, flanks = per_line(np.flatnonzero(arr == 34)), per_line(semis), per_line(flank)
+    odd = per_line(np.flatnonzero((arr == 92) | (arr == 0)))
+    nulls = null_last & (length >= 7) & (at(eol - 6) == 34)
+    for k, ch in enumerate(b';NULL'): nulls &= at(eol - 5 + k) == ch
+    good = ((length >= 2) & (at(starts) == 34) & (odd == 0) & (semi == ncols - 1)
+            & (((at(eol - 1) == 34) & (q == 2 * ncols) & (flanks == ncols - 1)) | (nulls & (q == 2 * (ncols - 1)) & (flanks == ncols - 2))))
+    good[:first + 1] = False
+    if not good.any(): return none
+    bad = np.flatnonzero(~good)                                     # copy the runs of good lines between the bad ones
+    lo, hi = np.r_[0, bad + 1], np.r_[bad, n]
+    keep = hi > lo
+    nxt = np.r_[starts, N]
+    buf = b''.join([data[a:b] if data[b - 1:b] == b'\n' else data[a:b] + b'\n' for a, b in zip(nxt[lo[keep]], nxt[hi[keep]])])
+    names = [str(i) for i in range(ncols)]
+    tb = pcsv.read_csv(io.BytesIO(buf), read_options=pcsv.ReadOptions(column_names=names, use_threads=False, encoding=encoding),
+                       parse_options=pcsv.ParseOptions(delimiter=';', double_quote=False, newlines_in_values=False),
+                       convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in names}, strings_can_be_null=False,
+                                                           quoted_strings_can_be_null=False))
+    df = tb.to_pandas(types_mapper={pa.string(): pd.StringDtype('pyarrow', na_value=np.nan)}.get)
+    if len(df) != good.sum(): return none                          # cannot happen; be safe
+    return df, np.flatnonzero(good), np.flatnonzero(~good[first + 1:]) + first + 1, starts, ends
+
+def _bx_table(data:bytes, name, kind:str, encoding:str, rep:FileReport, fast:bool=True)->tuple:
+    "Columns, raw string fields and line numbers of a BX file: header by the careful reader, the bulk by `_bx_fast`, the rest line by line"
+    if data.startswith(codecs.BOM_UTF8): data = data[len(codecs.BOM_UTF8):]
+    lines = data.split(b'\n', 64) if fast else None
+    f = next((i for i, l in enumerate(lines[:-1]) if l.strip()), None) if fast else None
+    if f is None: fast = False
+    recs = []
+    if fast:
+        (i, fields, _), = list(_bx_records(_bx_lines(lines[f], name, encoding), name))
+        recs.append((f + 1, fields, 0))
+    cols, expected = None, COLUMNS[kind]
+    if recs and recs[0][1] is not None and recs[0][1][0].strip().strip('"').lower() == expected[0].lower():
+        cols = [c.strip().strip('"') for c in recs[0][1]]; rep.header = True; recs = []
+    if not fast:
+        recs = list(_bx_records(_bx_lines(data, name, encoding), name))
+        if recs and recs[0][1] is not None and recs[0][1][0].strip().strip('"').lower() == expected[0].lower():
+            cols = [c.strip().strip('"') for c in recs[0][1]]; rep.header = True; recs = recs[1:]
+        elif not recs: raise ValueError(f"{name}: the file is empty; expected a {kind} file with columns {expected}")
+    if cols is not None:
+        missing = [c for c in REQUIRED[kind] if c not in cols]
+        if missing: raise MissingColumnsError(f"{name}, line {f + 1 if fast else '?'} (header): missing column(s) {missing}; columns found: {cols}. "
+                                              f"A {kind} file needs {REQUIRED[kind]}.")
+    cols = cols or expected
+    fast_df, fast_idx = None, np.zeros(0, np.int64)
+    if fast:
+        try: fast_df, fast_idx, slow_idx, starts, ends = _bx_fast(data, f, len(cols), kind == 'users' and cols[-1] == 'Age', encoding)
+        except (UnicodeDecodeError, ValueError): return _bx_table(data, name, kind, encoding, rep, fast=False)
+        if len(slow_idx):
+            recs += list(_bx_records(((int(j) + 1, _bx_decode(data[starts[j]:ends[j]], name, int(j) + 1, encoding)) for j in slow_idx), name, first=False))
+    rows, ln = [], []
+    for i, fields, joined in recs:
+        rep.rows_read += 1
+        if joined: rep.repair('record cut by a line break (lines joined)', i)
+        if fields is None: rep.skip('broken quotes', i); continue
+        if len(fields) != len(cols): rep.skip('wrong number of fields', i); continue
+        rows.append(fields); ln.append(i)
+    rep.rows_read += len(fast_idx)
+    slow_df = pd.DataFrame(rows, columns=cols, dtype='str') if rows else pd.DataFrame({c: pd.Series([], dtype='str') for c in cols})
+    if fast_df is None or not len(fast_df): return cols, slow_df, np.asarray(ln, np.int64)
+    fast_df.columns = cols
+    if not rows: return cols, fast_df, fast_idx + 1
+    df = pd.concat([fast_df, slow_df], ignore_index=True); allln = np.r_[fast_idx + 1, ln].astype(np.int64)
+    order = np.argsort(allln, kind='stable')
+    return cols, df.take(order).reset_index(drop=True), allln[order]
+
+def _read_table(data:bytes, name, kind:str, fmt:str, encoding:str|None, known:set|None=None)->tuple:
+    expected, rep = COLUMNS[kind], FileReport(str(name), kind)
+    if fmt == 'bx':
+        cols, df, lines = _bx_table(data, name, kind, encoding or 'latin-1', rep)
+    else:
+        cols, data_, ln = None, None, []
+        for i, fields in _csv_rows(name, ',', encoding or 'utf-8', data=data):
+            if cols is None:
+                if fields is not None and fields[0].strip().strip('"').lower() == expected[0].lower():
+                    cols = [c.strip().strip('"') for c in fields]
+                    missing = [c for c in REQUIRED[kind] if c not in cols]
+                    if missing: raise MissingColumnsError(f"{name}, line {i} (header): missing column(s) {missing}; columns found: {cols}. "
+                                                          f"A {kind} file needs {REQUIRED[kind]}.")
+                    rep.header = True; data_ = [[] for _ in cols]; continue
+                cols = expected; data_ = [[] for _ in cols]
+            rep.rows_read += 1
+            if fields is None: rep.skip('broken quotes', i); continue
+            if len(fields) != len(cols): rep.skip('wrong number of fields', i); continue
+            for c, v in zip(data_, fields): c.append(v)
+            ln.append(i)
+        if cols is None: raise ValueError(f"{name}: the file is empty; expected a {kind} file with columns {expected}")
+        df, lines = pd.DataFrame({c: pd.Series(v, dtype='str') for c, v in zip(cols, data_)}), np.asarray(ln, np.int64)
+    if rep.rows_read and not len(lines):
+        raise ValueError(f"{name}: none of the {rep.rows_read} data rows could be parsed into the {len(cols)} columns {cols} "
+                         f"(first bad lines {rep.examples.get('broken quotes', []) + rep.examples.get('wrong number of fields', [])}). "
+                         f"Is this the right file, separator and format ('{fmt}')? (--format bx or kaggle)")
+    for c in expected:
+        if c not in df.columns: df[c] = pd.Series([None] * len(df), dtype='str')
+    df, lines = _CLEANERS[kind](df, lines, rep, known)
+    return df.reset_index(drop=True), rep
+
 def read_table(path:str|Path, # one raw file
                kind:str, # 'ratings', 'books' or 'users'
                fmt:str='bx', # 'bx' (;-separated, quoted, latin-1) or 'kaggle' (standard CSV, UTF-8)
                encoding:str|None=None, # default: latin-1 for 'bx', utf-8 for 'kaggle'
+               known_isbns:set|None=None, # ratings: ISBN keys of the books file, to repair (or keep) ISBNs that are not ISBN-10/13
               )->tuple: # (cleaned DataFrame, FileReport)
-    "Read and clean one Book-Crossing file, counting every row it cannot use"
+    "Read and clean one Book-Crossing file, counting every row it cannot use and every repair"
     path = Path(path)
     if kind not in COLUMNS: raise ValueError(f"kind must be one of {list(COLUMNS)}, not {kind!r}")
-    if fmt not in ('bx', 'kaggle'): raise ValueError(f"fmt must be 'bx' or 'kaggle', not {fmt!r}")
+    if fmt not in ('bx', 'kaggle'): raise ValueError(f"fmt must be 'bx' or 'kaggle', not {fmt!r} (--format bx or --format kaggle)")
     if not path.is_file(): raise FileNotFoundError(f"{kind} file {str(path)!r} not found")
-    rows = _bx_rows(path, encoding or 'latin-1') if fmt == 'bx' else _csv_rows(path, ',', encoding or 'utf-8')
-    expected, rep = COLUMNS[kind], FileReport(str(path), kind)
-    cols = data = None; lines = []
-    for ln, fields in rows:
-        if cols is None:
-            if fields is not None and fields[0].strip().strip('"').lower() == expected[0].lower():
-                cols = [f.strip().strip('"') for f in fields]
-                missing = [c for c in REQUIRED[kind] if c not in cols]
-                if missing: raise MissingColumnsError(f"{path}, line {ln} (header): missing column(s) {missing}; columns found: {cols}. "
-                                                      f"A {kind} file needs {REQUIRED[kind]}.")
-                rep.header = True; data = [[] for _ in cols]
-                continue
-            cols = expected; data = [[] for _ in cols]
-        rep.rows_read += 1
-        if fields is None: rep.skip('broken quotes', ln); continue
-        if len(fields) != len(cols): rep.skip('wrong number of fields', ln); continue
-        for c, v in zip(data, fields): c.append(v)
-        lines.append(ln)
-    if cols is None: raise ValueError(f"{path}: the file is empty; expected a {kind} file with columns {expected}")
-    if rep.rows_read and not lines:
-        raise ValueError(f"{path}: none of the {rep.rows_read} data rows could be parsed into the {len(cols)} columns {cols} "
-                         f"(first bad lines {rep.examples.get('broken quotes', []) + rep.examples.get('wrong number of fields', [])}). "
-                         f"Is this the right file, separator and format ('{fmt}')?")
-    df = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(cols, data)})
-    for c in expected:
-        if c not in df.columns: df[c] = pd.Series([None]*len(df), dtype=object)
-    df, lines = _CLEANERS[kind](df, np.asarray(lines, dtype=np.int64), rep)
-    return df.reset_index(drop=True), rep
+    return _read_table(path.read_bytes(), path, kind, fmt, encoding, known_isbns)
 
 # %% ../nbs/00_data.ipynb #649c4c6e
 @dataclass
@@ -310,23 +528,40 @@ class RawData:
     folder:Path|None # where the files came from
     report:RawReport # what reading and cleaning did
 
-def read_raw(folder:str|Path, # folder with BX-*.csv (original dump) or Ratings/Books/Users.csv (Kaggle)
+def read_raw(folder:str|Path, # folder with BX-*.csv (original dump) or Ratings/Books/Users.csv (Kaggle), or a zip of them (or a folder holding only that zip)
              fmt:str|None=None, # 'bx' or 'kaggle'; default: `detect_format(folder)`
              encoding:str|None=None, # default: latin-1 for 'bx', utf-8 for 'kaggle'
+             progress:bool=False, # show a tqdm progress bar over the files (the full dump takes a few seconds)
             )->RawData:
-    "Read and clean all Book-Crossing files of a folder"
+    "Read and clean all Book-Crossing files of a folder or zip archive (books first: their ISBNs repair the ratings' ISBNs)"
     folder = Path(folder)
     fmt = fmt or detect_format(folder)
+    if fmt not in ('bx', 'kaggle'): raise ValueError(f"fmt must be 'bx' or 'kaggle', not {fmt!r} (--format bx or --format kaggle)")
     names = BX_FILES if fmt == 'bx' else KAGGLE_FILES
-    if not (folder/names['ratings']).is_file():
-        raise FileNotFoundError(f"{str(folder)!r}: ratings file {names['ratings']} not found (format {fmt!r})")
+    zp = _zip_of(folder)
+    if zp is not None:
+        members = _zip_members(zp)
+        where = f"the zip {zp}"
+        def source(n):
+            if n not in members: return None
+            with zipfile.ZipFile(zp) as z: return z.read(members[n]), f"{zp}:{members[n]}"
+    else:
+        where = str(folder)
+        def source(n): return ((folder/n).read_bytes(), folder/n) if (folder/n).is_file() else None
     files, notes, out = {}, [], {}
-    for kind in ('ratings', 'books', 'users'):
-        p = folder/names[kind]
-        if kind != 'ratings' and not p.is_file():
-            out[kind] = None; notes.append(f"{names[kind]} not found in {folder}: {kind} = None"); continue
-        out[kind], files[kind] = read_table(p, kind, fmt, encoding)
-    return RawData(out['ratings'], out['books'], out['users'], fmt, folder, RawReport(files, notes))
+    from tqdm.auto import tqdm
+    bar = tqdm(('books', 'ratings', 'users'), desc='reading', unit='file', disable=not progress)
+    for kind in bar:
+        bar.set_postfix_str(names[kind])
+        src = source(names[kind])
+        if src is None:
+            if kind == 'ratings': raise FileNotFoundError(f"{where!r}: ratings file {names['ratings']} not found (format {fmt!r}; --format bx or kaggle)")
+            out[kind] = None; notes.append(f"{names[kind]} not found in {where}: {kind} = None"); continue
+        known = set(out['books']['ISBN']) if kind == 'ratings' and out.get('books') is not None else None
+        out[kind], files[kind] = _read_table(src[0], src[1], kind, fmt, encoding, known)
+        del src
+    files = {k: files[k] for k in ('ratings', 'books', 'users') if k in files}
+    return RawData(out['ratings'], out['books'], out['users'], fmt, zp or folder, RawReport(files, notes))
 
 # %% ../nbs/00_data.ipynb #9a865e50
 _NONWORD = re.compile(r'[\W_]+')
@@ -338,20 +573,98 @@ def text_key(text, # a title or author (None/NA allowed)
     return _NONWORD.sub('', unicodedata.normalize('NFKC', html.unescape(str(text))).casefold())
 
 def _keys(s:pd.Series)->np.ndarray:
-    u = pd.unique(s.astype(object).to_numpy())
-    m = {v: text_key(v) for v in u}
-    return np.array([m[v] for v in s.astype(object).to_numpy()], dtype=object)
+    codes, u = pd.factorize(s.astype(object), use_na_sentinel=True)
+    return np.append(np.array([text_key(v) for v in u], dtype=object), '')[codes]
+
+_PAREN = r'\([^()]*\)|\[[^\[\]]*\]'
+_VOLUME = r'(?i)\b(?:book|books|part|pt|vol|volume|tome|no|nr|number|bk|band|teil|livre)\.?\s*#?\s*(\d+)'
+
+def _str(s)->pd.Series:
+    "A str Series (missing -> ''), HTML entities decoded"
+    s = pd.Series(s, dtype='str').fillna('')
+    amp = s.str.contains('&', regex=False).to_numpy(bool)
+    if amp.any(): s[amp] = [html.unescape(x) for x in s[amp].to_numpy(dtype=object)]
+    return s
+
+def _words(s:pd.Series)->pd.Series:
+    "Lower-case words without accents, '&' read as 'and', apostrophes dropped, single spaces"
+    s = s.str.lower()
+    na = ~s.str.isascii().to_numpy(bool)
+    if na.any(): s[na] = [unicodedata.normalize('NFKD', x).encode('ascii', 'ignore').decode('ascii') for x in s[na].to_numpy(dtype=object)]
+    return s.str.replace('&', ' and ', regex=False).str.replace(r"['’`´]", '', regex=True).str.replace(r'[^0-9a-z]+', ' ', regex=True).str.strip()
+
+def author_key(authors, # author names
+              )->pd.Series: # first initial + surname ('j rowling' for "J. K. Rowling", "J.K. Rowling", "Joanne K. Rowling"); '' if none
+    "Author matching key: the initial of the first name and the last name"
+    w = _words(_str(authors))
+    last = w.str.replace(r'^.* ', '', regex=True)
+    return (w.str[0].fillna('') + ' ' + last).where(w.str.contains(' ', regex=False), w)
+
+def work_keys(titles, # book titles
+             )->pd.DataFrame: # per title: `base` (no parenthetical parts), `main` (also no subtitle), `volume` ('' or a number), `sub_digits`
+    "Title parts used to merge editions: series/edition notes in parentheses dropped, the volume number they name kept"
+    t = _str(titles); n = len(t)
+    bare, vol = t.to_numpy(dtype=object).copy(), np.full(n, '', dtype=object)
+    par, vol_re = re.compile(_PAREN), re.compile(r'(?i)[(\[][^()\[\]]*?' + _VOLUME[4:])
+    for i in np.flatnonzero(t.str.contains(r'[(\[]', regex=True).to_numpy(bool)):   # only titles with parentheses: a Python loop
+        x = bare[i]; m = vol_re.search(x)
+        if m: vol[i] = m.group(1)
+        for _ in range(3): x = par.sub(' ', x)
+        if x.strip(): bare[i] = x
+    bare = pd.Series(bare, dtype='str'); base = _words(bare)
+    main, subd = base.copy(), np.zeros(n, bool)
+    colon = np.flatnonzero(bare.str.contains(':', regex=False).to_numpy(bool))
+    if len(colon):
+        parts = [x.partition(':') for x in bare.to_numpy(dtype=object)[colon]]
+        mw = _words(pd.Series([p[0] for p in parts], dtype='str')).to_numpy(dtype=object)
+        main[colon] = np.where(mw != '', mw, base.to_numpy(dtype=object)[colon])
+        digit = re.compile(r'\d')
+        subd[colon] = [digit.search(p[2]) is not None for p in parts]
+    return pd.DataFrame({'base': base, 'main': main, 'volume': pd.Series(vol, dtype='str'), 'sub_digits': subd})
 
 def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
                    )->np.ndarray: # Book-ID (int64) per row: one per work, numbered by the work's smallest ISBN
-    "Merge editions of one work (same normalised title and author) into one Book-ID"
+    "Merge editions of one work (same title up to series/edition notes and a subtitle, same author) into one Book-ID"
+    import pyarrow as pa, pyarrow.compute as pc
     if len(books) == 0: return np.zeros(0, dtype=np.int64)
-    tk, ak = _keys(books['Book-Title']), _keys(books['Book-Author'])
-    isbn = books['ISBN'].astype(object).to_numpy()
-    has = (tk != '') & (ak != '')
-    work = np.where(has, 'w' + tk + '\x1f' + ak, 'i' + isbn)
-    first = pd.Series(isbn).groupby(work).transform('min').to_numpy(dtype=object)
-    return np.unique(first, return_inverse=True)[1].astype(np.int64).reshape(-1)
+    tc, tu = pd.factorize(books['Book-Title'], use_na_sentinel=True)        # work on distinct titles and authors, then on codes
+    ac, au = pd.factorize(books['Book-Author'], use_na_sentinel=True)
+    wk = work_keys(tu)
+    bcode, bu = pd.factorize(wk['base']); mcode = pd.Index(bu).get_indexer(wk['main'])   # main title in the base titles' codes (-1: none)
+    acode, akey = pd.factorize(author_key(au))
+    ok_t = np.append(wk['base'].to_numpy(dtype=object) != '', False)[tc]; ok_a = np.append(akey[acode] != '', False)[ac] if len(au) else np.zeros(len(ac), bool)
+    A = len(akey) + 1
+    a = np.append(acode, -1)[ac] + 1
+    base = np.append(bcode, -1)[tc]; main = np.append(mcode, -1)[tc]
+    subd = np.append(wk['sub_digits'].to_numpy(bool), False)[tc]
+    k = base.astype(np.int64) * A + a                                          # title (no notes) + author, as one integer
+    vc, vu = pd.factorize(np.append(wk['volume'].to_numpy(dtype=object), '')[tc]); nv = len(vu) + 1
+    # 1. an edition without a volume number joins the one numbered work of its title (and author), if there is exactly one
+    numbered = vc != (list(vu).index('') if '' in list(vu) else -2)
+    g = pd.DataFrame({'k': k[numbered], 'v': vc[numbered]}).groupby('k')['v'].agg(['nunique', 'first'])
+    g = g[g['nunique'] == 1]
+    fill = pd.Series(g['first'].to_numpy(), index=g.index).reindex(k).to_numpy()
+    vc = np.where(~numbered & ~np.isnan(fill), np.nan_to_num(fill, nan=0).astype(np.int64), vc)
+    work = k * nv + vc
+    # 2. "Title: subtitle" joins the work of the bare "Title" by the same author, if that is one work, the subtitle names no number,
+    #    and no other subtitle follows that title ("The Lord of the Rings: The Two Towers" / ": The Fellowship of the Ring" stay apart)
+    plain = main == base
+    g = pd.DataFrame({'k': k[plain], 'w': work[plain]}).groupby('k')['w'].agg(['nunique', 'first'])
+    g = g[g['nunique'] == 1]
+    sub = np.flatnonzero(~plain & ~subd & (main >= 0))
+    if len(sub):
+        mk = main[sub].astype(np.int64) * A + a[sub]
+        one_sub = pd.Series(k[sub]).groupby(mk).transform('nunique').to_numpy() == 1   # the only subtitle used with this title
+        t = pd.Series(g['first'].to_numpy(), index=g.index).reindex(mk).to_numpy()
+        hit = one_sub & ~np.isnan(t)
+        work[sub[hit]] = t[hit].astype(np.int64)
+    work = np.where(ok_t & ok_a, work, -1 - np.arange(len(work)))             # no title or no author: a work of its own
+    rank = np.empty(len(work), np.int64)
+    rank[pc.sort_indices(pa.array(books['ISBN'].astype(object).to_numpy(), pa.string())).to_numpy()] = np.arange(len(work))
+    codes = pd.factorize(work)[0]
+    first = np.full(codes.max() + 1, len(work), np.int64); np.minimum.at(first, codes, rank)
+    bid = np.empty(len(first), np.int64); bid[np.argsort(first)] = np.arange(len(first))   # works numbered by their smallest ISBN
+    return bid[codes]
 
 # %% ../nbs/00_data.ipynb #18f04b6d
 @dataclass
@@ -364,14 +677,19 @@ class PreprocessReport:
     n_books:int # works kept
     min_user_ratings:int=0 # threshold used
     min_book_ratings:int=0 # threshold used
+    repaired:OrderedDict=field(default_factory=OrderedDict) # kind -> rating rows kept after a repair of the ratings file (e.g. the ISBN)
+    implicit_out:int=0 # implicit (0) interactions kept in `Preprocessed.implicit`
 
-    def to_dict(self)->dict: return {**self.__dict__, 'dropped': [[k, int(v)] for k, v in self.dropped.items()]}
+    def to_dict(self)->dict: return {**self.__dict__, 'dropped': [[k, int(v)] for k, v in self.dropped.items()],
+                                     'repaired': [[k, int(v)] for k, v in self.repaired.items()]}
     @classmethod
-    def from_dict(cls, d:dict): return cls(**{**d, 'dropped': OrderedDict((k, int(v)) for k, v in d['dropped'])})
+    def from_dict(cls, d:dict): return cls(**{**d, 'dropped': OrderedDict((k, int(v)) for k, v in d['dropped']),
+                                              'repaired': OrderedDict((k, int(v)) for k, v in d.get('repaired', []))})
 
     def _rows(self):
-        return ([('rows in', self.rows_in)] + [(f'dropped: {k}', v) for k, v in self.dropped.items()] +
-                [('rows out', self.rows_out), ('users', self.n_users), ('books (works)', self.n_books),
+        return ([('rows in', self.rows_in)] + [(f'repaired (kept): {k}', v) for k, v in self.repaired.items()] +
+                [(f'dropped: {k}', v) for k, v in self.dropped.items()] +
+                [('rows out', self.rows_out), ('implicit (0) interactions kept', self.implicit_out), ('users', self.n_users), ('books (works)', self.n_books),
                  ('min_user_ratings', self.min_user_ratings), ('min_book_ratings', self.min_book_ratings)])
     def __str__(self):
         rows = self._rows(); w = max(len(k) for k, _ in rows)
@@ -384,10 +702,11 @@ class Preprocessed:
     ratings:pd.DataFrame # User-ID, User-Embedding-ID, Book-ID, Book-Embedding-ID, ISBN, Book-Rating
     books:pd.DataFrame # one row per Book-Embedding-ID
     report:PreprocessReport # row accounting
+    implicit:pd.DataFrame|None=None # User-ID, Book-ID (int64), ISBN: rating-0 interactions with known works, one per (user, work), none already rated
 
 # %% ../nbs/00_data.ipynb #a0f5fccd
-_READ_REASONS = ['broken quotes', 'wrong number of fields', 'empty or non-integer User-ID', 'invalid ISBN',
-                 'non-numeric Book-Rating', 'Book-Rating not an integer in 0-10']
+_READ_REASONS = ['broken quotes', 'wrong number of fields', 'empty or non-integer User-ID', 'invalid ISBN (empty)',
+                 'invalid ISBN (not in the books file)', 'non-numeric Book-Rating', 'Book-Rating not an integer in 0-10']
 
 def _dense(values)->np.ndarray:
     return np.unique(np.asarray(values), return_inverse=True)[1].astype(np.int64).reshape(-1)
@@ -405,7 +724,8 @@ def preprocess(raw:RawData, # output of `read_raw`
     if books is None:
         if not allow_missing_books:
             raise ValueError(f"no books file was read from {raw.folder}: preprocessing needs {BX_FILES['books']} / {KAGGLE_FILES['books']} "
-                             f"to join titles and merge editions; add it, or pass allow_missing_books=True to use bare ISBNs")
+                             f"to join titles and merge editions; add it to the folder (the bx-rec commands, e.g. `bx-rec preprocess`, "
+                             f"then merge editions; without it they use each bare ISBN as a book)")
         isbns = np.sort(pd.unique(r['ISBN'].astype(object)))
         books = pd.DataFrame({c: [None]*len(isbns) for c in COLUMNS['books']})
         books['ISBN'] = isbns; books['Year-Of-Publication'] = pd.array([pd.NA]*len(isbns), dtype='Int64')
@@ -414,16 +734,29 @@ def preprocess(raw:RawData, # output of `read_raw`
     dropped = OrderedDict((k, int(read_skipped.get(k, 0))) for k in _READ_REASONS)
     for k, v in read_skipped.items():
         if k not in dropped: dropped[k] = int(v)
+    repaired = OrderedDict((k, int(v)) for k, v in (frep.repaired.items() if frep is not None else ()))
     rows_in = len(r) + sum(dropped.values())
     r = r[['User-ID', 'ISBN', 'Book-Rating']].reset_index(drop=True)
 
-    keep = r['Book-Rating'].between(1, 10).to_numpy()
-    dropped['implicit rating (0)'] = int((~keep).sum()); r = r[keep]
     book_id = pd.Series(assign_book_ids(books), index=pd.Index(books['ISBN'].to_numpy(dtype=object)))
-    pos = book_id.index.get_indexer(r['ISBN'].to_numpy(dtype=object))
-    keep = pos >= 0
-    dropped['ISBN not in books file'] = int((~keep).sum())
-    r = r[keep].assign(**{'Book-ID': book_id.to_numpy()[pos[keep]]})
+    ic, iu = pd.factorize(r['ISBN'].to_numpy(dtype=object))           # each distinct ISBN looked up once
+    pos = np.append(book_id.index.get_indexer(iu), -1)[ic]
+    explicit = r['Book-Rating'].between(1, 10).to_numpy()
+    dropped['implicit rating (0)'] = int((~explicit).sum())
+    known = pos >= 0
+    bid_all = np.where(known, book_id.to_numpy()[np.maximum(pos, 0)], -1)
+    # implicit interactions: every 0 of a known work, once per (user, work), unless the user also rated it
+    z = ~explicit & known
+    imp = pd.DataFrame({'User-ID': r['User-ID'].to_numpy(np.int64)[z], 'Book-ID': bid_all[z].astype(np.int64),
+                        'ISBN': pd.Series(r['ISBN'].to_numpy(dtype=object)[z], dtype=object)})
+    imp = imp[~imp.duplicated(['User-ID', 'Book-ID'], keep='last').to_numpy()]
+    span = int(bid_all.max()) + 2 if len(bid_all) else 1
+    rated = r['User-ID'].to_numpy(np.int64)[explicit & known] * span + bid_all[explicit & known]
+    imp = imp[~pd.Series(imp['User-ID'].to_numpy() * span + imp['Book-ID'].to_numpy()).isin(rated).to_numpy()].reset_index(drop=True)
+
+    keep = explicit & known
+    dropped['ISBN not in books file'] = int((explicit & ~known).sum())
+    r = r[keep].assign(**{'Book-ID': bid_all[keep]})
     dup = r.duplicated(['User-ID', 'Book-ID'], keep='last').to_numpy()
     dropped['duplicate (user, work) rating, last kept'] = int(dup.sum()); r = r[~dup]
     if len(r) == 0:
@@ -440,9 +773,9 @@ def preprocess(raw:RawData, # output of `read_raw`
     dropped[f'user has < min_user_ratings ({min_user_ratings})'] = du
     dropped[f'book has < min_book_ratings ({min_book_ratings})'] = db
     if len(r) == 0:
-        if max_u < min_user_ratings: hint = f"lower min_user_ratings to at most {max_u} (the most ratings any user has)"
-        elif max_b < min_book_ratings: hint = f"lower min_book_ratings to at most {max_b} (the most ratings any book has)"
-        else: hint = ("lower min_user_ratings and/or min_book_ratings: no set of users and books meets both "
+        if max_u < min_user_ratings: hint = f"lower --min-user-ratings (min_user_ratings in Python) to at most {max_u} (the most ratings any user has)"
+        elif max_b < min_book_ratings: hint = f"lower --min-book-ratings (min_book_ratings in Python) to at most {max_b} (the most ratings any book has)"
+        else: hint = ("lower --min-user-ratings and/or --min-book-ratings (min_user_ratings, min_book_ratings in Python): no set of users and books meets both "
                       f"(before filtering: at most {max_u} ratings per user, {max_b} per book)")
         raise ValueError(f"no ratings left after filtering with min_user_ratings={min_user_ratings}, min_book_ratings={min_book_ratings}: {hint}")
 
@@ -462,10 +795,8 @@ def preprocess(raw:RawData, # output of `read_raw`
     out['Book-ID'] = ratings.drop_duplicates('Book-Embedding-ID').set_index('Book-Embedding-ID').loc[out['Book-Embedding-ID'], 'Book-ID'].to_numpy()
     ed = pd.DataFrame({'Book-ID': book_id.to_numpy(), 'ISBN': book_id.index.to_numpy()})
     ed = ed[ed['Book-ID'].isin(emb_of_bid.index)].sort_values(['Book-ID', 'ISBN'])
-    joined = {}
-    for bid, isbn in zip(ed['Book-ID'].to_numpy(), ed['ISBN'].to_numpy(dtype=object)):
-        joined[bid] = joined[bid] + '|' + isbn if bid in joined else isbn
-    out['ISBNs'] = [joined[b] for b in out['Book-ID'].to_numpy()]
+    joined = ed.groupby('Book-ID', sort=False)['ISBN'].agg('|'.join)
+    out['ISBNs'] = joined.reindex(out['Book-ID'].to_numpy()).to_numpy(dtype=object)
     out['Author-Embedding-ID'] = _dense(_keys(out['Book-Author']).astype(str))
     yrs = out['Year-Of-Publication'].astype('Int64')
     yv = yrs.fillna(np.iinfo(np.int64).max).astype('int64').to_numpy()  # missing year sorts last
@@ -475,14 +806,16 @@ def preprocess(raw:RawData, # output of `read_raw`
             'Book-Author', 'Year-Of-Publication', 'Publisher', 'Image-URL-M']
     out = out[cols].astype({c: 'int64' for c in cols[:4]}).sort_values('Book-Embedding-ID').reset_index(drop=True)
     rep = PreprocessReport(rows_in, dropped, len(ratings), int(ratings['User-ID'].nunique()), len(out),
-                           int(min_user_ratings), int(min_book_ratings))
+                           int(min_user_ratings), int(min_book_ratings), repaired, len(imp))
     assert rep.rows_in == rep.rows_out + sum(rep.dropped.values())
-    return Preprocessed(ratings, out, rep)
+    return Preprocessed(ratings, out, rep, imp)
 
 # %% ../nbs/00_data.ipynb #bd066256
 RATINGS_SCHEMA = {'User-ID': 'int', 'User-Embedding-ID': 'int', 'Book-ID': 'int', 'Book-Embedding-ID': 'int', 'ISBN': 'str', 'Book-Rating': 'int'}
 BOOKS_SCHEMA = {'Book-Embedding-ID': 'int', 'Author-Embedding-ID': 'int', 'Year-Embedding-ID': 'int', 'Book-ID': 'int', 'ISBN': 'str',
                 'ISBNs': 'str', 'Book-Title': 'str', 'Book-Author': 'str', 'Year-Of-Publication': 'int', 'Publisher': 'str', 'Image-URL-M': 'str'}
+
+IMPLICIT_SCHEMA = {'User-ID': 'int', 'Book-ID': 'int', 'ISBN': 'str'}
 
 def _atomic_write(path:Path, write):
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
@@ -495,10 +828,11 @@ def _atomic_write(path:Path, write):
 def save_preprocessed(pre:Preprocessed, # output of `preprocess`
                       out_dir:str|Path, # folder (created if needed)
                      )->Path: # the folder
-    "Write ratings.parquet, books.parquet and report.json atomically"
+    "Write ratings.parquet, books.parquet, implicit.parquet (when there are implicit interactions) and report.json atomically"
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     todo = [(out/'ratings.parquet', lambda p: pre.ratings.to_parquet(p, index=False)),
             (out/'books.parquet', lambda p: pre.books.to_parquet(p, index=False)),
+            *([(out/'implicit.parquet', lambda p: pre.implicit.to_parquet(p, index=False))] if pre.implicit is not None else []),
             (out/'report.json', lambda p: Path(p).write_text(json.dumps(pre.report.to_dict(), indent=1)))]
     tmps = []
     try:
@@ -507,24 +841,25 @@ def save_preprocessed(pre:Preprocessed, # output of `preprocess`
         for t, _ in tmps: os.path.exists(t) and os.unlink(t)
         raise
     for t, path in tmps: os.replace(t, path)
+    if pre.implicit is None and (out/'implicit.parquet').is_file(): (out/'implicit.parquet').unlink()   # not from an older run
     return out
 
 def _check_schema(df:pd.DataFrame, schema:dict, path:Path):
     missing = [c for c in schema if c not in df.columns]
     if missing: raise MissingColumnsError(f"{path}: missing column(s) {missing}; columns found: {list(df.columns)}. "
-                                          f"Re-create the folder with save_preprocessed(preprocess(read_raw(...)), ...)")
+                                          f"Re-create the folder with `bx-rec preprocess RAW OUT`")
     for c, kind in schema.items():
         dt = df[c].dtype
         ok = pd.api.types.is_integer_dtype(dt) if kind == 'int' else (pd.api.types.is_string_dtype(dt) or dt == object)
         if not ok: raise ValueError(f"{path}: column {c!r} has dtype {dt}, expected {'an integer' if kind == 'int' else 'a string'} dtype; "
-                                    f"the file was not written by save_preprocessed: re-create it")
+                                    f"the file was not written by `bx-rec preprocess`: re-create the folder with it")
 
 def load_preprocessed(path:str|Path, # folder written by `save_preprocessed`
                      )->Preprocessed:
     "Read a preprocessed folder back, checking columns and dtypes"
     path = Path(path)
     for n in ('ratings.parquet', 'books.parquet', 'report.json'):
-        if not (path/n).is_file(): raise FileNotFoundError(f"{path/n} not found; write the folder with save_preprocessed first")
+        if not (path/n).is_file(): raise FileNotFoundError(f"{path/n} not found; write the folder with `bx-rec preprocess RAW OUT` first")
     frames = []
     for n in ('ratings.parquet', 'books.parquet'):
         try: frames.append(pd.read_parquet(path/n))
@@ -536,7 +871,13 @@ def load_preprocessed(path:str|Path, # folder written by `save_preprocessed`
     try: report = PreprocessReport.from_dict(json.loads((path/'report.json').read_text()))
     except (ValueError, TypeError, KeyError) as e: raise ValueError(f"{path/'report.json'}: not a valid preprocessing report ({e!r})") from None
     if report.rows_out != len(ratings): raise ValueError(f"{path}: report.json says {report.rows_out} rows but ratings.parquet has {len(ratings)}")
-    return Preprocessed(ratings, books, report)
+    implicit = None
+    if (path/'implicit.parquet').is_file():            # folders written before implicit interactions were kept have none
+        try: implicit = pd.read_parquet(path/'implicit.parquet')
+        except Exception as e: raise ValueError(f"{path/'implicit.parquet'} is not a readable Parquet file ({type(e).__name__}: {str(e)[:200]}); "
+                                                "write the folder again with `bx-rec preprocess`") from None
+        _check_schema(implicit, IMPLICIT_SCHEMA, path/'implicit.parquet')
+    return Preprocessed(ratings, books, report, implicit)
 
 # %% ../nbs/00_data.ipynb #89096295
 def _check_fraction(name, f):
@@ -631,8 +972,28 @@ def _interactions(users, items, ratings, lines, path)->pd.DataFrame:
     return pd.DataFrame({'user': pd.Series(users, dtype=object).astype(str).str.strip().to_numpy(),
                          'item': pd.Series(items, dtype=object).astype(str).str.strip().to_numpy(), 'rating': r.astype(np.float32)})
 
+def _scale(df:pd.DataFrame, lines, path, rating_scale, drop_out_of_scale:bool)->pd.DataFrame:
+    "Check ratings against an inclusive (lo, hi) scale: an error naming the line, or (drop_out_of_scale) drop and count them"
+    df.attrs['n_out_of_scale'] = 0
+    if rating_scale is None: return df
+    lo, hi = map(float, rating_scale)
+    if not lo <= hi: raise ValueError(f"rating scale ({lo:g}, {hi:g}): the low end must not exceed the high end (--rating-scale LO HI)")
+    r = df['rating'].to_numpy(np.float64)
+    bad = (r < lo) | (r > hi)
+    if not bad.any(): return df
+    if not drop_out_of_scale:
+        i = int(np.argmax(bad))
+        raise ValueError(f"{path}, line {lines[i]} (data row {i + 1}): rating {r[i]:g} of user {df['user'].iat[i]!r}, item {df['item'].iat[i]!r} "
+                         f"is outside the scale {lo:g}-{hi:g}; give the right scale with "
+                         f"--rating-scale LO HI (rating_scale=(lo, hi) in Python), or drop such rows with --drop-out-of-scale "
+                         f"(drop_out_of_scale=True)")
+    out = df[~bad].reset_index(drop=True); out.attrs['n_out_of_scale'] = int(bad.sum())
+    return out
+
 def read_ml100k(path:str|Path, # MovieLens-100K ratings file (u.data, u1.base, ...) or the folder holding u.data
                 keep_timestamp:bool=False, # also return the `timestamp` column (int64)
+                rating_scale:tuple|None=(1, 5), # inclusive (lo, hi); a rating outside it is an error (None: no check)
+                drop_out_of_scale:bool=False, # drop ratings outside `rating_scale` instead (counted in `df.attrs['n_out_of_scale']`)
                )->pd.DataFrame: # user, item (str), rating (float32)
     "Read a tab-separated MovieLens-100K ratings file (user, item, rating, timestamp; no header)"
     path = Path(path)
@@ -649,7 +1010,7 @@ def read_ml100k(path:str|Path, # MovieLens-100K ratings file (u.data, u1.base, .
                     raise ValueError(f"{path}, line {i}: the file looks UTF-16 encoded (NUL bytes or a UTF-16 byte-order mark); "
                                      "save it as UTF-8 or ASCII text, tab-separated")
                 raise ValueError(f"{path}, line {i}: expected 4 tab-separated fields (user, item, rating, timestamp), found {len(parts)}: "
-                                 f"{line[:80]!r}. MovieLens-100K rating files are tab-separated without a header; for other CSVs use read_ratings_csv")
+                                 f"{line[:80]!r}. MovieLens-100K rating files are tab-separated without a header; for other files use --format csv")
             for c, v in zip(cols, parts): c.append(v)
             lines.append(i)
     if not lines: raise ValueError(f"{path}: no ratings in the file")
@@ -658,7 +1019,7 @@ def read_ml100k(path:str|Path, # MovieLens-100K ratings file (u.data, u1.base, .
         ts = pd.to_numeric(pd.Series(cols[3]), errors='coerce')
         if ts.isna().any(): i = int(np.argmax(ts.isna().to_numpy())); raise ValueError(f"{path}, line {lines[i]}: timestamp {cols[3][i]!r} is not a number")
         out['timestamp'] = ts.astype('int64').to_numpy()
-    return out
+    return _scale(out, lines, path, rating_scale, drop_out_of_scale)
 
 def read_ratings_csv(path:str|Path, # any delimited text file with a header row
                      user_col:str, # column with user ids
@@ -667,6 +1028,8 @@ def read_ratings_csv(path:str|Path, # any delimited text file with a header row
                      sep:str=',', # field separator
                      encoding:str='utf-8', # text encoding
                      chunksize:int=1_000_000, # rows parsed at a time: a large file is read once, in chunks, keeping only three columns
+                     rating_scale:tuple|None=None, # inclusive (lo, hi); a rating outside it is an error (None: no check)
+                     drop_out_of_scale:bool=False, # drop ratings outside `rating_scale` instead (counted in `df.attrs['n_out_of_scale']`)
                     )->pd.DataFrame: # user, item (str), rating (float32)
     "Read the generic interaction table from a CSV with named columns"
     path = Path(path)
@@ -680,17 +1043,19 @@ def read_ratings_csv(path:str|Path, # any delimited text file with a header row
                     hint = ''
                     if len(chunk.columns) == 1:
                         other = [x for x in (',', ';', '\t', '|') if x != sep and x in chunk.columns[0]]
-                        if other: hint = f" The header looks {_SEP_NAMES[other[0]]}-separated: pass sep={other[0]!r}."
+                        if other: hint = f" The header looks {_SEP_NAMES[other[0]]}-separated: use --sep {other[0]!r} (sep={other[0]!r} in Python)."
                     raise MissingColumnsError(f"{path}: missing column(s) {missing}; columns found: {list(chunk.columns)}.{hint}")
             lines = list(range(line0, line0 + len(chunk))); line0 += len(chunk)
             parts.append(_interactions(chunk[user_col].tolist(), chunk[item_col].tolist(), chunk[rating_col].tolist(), lines, path))
     except UnicodeDecodeError as e:
         utf16 = e.start == 0 and e.object[:2] in (b'\xff\xfe', b'\xfe\xff')
         raise ValueError(f"{path}: not valid {encoding} ({e.reason})" + ("; it looks UTF-16 encoded (byte-order mark): "
-                         "save it as UTF-8 or pass encoding='utf-16'" if utf16 else "; pass the right encoding=, e.g. 'latin-1'")) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as e: raise ValueError(f"{path}: cannot parse with sep={sep!r}: {e}") from None
+                         "save it as UTF-8 or use --encoding utf-16 (encoding='utf-16' in Python)" if utf16 else
+                         "; give the right one with --encoding, e.g. --encoding latin-1 (encoding='latin-1' in Python)")) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as e: raise ValueError(f"{path}: cannot parse with separator {sep!r} (--sep): {e}") from None
     if not parts: raise MissingColumnsError(f"{path}: no header row and no ratings; expected columns {[user_col, item_col, rating_col]}")
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return _scale(out, np.arange(2, len(out) + 2), path, rating_scale, drop_out_of_scale)
 
 def interactions_from_preprocessed(pre:Preprocessed, # output of `preprocess`
                                   )->pd.DataFrame: # user = str(User-ID), item = str(Book-ID), rating (float32), isbn

@@ -32,18 +32,20 @@ def implicit_refine(users:np.ndarray, # user embedding ids of the training ratin
                     arrays:dict, # model arrays of an ALS fit on these ratings (the starting point)
                     reg:float=ALS_DEFAULTS['reg'], # factor ridge λ of the ALS fit
                     reg_mode:float=ALS_DEFAULTS['reg_mode'], # its ridge exponent α (0 to 1)
-                    bias_reg:float=ALS_DEFAULTS['bias_reg'], # its bias ridge β
+                    bias_reg:float=ALS_DEFAULTS['bias_reg'], # its bias ridge β (of the users, and of the books unless `bias_reg_books` is given)
                     reg_y:float=IMPLICIT_DEFAULTS['reg_y'], # ridge of Y, times the mean number of ratings per book
                     rounds:int=IMPLICIT_DEFAULTS['rounds'], # rounds of (CG on Y, users, books)
                     cg:int=IMPLICIT_DEFAULTS['cg'], # conjugate-gradient steps per solve of Y
                     chunk_elements:int=2**22, # most floats in one padded chunk (bounds memory)
+                    bias_reg_books:float|None=None, # its bias ridge of the books (None: `bias_reg`)
                    )->ImplicitResult:
     "Add an SVD++-style implicit term to an ALS model and fold it into the user factors"
     with warnings.catch_warnings():    # torch's notes on its (beta) sparse CSR tensors, without changing global filters
         warnings.filterwarnings('ignore', message='Sparse (CSR tensor support|invariant checks)')
-        return _implicit_refine(users, books, ratings, n_users, n_books, arrays, reg, reg_mode, bias_reg, reg_y, rounds, cg, chunk_elements)
+        return _implicit_refine(users, books, ratings, n_users, n_books, arrays, reg, reg_mode, bias_reg, reg_y, rounds, cg, chunk_elements,
+                                 bias_reg if bias_reg_books is None else bias_reg_books)
 
-def _implicit_refine(users, books, ratings, n_users, n_books, arrays, reg, reg_mode, bias_reg, reg_y, rounds, cg, chunk_elements):
+def _implicit_refine(users, books, ratings, n_users, n_books, arrays, reg, reg_mode, bias_reg, reg_y, rounds, cg, chunk_elements, bias_reg_books):
     t0 = time.perf_counter()
     alpha = _ridge_exponent(reg_mode)
     u, b = np.asarray(users, np.int64), np.asarray(books, np.int64)
@@ -99,7 +101,7 @@ def _implicit_refine(users, books, ratings, n_users, n_books, arrays, reg, reg_m
         C = N @ Y
         zu = torch.cat([z - (C[uu] * V[bb]).sum(1), z.new_zeros(1)])
         U, bu, _, _ = _half_step(plan_u, zu, V, bi, ridge_u, bias_reg, 0.0, U, bu)
-        V, bi, _, _ = _half_step(plan_b, zp, U + C, bu, ridge_i, bias_reg, 0.0, V, bi)
+        V, bi, _, _ = _half_step(plan_b, zp, U + C, bu, ridge_i, bias_reg_books, 0.0, V, bi)
     Y = solve_y(Y, cg)
     Ue = U + N @ Y
     unit = lambda x: (x * math.sqrt(sigma)).numpy().astype(np.float32)   # factors back in rating units

@@ -4,11 +4,11 @@
 
 # %% ../nbs/11_personal.ipynb #cac62eba
 from __future__ import annotations
-import math, re
+import re
 from dataclasses import dataclass
 import numpy as np
 import pandas as pd
-from .recommend import TitleIndex, AmbiguousTitleError, TitleNotFoundError, normalize_title, _books_frame, top_k
+from .recommend import TitleIndex, normalize_title, _books_frame, top_k
 from .als import _ridge_exponent
 
 # %% auto #0
@@ -130,6 +130,17 @@ class Recommender:
         self.titles = TitleIndex(self.books)   # built once the books carry their rating counts (for ranking candidates)
         self._VtV = None
 
+    @property
+    def scale(self)->tuple|None:
+        "(lowest, highest) rating of the model's scale, from its config (`rating_min`, `rating_max`); None when unknown"
+        lo, hi = self.config.get('rating_min'), self.config.get('rating_max')
+        return None if lo is None or hi is None else (float(lo), float(hi))
+
+    def _shown(self, out:pd.DataFrame)->pd.DataFrame:
+        "Scores as users see them: predicted ratings clipped to the rating scale (the ranking used the raw scores)"
+        if self.scale is not None and 'score' in out.columns: out['score'] = out['score'].clip(*self.scale).astype(np.float32)
+        return out
+
     @classmethod
     def from_bundle(cls, bundle, # a `bx_rec.store.ModelBundle`
                     ratings:pd.DataFrame|None=None, # training ratings (default: those saved in the model directory)
@@ -160,7 +171,10 @@ class Recommender:
         "The User-Embedding-ID of a known reader"
         if self._uid:
             e = self._uid.get(str(user))
-            if e is None: raise KeyError(f"User-ID {user!r} is not a reader of the training data; use for_reader() for new readers")
+            if e is None:
+                some = ', '.join(list(self._uid)[:5])
+                raise KeyError(f"User-ID {user!r} is not a reader of the training data (known readers include {some}); "
+                               "a new reader is recommended for from a few rated books instead")
             return e
         e = int(user)
         if not 0 <= e < len(self.arrays['user_factors']): raise KeyError(f"user {user!r} is not in 0..{len(self.arrays['user_factors'])-1}")
@@ -218,6 +232,9 @@ class Recommender:
         if not pairs: raise ValueError("no ratings to fold in")
         books = [self.book(b, author=(author or {}).get(b)) for b, _ in pairs]
         r = np.array([float(x) for _, x in pairs])
+        bad = [(b, x) for (b, _), x in zip(pairs, r) if not np.isfinite(x) or (self.scale and not self.scale[0] <= x <= self.scale[1])]
+        if bad: raise ValueError(f"rating {bad[0][1]:g} of {bad[0][0]!r} is outside the model's rating scale "
+                                 + (f"{self.scale[0]:g}-{self.scale[1]:g}" if self.scale else "(not a finite number)"))
         if len(set(books)) != len(books):
             dup = [self.books['Book-Title'].iat[b] for b in set(books) if books.count(b) > 1]
             raise ValueError(f"the same book is rated more than once: {dup}")
@@ -238,7 +255,8 @@ class Recommender:
     def _because(self, fold:FoldIn, items, k:int)->list:
         res = []
         for j in items:
-            c = contributions(fold, self.V, j); o = [i for i in np.argsort(-c, kind='stable')[:k] if c[i] > 0]
+            c = contributions(fold, self.V, j)   # a book the reader liked less than expected (target <= 0) is never a reason
+            o = [i for i in np.argsort(-c, kind='stable') if c[i] > 0 and fold.targets[i] > 0][:k]
             res.append('; '.join(f"{self.books['Book-Title'].iat[fold.books[i]]} ({c[i]:+.2f})" for i in o))
         return res
 
@@ -261,7 +279,7 @@ class Recommender:
         rb, _ = self.rated(e)
         out = self._top(s, self.mask(rb if exclude_rated else (), min_ratings, author, years), n)
         if explain: out['because'] = self._because(self.fold_user(user), out['Book-Embedding-ID'].to_numpy(), explain)
-        return out
+        return self._shown(out)
 
     def popular(self, n:int=10, exclude=(), min_ratings:int=0, author:str|None=None, years:tuple|None=None,
                )->pd.DataFrame: # as `for_user`, with score = damped mean rating
@@ -284,4 +302,4 @@ class Recommender:
         s = self.mu + fold.bias + self.bi + self.V @ fold.x
         out = self._top(s, self.mask(fold.books, min_ratings, author, years), n)
         if explain: out['because'] = self._because(fold, out['Book-Embedding-ID'].to_numpy(), explain)
-        return out
+        return self._shown(out)

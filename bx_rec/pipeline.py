@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd
 
-from .store import encode
-from .data import (read_raw, preprocess, load_preprocessed, read_ml100k, read_ratings_csv, detect_format,
-                         interactions_from_preprocessed, split_dataframe, Preprocessed)
+from .data import (read_raw, preprocess, load_preprocessed, read_ml100k, read_ratings_csv,
+                         interactions_from_preprocessed, Preprocessed)
 
 # %% auto #0
 __all__ = ['FORMATS', 'Interactions', 'load_interactions', 'Fit', 'Checkpoints', 'fit', 'save_fit', 'evaluate_bundle']
@@ -29,6 +28,9 @@ class Interactions:
     source:str='' # where it came from
     report:object=None # the preprocessing report, for Book-Crossing sources
     n_duplicates:int=0 # repeated (user, item) rows dropped (formats ml100k and csv keep the last one)
+    rating_scale:tuple|None=None # (lowest, highest) rating the data were read with: Book-Crossing 1-10, MovieLens 1-5, csv as given
+    implicit:pd.DataFrame|None=None # Book-Crossing sources: the implicit (rating 0) interactions, columns user, item (str); `fit` ignores them
+    n_out_of_scale:int=0 # ratings outside `rating_scale` dropped (`drop_out_of_scale=True`)
 
     def __repr__(self):
         r = self.ratings
@@ -49,7 +51,11 @@ def _items_from_books(books:pd.DataFrame)->tuple:
 def _from_preprocessed(pre:Preprocessed, fmt:str, source:str)->Interactions:
     items, aliases = _items_from_books(pre.books)
     df = interactions_from_preprocessed(pre)
-    return Interactions(df[['user', 'item', 'rating', 'isbn']].reset_index(drop=True), items, aliases, fmt, source, pre.report)
+    imp = getattr(pre, 'implicit', None)            # (User-ID, Book-ID) of the rating-0 rows, where the preprocessing keeps them
+    if imp is not None:
+        imp = pd.DataFrame({'user': imp['User-ID'].astype(str).to_numpy(), 'item': imp['Book-ID'].astype(str).to_numpy()})
+    return Interactions(df[['user', 'item', 'rating', 'isbn']].reset_index(drop=True), items, aliases, fmt, source, pre.report,
+                        rating_scale=(1., 10.), implicit=imp)
 
 def _ml100k_titles(path:Path)->pd.DataFrame|None:
     "Titles from a `u.item` file beside a MovieLens ratings file, if there is one"
@@ -60,6 +66,23 @@ def _ml100k_titles(path:Path)->pd.DataFrame|None:
     return t.drop(columns='date')
 
 # %% ../nbs/10_pipeline.ipynb #e54936d8
+def _accepts(fn, name:str)->bool:
+    "Whether `fn` takes the keyword argument `name`"
+    import inspect
+    return name in inspect.signature(fn).parameters
+
+def _check_scale(inter:Interactions, rating_scale:tuple, drop_out_of_scale:bool, flag:str)->Interactions:
+    "Refuse (or with `drop_out_of_scale` drop and count) ratings outside `rating_scale`, for readers that do not check it themselves"
+    df, (lo, hi) = inter.ratings, rating_scale
+    bad = ~df['rating'].between(lo, hi).to_numpy()
+    if bad.any() and not drop_out_of_scale:
+        j = int(np.argmax(bad))
+        raise ValueError(f"{inter.source}: rating {df['rating'].iloc[j]:g} of user {df['user'].iloc[j]!r}, item {df['item'].iloc[j]!r} "
+                         f"(data row {j+1}) is outside the scale {lo:g}-{hi:g}; {flag}")
+    if bad.any(): inter.ratings = df[~bad].reset_index(drop=True)
+    inter.n_out_of_scale = int(bad.sum())
+    return inter
+
 def load_interactions(path:str|Path, # a file or folder, see the table above
                       fmt:str, # one of `FORMATS`
                       user_col:str|None=None, # fmt 'csv': the user id column
@@ -68,14 +91,22 @@ def load_interactions(path:str|Path, # a file or folder, see the table above
                       sep:str=',', # fmt 'csv': the field separator
                       min_user_ratings:int=1, # Book-Crossing sources: keep users with at least this many explicit ratings
                       min_book_ratings:int=1, # Book-Crossing sources: keep works with at least this many explicit ratings
+                      encoding:str|None=None, # text encoding (csv: default utf-8; bx, kaggle: the reader's default)
+                      rating_scale:tuple|None=None, # (lowest, highest) rating: csv (default: none), ml100k (default 1-5)
+                      drop_out_of_scale:bool=False, # csv, ml100k: drop and count ratings outside the scale instead of stopping
                      )->Interactions:
     "Read ratings in any supported format into the generic interaction table"
     path = Path(path)
     if fmt not in FORMATS: raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     if not path.exists(): raise FileNotFoundError(f"{str(path)!r} does not exist (format {fmt!r})")
+    if rating_scale is not None:
+        rating_scale = tuple(float(x) for x in rating_scale)
+        if len(rating_scale) != 2 or not rating_scale[0] < rating_scale[1]:
+            raise ValueError(f"rating_scale must be (lowest, highest) with lowest < highest, got {rating_scale}; e.g. --rating-scale 1 5")
+    enc = {} if encoding is None else dict(encoding=encoding)
     if fmt in ('bx', 'kaggle'):
         if not path.is_dir(): raise ValueError(f"format {fmt!r} reads a folder of Book-Crossing files, but {str(path)!r} is a file")
-        raw = read_raw(path, fmt=fmt)
+        raw = read_raw(path, fmt=fmt, **enc)
         pre = preprocess(raw, min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings,
                          allow_missing_books=raw.books is None)
         return _from_preprocessed(pre, fmt, str(path))
@@ -86,16 +117,26 @@ def load_interactions(path:str|Path, # a file or folder, see the table above
             raise ValueError(f"{path}: not a readable preprocessed folder ({type(e).__name__}: {e}); write it with `bx-rec preprocess`") from e
         return _from_preprocessed(pre, fmt, str(path))
     if fmt == 'ml100k':
-        df = read_ml100k(path)
-        bad = ~df['rating'].between(1, 5).to_numpy()
-        if bad.any():
-            j = int(np.argmax(bad))
-            raise ValueError(f"{path}: rating {df['rating'].iloc[j]:g} of user {df['user'].iloc[j]!r}, item {df['item'].iloc[j]!r} "
-                             f"(data row {j+1}) is outside MovieLens' 1-5 scale; for other scales use --format csv")
-        return _dedup(Interactions(df, _ml100k_titles(path), None, fmt, str(path)))
+        scale = rating_scale or (1., 5.)
+        if _accepts(read_ml100k, 'rating_scale'):        # the reader checks the scale, naming the line
+            df = read_ml100k(path, rating_scale=scale, drop_out_of_scale=drop_out_of_scale)
+            inter = Interactions(df, _ml100k_titles(path), None, fmt, str(path), rating_scale=scale,
+                                 n_out_of_scale=int(df.attrs.get('n_out_of_scale', 0)))
+        else:
+            inter = _check_scale(Interactions(read_ml100k(path), _ml100k_titles(path), None, fmt, str(path), rating_scale=scale),
+                                 scale, drop_out_of_scale, "give the scale with --rating-scale LO HI or drop such rows with --drop-out-of-scale")
+        return _dedup(inter)
     missing = [n for n, v in (('--user-col', user_col), ('--item-col', item_col), ('--rating-col', rating_col)) if not v]
     if missing: raise ValueError(f"format 'csv' needs the column names: give {', '.join(missing)}")
-    return _dedup(Interactions(read_ratings_csv(path, user_col, item_col, rating_col, sep=sep), None, None, fmt, str(path)))
+    if rating_scale is not None and _accepts(read_ratings_csv, 'rating_scale'):
+        df = read_ratings_csv(path, user_col, item_col, rating_col, sep=sep, rating_scale=rating_scale, drop_out_of_scale=drop_out_of_scale, **enc)
+        inter = Interactions(df, None, None, fmt, str(path), rating_scale=rating_scale, n_out_of_scale=int(df.attrs.get('n_out_of_scale', 0)))
+    else:
+        inter = Interactions(read_ratings_csv(path, user_col, item_col, rating_col, sep=sep, **enc), None, None, fmt, str(path),
+                             rating_scale=rating_scale)
+        if rating_scale is not None:
+            inter = _check_scale(inter, rating_scale, drop_out_of_scale, "widen --rating-scale or drop such rows with --drop-out-of-scale")
+    return _dedup(inter)
 
 def _dedup(inter:Interactions)->Interactions:
     "Keep the last row of every repeated (user, item) pair and count the others; refuse an empty table"
@@ -181,6 +222,42 @@ class Checkpoints:
         if (self.folder/'metadata.json').is_file(): shutil.rmtree(self.folder, ignore_errors=True)
 
 # %% ../nbs/10_pipeline.ipynb #5466545f
+def _tune(u, i, r, n_users, n_items, tr, va, cfg, kwargs, seed, scale, device, progress, log):
+    "Choose the bias ridges and the factor ridge on the validation split (`bx_rec.als.tune_bias_reg`, `tune_reg`)"
+    from bx_rec.als import tune_bias_reg, tune_reg
+    from tqdm import tqdm
+    t0 = time.perf_counter()
+    so = dict(cfg.get('solver_options') or {})
+    train_, val_ = (u[tr], i[tr], r[tr]), (u[va], i[va], r[va])
+    bias = None
+    if 'bias_reg' in so: bu_reg, bi_reg = float(so['bias_reg']), float(so.get('bias_reg_books', so['bias_reg']))
+    else:
+        bias = tune_bias_reg(train_, val_, n_users, n_items, scale=scale)
+        bu_reg, bi_reg = bias['bias_reg'], bias['bias_reg_books']
+    max_evals = 1 if 'l2' in kwargs else int(cfg.get('tune_evals', 4))   # a given l2 is kept
+    bar = tqdm(total=max_evals, desc='choosing the ridges', disable=not progress, leave=False)
+    def on_fit(lam, res):
+        bar.update(1); bar.set_postfix(l2=f"{lam:g}", val_rmse=f"{res.best_val_rmse:.4f}", refresh=False)
+        if log is not None:
+            for row in res.history.to_dict('records'): log('tune', int(row['epoch']), row)
+    als_kw = {k: v for k, v in so.items() if k not in ('bias_reg', 'bias_reg_books', 'init')}
+    try:
+        t = tune_reg(train_, val_, n_users, n_items, reg=float(cfg['l2']), max_evals=max_evals, epochs=int(cfg['epochs']),
+                     seed=seed, dim=int(cfg['dim']), init_std=float(cfg['init_std']), bias_reg=bu_reg, bias_reg_books=bi_reg,
+                     device=device, on_fit=on_fit, **als_kw)
+    finally: bar.close()
+    res = t['result']
+    tuned = dict(bias_reg=bu_reg, bias_reg_books=bi_reg, l2=t['reg'], val_rmse=res.best_val_rmse,
+                 bias_val_rmse=None if bias is None else bias['val_rmse'], n_bias_fits=0 if bias is None else len(bias['evals']),
+                 l2_tried=[dict(l2=l, val_rmse=v, best_epoch=b, epochs=e) for l, v, b, e in t['evals']],
+                 seconds=time.perf_counter() - t0)
+    return res, tuned
+
+def _tuned_kwargs(kwargs:dict, tuned:dict)->dict:
+    "The hyper-parameters of the refit: the chosen ridges in place of the preset's"
+    so = {**(kwargs.get('solver_options') or {}), 'bias_reg': tuned['bias_reg'], 'bias_reg_books': tuned['bias_reg_books']}
+    return {**kwargs, 'l2': tuned['l2'], 'solver_options': so}
+
 def fit(inter:Interactions|pd.DataFrame, # ratings to train on
         val_fraction:float=0.1, # share of the ratings held out to choose the best epoch (0: no validation)
         refit:bool=True, # retrain on all ratings for the best number of epochs
@@ -191,12 +268,13 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
         checkpoint:Checkpoints|None=None, # write resumable checkpoints every `checkpoint.every` epochs
         resume:bool=False, # continue from `checkpoint`'s folder (same data and hyper-parameters, else a clear error)
         log=None, # optional log(phase, epoch, row) after every epoch; phase is 'val', 'refit' or 'train'
-        implicit:bool|None=None, # add the implicit-feedback term of `bx_rec.implicit` after an ALS refit (None: the preset's)
-        **kwargs, # hyper-parameters overriding the preset (dim, epochs, lr, gravity, l2, solver, model, patience, ...)
+        implicit:bool|None=None, # add the implicit-feedback term of `bx_rec.implicit` after an ALS refit (None: the preset's, when the factors earn it)
+        tune:bool|None=None, # choose the ridges on the validation split (None: the preset's; ALS only)
+        **kwargs, # hyper-parameters overriding the preset (dim, epochs, lr, gravity, l2, solver, model, patience, implicit_min_gain, tune_evals, ...)
        )->Fit:
     "Train on an interaction table with a held-out validation split, choosing the best epoch on it"
-    from bx_rec.training import train, PRESETS
-    from bx_rec.model import model_arrays
+    from bx_rec.training import train, PRESETS, TrainResult, pick_device
+    from bx_rec.model import model_arrays, model_from_arrays
     df = inter.ratings if isinstance(inter, Interactions) else inter
     if len(df) == 0: raise ValueError("no ratings to train on")
     if not 0 <= val_fraction < 1: raise ValueError(f"val_fraction must be in [0, 1), got {val_fraction}")
@@ -204,12 +282,17 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
     (u, user_ids), (i, item_ids) = (pd.factorize(df[c].astype(str), sort=True) for c in ('user', 'item'))   # dense codes, sorted ids
     u, i, user_ids, item_ids = u.astype(np.int64), i.astype(np.int64), np.asarray(user_ids, dtype=object), np.asarray(item_ids, dtype=object)
     r = df['rating'].to_numpy(np.float32, copy=True)   # writable: torch warns about read-only arrays
-    cfg = {**PRESETS[preset], **kwargs}
-    start = None
+    own = {k: kwargs.pop(k) for k in ('implicit_min_gain', 'tune_evals') if k in kwargs}   # fit's own settings, not `train`'s
+    cfg = {**PRESETS[preset], **kwargs, **own}
+    scale = getattr(inter, 'rating_scale', None) or (float(r.min()), float(r.max()))   # predictions are clipped to it
+    tuning = bool(cfg.get('tune', False) if tune is None else tune) and val_fraction > 0 and cfg.get('solver') == 'als' \
+             and cfg.get('model', 'biased') == 'biased' and not cfg.get('gravity')
+    start, tuned = None, None
     if checkpoint is not None:
         from bx_rec.store import fingerprint_interactions
         checkpoint.bind(fingerprint_interactions(df['user'], df['item'], r),
-                        _plain({**kwargs, 'preset': preset, 'seed': seed, 'val_fraction': val_fraction, 'refit': refit}))
+                        _plain({**kwargs, **own, 'preset': preset, 'seed': seed, 'val_fraction': val_fraction, 'refit': refit,
+                                **({} if tune is None else {'tune': tune})}))
         if resume: start = checkpoint.read()
     elif resume: raise ValueError("resume=True needs a checkpoint (a `Checkpoints` folder)")
     def hook(phase, extra=None):
@@ -224,7 +307,15 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
         rng = np.random.default_rng(seed)
         is_val = np.zeros(len(r), bool); is_val[rng.permutation(len(r))[:int(round(val_fraction*len(r)))]] = True
         tr, va = ~is_val, is_val
-        if start is None or start['phase'] == 'val':
+        tuning = tuning and bool(va.any())             # nothing to choose on: the preset's ridges
+        if tuning and (start is None or start['phase'] == 'val'):   # the search's best fit is the validation run
+            ares, tuned = _tune(u, i, r, len(user_ids), len(item_ids), tr, va, cfg, kwargs, seed, scale, str(pick_device(device)), progress, log)
+            best, val_rmse, history, secs, val_arrays = max(int(ares.best_epoch), 1), float(ares.best_val_rmse), ares.history, tuned['seconds'], ares.arrays
+            reason = 'early_stopping' if ares.stopped_reason == 'completed' and ares.epochs_run < int(cfg['epochs']) else ares.stopped_reason
+            tcfg = {**cfg, **_tuned_kwargs(kwargs, tuned), 'preset': preset, 'seed': seed, 'n_users': len(user_ids), 'n_books': len(item_ids),
+                    'n_ratings': int(tr.sum()), 'n_val': int(va.sum()), 'device': str(pick_device(device)), 'als': ares.config}
+            res = TrainResult(model_from_arrays(ares.arrays, 'biased'), history, best, val_rmse, int(ares.epochs_run), secs, tcfg, reason, ares.message)
+        elif start is None or start['phase'] == 'val':
             res = train(u[tr], i[tr], r[tr], len(user_ids), len(item_ids), val=(u[va], i[va], r[va]),
                         on_epoch=hook('val'), resume=resume_state('val'), **common, **kwargs)
             best = max(int(res.best_epoch), 1)
@@ -232,17 +323,17 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
             val_arrays = model_arrays(res.model) if cfg.get('solver') == 'als' else None
         else:                                  # resuming the refit: the validation run is in the checkpoint
             v = start['val']; res = None
-            best, val_rmse, secs = int(v['best_epoch']), float(v['val_rmse']), float(v['seconds'])
+            best, val_rmse, secs, tuned = int(v['best_epoch']), float(v['val_rmse']), float(v['seconds']), v.get('tuned')
             history = pd.DataFrame(v['history'], columns=['epoch', 'train_loss', 'val_loss', 'train_rmse', 'val_rmse']).astype({'epoch': 'int64'})
             val_arrays = start['val_arrays']
         phase = 'val'
         if refit and (res is None or res.stopped_reason not in ('interrupted', 'diverged')):
-            kw = {k: v for k, v in kwargs.items() if k not in ('epochs', 'patience')}
+            kw = {k: v for k, v in (kwargs if tuned is None else _tuned_kwargs(kwargs, tuned)).items() if k not in ('epochs', 'patience')}
             refit_epochs = best
             if cfg.get('solver') == 'als':   # warm start from the validation run: a third of the epochs suffices
                 kw['solver_options'] = {**(kw.get('solver_options') or {}), 'init': val_arrays}
                 refit_epochs = max(2, -(-best // 3))
-            extra = dict(val=_plain(dict(best_epoch=best, val_rmse=val_rmse, seconds=secs, history=history.to_dict('records'))),
+            extra = dict(val=_plain(dict(best_epoch=best, val_rmse=val_rmse, seconds=secs, history=history.to_dict('records'), tuned=tuned)),
                          val_arrays=val_arrays)
             res = train(u, i, r, len(user_ids), len(item_ids), epochs=refit_epochs, patience=None,
                         on_epoch=hook('refit', extra), resume=resume_state('refit'), **common, **kw)
@@ -252,15 +343,20 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
         best, val_rmse, history, secs, phase = int(res.best_epoch), float('nan'), res.history, res.train_seconds, 'train'
     arrays = model_arrays(res.model)
     use_implicit = cfg.get('implicit', False) if implicit is None else implicit
+    gain = None
+    if tuned is not None and tuned.get('bias_val_rmse'):   # what the factors add to the biases on validation
+        gain = 1 - tuned['val_rmse'] / tuned['bias_val_rmse']
+        if implicit is None and gain < float(cfg.get('implicit_min_gain', 0.)): use_implicit = False
     implicit_done, message = False, res.message
     if (use_implicit and phase == 'refit' and res.stopped_reason == 'completed' and cfg.get('solver') == 'als'
             and cfg.get('model', 'biased') == 'biased' and not cfg.get('gravity')):
         from bx_rec.implicit import implicit_refine
         from bx_rec.als import ALS_DEFAULTS
-        so = {**ALS_DEFAULTS, **(cfg.get('solver_options') or {})}
+        c2 = cfg if tuned is None else {**cfg, **_tuned_kwargs(kwargs, tuned)}
+        so = {**ALS_DEFAULTS, **(c2.get('solver_options') or {})}
         try:
-            imp = implicit_refine(u, i, r, len(user_ids), len(item_ids), arrays, reg=float(cfg.get('l2', so['reg'])),
-                                  reg_mode=so['reg_mode'], bias_reg=so['bias_reg'])
+            imp = implicit_refine(u, i, r, len(user_ids), len(item_ids), arrays, reg=float(c2.get('l2', so['reg'])),
+                                  reg_mode=so['reg_mode'], bias_reg=so['bias_reg'], bias_reg_books=so.get('bias_reg_books'))
             arrays, implicit_done = imp.arrays, True; secs += imp.seconds
         except KeyboardInterrupt:
             message = 'interrupted during the implicit-feedback step: the model is the ALS refit without it'
@@ -269,9 +365,10 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
                    train_seconds=round(secs, 3), val_rmse=val_rmse, n_ratings=int(len(r)), n_users=len(user_ids),
                    n_items=len(item_ids), stopped_reason=res.stopped_reason, phase=phase, epochs_reached=int(res.epochs_run),
                    weights_epoch=int(res.best_epoch), resumed=start is not None, message=message, implicit=implicit_done)
+    if tuned is not None: summary['tuned'] = {**{k: v for k, v in tuned.items() if k != 'l2_tried'}, 'factor_gain': gain}
     config = _plain({**res.config, 'preset': preset, 'val_fraction': val_fraction, 'refit': refit, 'seed': seed,
-                     'implicit': implicit_done,
-                     'rating_min': float(r.min()), 'rating_max': float(r.max())})
+                     'implicit': implicit_done, 'tuned': tuned,
+                     'rating_min': float(scale[0]), 'rating_max': float(scale[1])})
     ratings = pd.DataFrame({'User-ID': user_ids[u], 'User-Embedding-ID': u.astype(np.int32),
                             'Book-Embedding-ID': i.astype(np.int32), 'Book-Rating': r})
     return Fit(arrays, type(res.model).kind, list(user_ids), list(item_ids), history, summary, config, ratings)

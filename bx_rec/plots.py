@@ -7,11 +7,13 @@ from __future__ import annotations
 import html, os, tempfile
 from pathlib import Path
 import numpy as np, pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 import plotly.io as pio
 
 # %% auto #0
-__all__ = ['moving_average', 'loss_figure', 'pca_2d', 'embedding_map', 'rating_distribution', 'save_html']
+__all__ = ['OTHER_LABEL', 'OTHER_COLOUR', 'moving_average', 'loss_figure', 'pca_2d', 'category_colours', 'embedding_map',
+           'rating_distribution', 'save_html']
 
 # %% ../nbs/09_plots.ipynb #39cc7993
 def moving_average(values, # 1-D sequence of numbers; NaN marks a missing value
@@ -42,27 +44,36 @@ def _history_frame(history)->pd.DataFrame:
 
 # %% ../nbs/09_plots.ipynb #f83210cb
 _LOSS_COLOURS = {'train': '#1f77b4', 'val': '#d62728'}
+_METRIC_LABEL = {'rmse': ('RMSE', 'RMSE (the root mean squared error the console prints)'), 'loss': ('loss', 'loss')}
 
-def loss_figure(history, # `TrainResult.history`: DataFrame (or dict) with `train_loss`, optional `val_loss` and `epoch`
-                window:int=25, # epochs in the trailing moving average
-                title:str='Training and validation loss', # figure title
+def loss_figure(history, # `TrainResult.history`: DataFrame (or dict) with `train_loss`, optional `val_loss`, `train_rmse`, `val_rmse`, `epoch`
+                window:int|None=None, # epochs in the trailing moving average (None: 25 for runs of 50 epochs or more)
+                title:str='Training and validation error', # figure title
+                metric:str='auto', # 'rmse', 'loss', or 'auto' (RMSE when the history has it, as the console shows it)
                )->go.Figure:
-    "Per-epoch train (and validation) loss with their trailing moving averages"
+    "Per-epoch train (and validation) RMSE or loss, with trailing moving averages on runs long enough for them"
     df = _history_frame(history)
     epochs = df['epoch'].to_numpy()
+    has = lambda c: c in df.columns and np.isfinite(pd.to_numeric(df[c], errors='coerce').to_numpy(dtype=np.float64)).any()
+    if metric == 'auto': metric = 'rmse' if has('train_rmse') or has('val_rmse') else 'loss'
+    if metric not in _METRIC_LABEL: raise ValueError(f"metric must be 'rmse', 'loss' or 'auto', got {metric!r}")
+    if window is None: window = 25 if len(df) >= 50 else None
+    smooth = window is not None and len(df) >= 2 * window   # a window longer than half the run would only lag
+    short, axis = _METRIC_LABEL[metric]
     fig = go.Figure()
-    for key, label in (('train', 'train loss'), ('val', 'validation loss')):
-        col = f'{key}_loss'
-        if col not in df.columns: continue
+    for key, label in (('train', f'train {short}'), ('val', f'validation {short}')):
+        col = f'{key}_{metric}'
+        if not has(col): continue   # e.g. val_rmse is all NaN when training had no validation data
         y = pd.to_numeric(df[col], errors='coerce').to_numpy(dtype=np.float64)
-        if not np.isfinite(y).any(): continue  # e.g. val_loss is all NaN when training had no validation data
         c = _LOSS_COLOURS[key]
-        fig.add_trace(go.Scatter(x=epochs, y=y, name=label, mode='lines', legendgroup=key,
-                                 line=dict(color=c, width=1), opacity=0.35))
-        fig.add_trace(go.Scatter(x=epochs, y=moving_average(y, window), name=f'{label} ({window}-epoch moving average)',
-                                 mode='lines', legendgroup=key, line=dict(color=c, width=3)))
-    fig.update_layout(title=title, xaxis_title='epoch', yaxis_title='loss', template='plotly_white',
-                      legend=dict(orientation='h', yanchor='bottom', y=1.02, xanchor='left', x=0), hovermode='x unified')
+        fig.add_trace(go.Scatter(x=epochs, y=y, name=label, mode='lines+markers' if len(df) < 30 else 'lines', legendgroup=key,
+                                 line=dict(color=c, width=1 if smooth else 2), opacity=0.35 if smooth else 1))
+        if smooth:
+            fig.add_trace(go.Scatter(x=epochs, y=moving_average(y, window), name=f'{label} ({window}-epoch moving average)',
+                                     mode='lines', legendgroup=key, line=dict(color=c, width=3)))
+    fig.update_layout(title=title, xaxis_title='epoch', yaxis_title=axis, template='plotly_white', hovermode='x unified',
+                      legend=dict(orientation='h', yanchor='top', y=-0.15, xanchor='left', x=0),   # below the plot, clear of the title
+                      margin=dict(b=110))
     return fig
 
 # %% ../nbs/09_plots.ipynb #f2e7e58a
@@ -99,6 +110,16 @@ def _hover_text(df:pd.DataFrame, cols)->list:
            for i in range(len(df))]
     return out
 
+OTHER_LABEL, OTHER_COLOUR = 'other', '#c7c7c7'   # light grey: the categories not shown, never a category's colour
+
+def category_colours(categories, # distinct category names, most frequent first
+                    )->dict: # category -> colour, all distinct and none of them `OTHER_COLOUR`
+    "A distinct colour per category: Plotly's D3 palette for up to 10, its 26-colour Alphabet palette beyond"
+    cats = list(categories)
+    pal = plotly.colors.qualitative.D3 if len(cats) <= 10 else plotly.colors.qualitative.Alphabet
+    if len(cats) > len(pal): raise ValueError(f"{len(cats)} categories but only {len(pal)} distinct colours; lower max_categories")
+    return dict(zip(cats, pal))
+
 def embedding_map(book_factors, # (n_books, d) factors (numpy or torch), row i = `Book-Embedding-ID` i
                   books_df:pd.DataFrame, # one row per book, in the same order as `book_factors`
                   color:str|None='genre', # column to colour by (categorical or numeric), or None
@@ -106,7 +127,7 @@ def embedding_map(book_factors, # (n_books, d) factors (numpy or torch), row i =
                   seed:int=0, # seed for t-SNE and for subsampling
                   hover:tuple=('Book-Title', 'Book-Author'), # columns shown when hovering a point
                   max_points:int=5000, # at most this many books are drawn (random subsample)
-                  max_categories:int=10, # categorical colours: most frequent categories kept, rest -> 'other'
+                  max_categories:int=10, # categorical colours: most frequent categories kept (at most 26), rest -> 'other' in grey
                   title:str|None=None, # figure title
                  )->go.Figure:
     "2-D scatter map of the book factors, coloured by a column of `books_df`"
@@ -137,13 +158,18 @@ def embedding_map(book_factors, # (n_books, d) factors (numpy or torch), row i =
                                              colorbar=dict(title=color))))
     elif col is not None:
         cats = col.astype('string').fillna('unknown')
-        top = cats.value_counts().index[:max_categories]
-        cats = cats.where(cats.isin(top), 'other')
-        for cat in list(top) + (['other'] if (cats == 'other').any() and 'other' not in top else []):
+        top = list(cats.value_counts().index[:max_categories])
+        other = OTHER_LABEL if OTHER_LABEL not in top else f'{OTHER_LABEL} ({len(top)}+)'
+        cats = cats.where(cats.isin(top), other)
+        colours = category_colours(top)
+        for cat in ([other] if (cats == other).any() else []) + top:   # "other" first: drawn beneath, listed last
             m = (cats == cat).to_numpy()
+            is_other = cat == other and cat not in top
             fig.add_trace(go.Scatter(x=coords[m, 0], y=coords[m, 1], mode='markers', name=str(cat), hoverinfo=hi,
                                      text=[text[i] for i in np.flatnonzero(m)] if text is not None else None,
-                                     marker=dict(size=6, opacity=0.8)))
+                                     legendrank=2000 if is_other else 1000,
+                                     marker=dict(size=4 if is_other else 6, opacity=0.5 if is_other else 0.85,
+                                                 color=OTHER_COLOUR if is_other else colours[cat])))
     else:
         fig.add_trace(go.Scatter(x=coords[:, 0], y=coords[:, 1], mode='markers', text=text, hoverinfo=hi,
                                  name='books', marker=dict(size=6, opacity=0.8)))
@@ -177,18 +203,32 @@ def rating_distribution(ratings, # ratings frame (`Book-Rating` or `rating` colu
     return fig
 
 # %% ../nbs/09_plots.ipynb #736d64b7
+def _umask()->int:
+    m = os.umask(0); os.umask(m); return m
+
 def save_html(fig:go.Figure, # figure to save
               path:str|os.PathLike, # destination .html file (parent folders are created)
+              plotlyjs:str='inline', # 'inline': plotly.js inside the file; 'directory': one shared plotly.min.js beside it
              )->Path: # the path written
-    "Write `fig` as a standalone HTML file with plotly.js inlined, atomically"
+    "Write `fig` as a standalone HTML file that opens offline, atomically, with the usual file mode (0644 under umask 022)"
+    if plotlyjs not in ('inline', 'directory'): raise ValueError(f"plotlyjs must be 'inline' or 'directory', got {plotlyjs!r}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    text = pio.to_html(fig, include_plotlyjs=True if plotlyjs == 'inline' else 'directory', full_html=True)
+    if plotlyjs == 'directory':
+        from plotly.offline import get_plotlyjs
+        js, lib = get_plotlyjs(), path.parent/'plotly.min.js'
+        if not lib.is_file() or lib.read_text(encoding='utf-8') != js: _atomic_text(lib, js)
+    _atomic_text(path, text)
+    return path
+
+def _atomic_text(path:Path, text:str):
+    "Write text under a temporary name beside `path`, then rename it into place (mode as `open` would give)"
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as f:
-            f.write(pio.to_html(fig, include_plotlyjs=True, full_html=True))
+        os.chmod(tmp, 0o666 & ~_umask())      # mkstemp makes 0600 files; a plot is as readable as any other file
+        with os.fdopen(fd, 'w', encoding='utf-8') as f: f.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_recommend.ipynb #3842011d
 from __future__ import annotations
-import difflib, html, io, math, os, re, unicodedata
+import html, io, math, os, re, unicodedata
 from collections import defaultdict
 from pathlib import Path
 import numpy as np
@@ -79,6 +79,31 @@ def normalize_title(title, # a title (None/NA gives '')
     t = _APOS.sub('', t.casefold().replace('&', ' and '))
     return _NONALNUM.sub(' ', t).strip()
 
+def _normalize_titles(titles, # distinct titles (str)
+                      level:str='norm', # as in `normalize_title`
+                     )->np.ndarray: # `normalize_title(t, level)` for each, as an object array
+    "`normalize_title` for many titles at once: Python only for the titles that need it, Arrow string kernels for the rest"
+    s = pd.Series(np.asarray(titles, dtype=object), dtype='str').fillna('')
+    t = s.to_numpy(dtype=object)
+    has = lambda pat: np.flatnonzero(s.str.contains(pat, regex=True).to_numpy(bool))
+    for i in has('&'): t[i] = html.unescape(t[i])
+    if level in ('base', 'main'):
+        for i in has(r'[(\[]'):
+            z = t[i]
+            for _ in range(3): z = _PARENS.sub(' ', z)
+            if z.strip(): t[i] = z
+    if level == 'main':
+        for i in has(r'[:;-]'):
+            m = _SUBTITLE.sub('', t[i])
+            if m.strip(): t[i] = m
+    s = pd.Series(t, dtype='str')
+    low = s.str.lower().to_numpy(dtype=object)
+    for i in np.flatnonzero(~s.str.isascii().to_numpy(bool)):
+        x = unicodedata.normalize('NFKD', t[i])
+        low[i] = ''.join(c for c in x if not unicodedata.combining(c)).casefold()
+    s = pd.Series(low, dtype='str').str.replace('&', ' and ', regex=False).str.replace(r"['’`´]", '', regex=True)
+    return s.str.replace(r'[^0-9a-z]+', ' ', regex=True).str.strip().to_numpy(dtype=object)
+
 # %% ../nbs/08_recommend.ipynb #48e70570
 def _books_frame(books:pd.DataFrame, n:int|None=None)->pd.DataFrame:
     "Book metadata with one row per embedding id, in embedding order, with `Book-Embedding-ID` and `Book-ID`"
@@ -97,6 +122,19 @@ def _books_frame(books:pd.DataFrame, n:int|None=None)->pd.DataFrame:
     return b
 
 # %% ../nbs/08_recommend.ipynb #d129137e
+class _Groups:
+    "Rows grouped by key (CSR layout): `g[key]` is an array of rows, `key in g`, `list(g)` are the keys; empty keys left out"
+    def __init__(self, keys, rows=None):
+        codes, uniq = pd.factorize(np.asarray(keys, dtype=object))
+        rows = np.arange(len(codes)) if rows is None else np.asarray(rows)
+        self.rows = rows[np.argsort(codes, kind='stable')]
+        self.offsets = np.r_[0, np.cumsum(np.bincount(codes, minlength=len(uniq)))]
+        self.index = {u: k for k, u in enumerate(uniq) if u != ''}
+    def __contains__(self, key): return key in self.index
+    def __getitem__(self, key): k = self.index[key]; return self.rows[self.offsets[k]:self.offsets[k + 1]]
+    def __iter__(self): return iter(self.index)
+    def __len__(self): return len(self.index)
+
 class TitleIndex:
     "Forgiving title → Book-Embedding-ID lookup (exact, normalised, base, main, partial), never guessing"
     def __init__(self, books:pd.DataFrame, # one row per book: `Book-Title`, optional `Book-Author`, `Year-Of-Publication`, `Book-ID`, `n_ratings`
@@ -107,31 +145,38 @@ class TitleIndex:
         self._levels = None
 
     @staticmethod
-    def _group(keys, rows=None)->dict:
+    def _group(keys, rows=None)->'_Groups':
         "key → array of row numbers (`rows`, default 0..n-1), for non-empty keys"
-        codes, uniq = pd.factorize(np.asarray(keys, dtype=object))
-        rows = np.arange(len(codes)) if rows is None else np.asarray(rows)
-        order = np.argsort(codes, kind='stable')
-        parts = np.split(rows[order], np.cumsum(np.bincount(codes, minlength=len(uniq)))[:-1])
-        return {u: p for u, p in zip(uniq, parts) if u != ''}
+        return _Groups(keys, rows)
 
     def _build(self):
         "Normalised lookup tables, built on the first non-exact query"
         if self._levels is not None: return
-        uniq = pd.unique(self.titles)
-        norm = {t: normalize_title(t) for t in uniq}
-        base = {t: (normalize_title(t, 'base') if ('(' in t or '[' in t) else norm[t]) for t in uniq}
-        main = {t: (normalize_title(t, 'main') if any(c in t for c in ':;-') else base[t]) for t in uniq}
-        keys = dict(norm=norm, base=base, main=main)
-        self._levels = {lvl: self._group([m[t] for t in self.titles]) for lvl, m in keys.items()}
-        self._base_keys = [keys['base'][t] for t in self.titles]
-        words = [list(dict.fromkeys(k.split())) for k in self._base_keys]
-        rows = np.repeat(np.arange(len(words)), [len(w) for w in words])
-        self._tokens = self._group([w for ws in words for w in ws], rows)
+        tc, uniq = pd.factorize(self.titles)
+        uniq = np.asarray(uniq, dtype=object)
+        norm = _normalize_titles(uniq)
+        base, main = norm.copy(), norm.copy()
+        par = np.flatnonzero(pd.Series(uniq, dtype='str').str.contains(r'[(\[]', regex=True).to_numpy(bool))
+        if len(par): base[par] = _normalize_titles(uniq[par], 'base')
+        main = base.copy()
+        sub = np.flatnonzero(pd.Series(uniq, dtype='str').str.contains(r'[:;-]', regex=True).to_numpy(bool))
+        if len(sub): main[sub] = _normalize_titles(uniq[sub], 'main')
+        self._levels = {lvl: self._group(m[tc]) for lvl, m in dict(norm=norm, base=base, main=main).items()}
+        self._base_keys = base[tc]
+        import pyarrow as pa, pyarrow.compute as pc
+        sp = pc.split_pattern(pa.array(base, pa.string()), ' ')                       # words of each distinct base title (Arrow)
+        wrow, wall = pc.list_parent_indices(sp).to_numpy(), pc.list_flatten(sp).to_numpy(zero_copy_only=False)
+        order = np.argsort(tc, kind='stable'); starts = np.r_[0, np.cumsum(np.bincount(tc, minlength=len(uniq)))]
+        per = np.diff(starts)[wrow]                                                  # rows with this title, for each word
+        rows = order[np.repeat(starts[wrow], per) + (np.arange(per.sum()) - np.repeat(np.cumsum(per) - per, per))]
+        words = np.repeat(wall, per)
+        nz = words != ''
+        rows, words = rows[nz], words[nz]
+        first = ~pd.DataFrame({'r': rows, 'w': words}).duplicated().to_numpy()        # a word counted once per title
+        self._tokens = self._group(words[first], rows[first])
         self._vocab = list(self._tokens)
-        au = self.books['Book-Author'].astype(object).to_numpy()
-        amap = {a: normalize_title(a) for a in pd.unique(au)}
-        self._authors = np.array([amap[a] for a in au], dtype=object)
+        ac, au = pd.factorize(self.books['Book-Author'].astype(object).fillna('').to_numpy(dtype=object))
+        self._authors = _normalize_titles(np.asarray(au, dtype=object))[ac] if len(ac) else np.zeros(0, dtype=object)
 
     def describe(self, i:int)->str:
         "Title — author (year) [Book-ID] of one book"
@@ -165,20 +210,23 @@ class TitleIndex:
     def suggest(self, query:str, # a title that was not found
                 n:int=5, # most suggestions
                )->list: # closest titles, best first
-        "Closest titles by shared (or nearly shared) words, then by string similarity"
+        "Closest titles by shared (or nearly shared, by rapidfuzz) words, then by rapidfuzz string similarity"
+        from rapidfuzz import fuzz, process
         self._build()
         q = normalize_title(query, 'base'); N = len(self.titles)
         sc = np.zeros(N)
         for w in dict.fromkeys(q.split()):
-            for c in ([w] if w in self._tokens else difflib.get_close_matches(w, self._vocab, n=3, cutoff=0.75)):
+            near = [w] if w in self._tokens else [c for c, _, _ in process.extract(w, self._vocab, scorer=fuzz.ratio, limit=3, score_cutoff=75)]
+            for c in near:
                 ids = self._tokens[c]
                 sc[ids] += math.log(1 + N / len(ids)) * (1.0 if c == w else 0.8)
         if sc.max(initial=0) > 0:
             top = np.flatnonzero(sc > 0)
             if len(top) > 200: top = top[np.argpartition(-sc[top], 200)[:200]]
-            rank = sorted(top, key=lambda i: -(sc[i] / sc.max() + difflib.SequenceMatcher(None, q, self._base_keys[i]).ratio()))
+            sim = process.cdist([q], [self._base_keys[i] for i in top], scorer=fuzz.ratio)[0] / 100
+            rank = top[np.argsort(-(sc[top] / sc.max() + sim), kind='stable')]
         else:
-            keys = difflib.get_close_matches(q, list(self._levels['base']), n=n, cutoff=0.5)
+            keys = [k for k, _, _ in process.extract(q, list(self._levels['base']), scorer=fuzz.ratio, limit=n, score_cutoff=50)]
             rank = [i for k in keys for i in self._levels['base'][k]]
         out = []
         for i in rank:
@@ -187,10 +235,10 @@ class TitleIndex:
             if len(out) == n: break
         return out
 
-    def lookup(self, query:str, # a title, typed loosely
-               author:str|None=None, # optional author (or part of the name) to tell same-titled books apart
-              )->int: # Book-Embedding-ID
-        "The one book that `query` names; raises `TitleNotFoundError` or `AmbiguousTitleError` instead of guessing"
+    def find(self, query:str, # a title, typed loosely
+             author:str|None=None, # optional author (or part of the name) to tell same-titled books apart
+            )->tuple: # (Book-Embedding-ID of the most-read match, the other matches most read first, level)
+        "Every book that `query` names, the most read first; raises `TitleNotFoundError` when none"
         lvl, ids = self.candidates(query)
         if not ids:
             sug = self.suggest(query)
@@ -202,8 +250,17 @@ class TitleIndex:
                 raise TitleNotFoundError(f"no book titled {query!r} by {author!r}; books with this title: " +
                                          '; '.join(self.describe(i) for i in self._popularity_order(ids)[:10]))
             ids = keep
-        if len(ids) == 1: return int(ids[0])
         cand = self._popularity_order(ids)
+        return cand[0], cand[1:], lvl
+
+    def lookup(self, query:str, # a title, typed loosely
+               author:str|None=None, # optional author (or part of the name) to tell same-titled books apart
+               most_read:bool=False, # when several books match, answer the most read one instead of raising `AmbiguousTitleError`
+              )->int: # Book-Embedding-ID
+        "The one book that `query` names; raises `TitleNotFoundError`, or `AmbiguousTitleError` unless `most_read`, instead of guessing"
+        best, others, lvl = self.find(query, author)
+        if not others or most_read: return int(best)
+        cand = [best, *others]
         more = f" (and {len(cand) - 10} more)" if len(cand) > 10 else ''
         raise AmbiguousTitleError(f"{len(cand)} books match {query!r} ({lvl} title match); pass a Book-ID or an author, or use one of: "
                                   + '; '.join(self.describe(i) for i in cand[:10]) + more, cand)
@@ -238,11 +295,14 @@ class BookIndex:
     "Nearest books by cosine similarity of their embeddings"
     columns = ['Book-Embedding-ID', 'Book-Title', 'Book-Author', 'Year-Of-Publication', 'similarity']
     def __init__(self, book_factors:np.ndarray, # (n_books, d) book embeddings
-                 books_df:pd.DataFrame, # one row per book (per Book-Embedding-ID): `Book-Title`, `Book-Author`, ...
+                 books_df:pd.DataFrame, # one row per book (per Book-Embedding-ID): `Book-Title`, `Book-Author`, ... (`n_ratings` ranks same-titled books)
+                 n_ratings:np.ndarray|None=None, # ratings per book (e.g. training ratings): a loose title answers for the most read
                 ):
         V = np.asarray(book_factors, dtype=np.float32)
         if V.ndim != 2: raise ValueError(f"book_factors must be 2-D, got shape {V.shape}")
         self.books = _books_frame(books_df, len(V))
+        if n_ratings is not None: self.books['n_ratings'] = np.asarray(n_ratings, np.int64).reshape(len(V))
+        self.others, self.note = [], None
         norms = np.linalg.norm(V, axis=1)
         self.factors = np.ascontiguousarray(V / np.maximum(norms, 1e-12)[:, None], dtype=np.float32)
         self.titles = TitleIndex(self.books); self.titles._build()
@@ -257,7 +317,8 @@ class BookIndex:
                 embedding_id:int|None=None, # or a Book-Embedding-ID
                 author:str|None=None, # optional author to tell same-titled books apart
                )->int: # Book-Embedding-ID
-        "The Book-Embedding-ID of the book named by exactly one of `title`, `book_id`, `embedding_id`"
+        "The Book-Embedding-ID of the book named by exactly one of `title`, `book_id`, `embedding_id`; a title that fits several books answers for the most read (the others in `.others`, said in `.note`)"
+        self.others, self.note = [], None
         if sum(x is not None for x in (title, book_id, embedding_id)) != 1:
             raise ValueError("give exactly one of title=, book_id=, embedding_id=")
         if embedding_id is not None:
@@ -267,7 +328,13 @@ class BookIndex:
             e = self._by_book_id.get(str(book_id))
             if e is None: raise KeyError(f"Book-ID {book_id!r} is not in the model's books")
             return e
-        return self.titles.lookup(title, author=author)
+        best, others, lvl = self.titles.find(title, author)
+        self.others = others
+        if others:
+            more = f" (and {len(others) - 5} more)" if len(others) > 5 else ''
+            self.note = (f"{len(others) + 1} books match {title!r} ({lvl} title match): answering for the most read, "
+                         f"{self.titles.describe(best)}; the others: " + '; '.join(self.titles.describe(i) for i in others[:5]) + more)
+        return int(best)
 
     def similar(self, title:str|None=None, # a title (forgiving lookup)
                 book_id=None, # or a Book-ID
@@ -286,7 +353,9 @@ class BookIndex:
         idx = top_k(s, k)
         out = {c: a.take(idx) for c, a in self._cols.items()}
         out['similarity'] = s[idx]
-        return pd.DataFrame(out, copy=False)
+        out = pd.DataFrame(out, copy=False)
+        out.attrs.update(note=self.note, others=list(self.others))
+        return out
 
 # %% ../nbs/08_recommend.ipynb #35749e5e
 def rated_matrix(users:np.ndarray, # user embedding ids of the ratings

@@ -176,7 +176,7 @@ def _swap_in(path:Path, files:dict):
     if moved: shutil.rmtree(old, ignore_errors=True)
 
 # %% ../nbs/07_store.ipynb #aa0e0203
-def _fix_hint(path)->str: return f"the model directory {path} is truncated or altered; retrain the model or re-save it with save_model_dir"
+def _fix_hint(path)->str: return f"the model directory {path} is truncated or altered; train it again (`bx-rec train --out {path}`)"
 
 def _read_checked(path:Path, name:str, info:dict)->bytes:
     f = path/name
@@ -232,6 +232,13 @@ class ModelBundle:
         self.n_unknown_users = self.n_unknown_items = 0
     @property
     def config(self)->dict: return self.metadata.get('config', {})
+    @property
+    def partial(self)->str|None:
+        "Why the model is partial (its training run was interrupted), or None for a complete model"
+        sm = self.config.get('summary') or {}
+        if sm.get('stopped_reason') != 'interrupted': return None
+        return (f"its training was interrupted in the {sm.get('phase', '?')} run at epoch {sm.get('epochs_reached', '?')}; "
+                f"these are the best weights so far (epoch {sm.get('weights_epoch', '?')})")
 
     def user_embedding_ids(self, users)->np.ndarray:
         "Embedding ids of original user ids (-1 when unknown)"
@@ -257,7 +264,12 @@ def load_model_dir(path, # a directory written by `save_model_dir`
     path = Path(path)
     if not path.is_dir(): raise FileNotFoundError(f"model directory {path} does not exist{_leftover_hint(path)}")
     mf = path/'metadata.json'
-    if not mf.exists(): raise FileNotFoundError(f"{mf} is missing: {_fix_hint(path)}")
+    if not mf.exists():
+        known = {_WEIGHTS_ST, 'user_ids.json', 'item_ids.json'} | {f'{k}.npy' for k in ARRAY_KEYS}
+        if not any((path/n).exists() for n in known):     # an empty folder, or a data folder given as --model
+            raise ModelDirError(f"{path} is not a model directory (no metadata.json or weights); give the folder that "
+                                "`bx-rec train --out` wrote")
+        raise FileNotFoundError(f"{mf} is missing: {_fix_hint(path)}")
     try: meta = json.loads(mf.read_text(encoding='utf-8'))
     except (ValueError, UnicodeDecodeError) as e: raise ModelDirError(f"{mf} is not valid JSON ({e}): {_fix_hint(path)}") from e
     if not isinstance(meta, dict) or meta.get('format_version') != FORMAT_VERSION:

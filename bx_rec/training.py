@@ -23,7 +23,9 @@ PRESETS = {
     # the biased model fitted by ALS, with the defaults chosen on validation data (see bx_rec.als and bench/ml100k.py)
     'default': dict(model='biased', solver='als', dim=24, init_std=0.1, lr=1e-2, epochs=12, gravity=0.0, l2=0.16,
                     weight_decay=0.0, patience=None, solver_options={},
-                    implicit=True),   # bx_rec.pipeline.fit adds the implicit term of bx_rec.implicit after the refit
+                    implicit=True,    # bx_rec.pipeline.fit adds the implicit term of bx_rec.implicit after the refit ...
+                    implicit_min_gain=0.01,   # ... when the factors lower the validation RMSE of the biases alone by >= 1 %
+                    tune=True, tune_evals=4),  # fit chooses the ridges on its validation split (bx_rec.als.tune_bias_reg, tune_reg)
 }
 
 # %% ../nbs/04_training.ipynb #ebbcdbf6

@@ -90,7 +90,8 @@ def main(argv=None):
                   f"Latency ({a.threads} thread(s)): nearest books p50 {np.median(ts)*1e3:.2f} ms, p95 {np.percentile(ts, 95)*1e3:.2f} ms over 1000 queries; "
                   f"top-10 for {len(users):,} readers {rec_s:.2f} s"]
     allt = pd.concat(tables)
-    piv = allt.pivot_table(index='row', columns='model', values='ndcg@10', sort=False)
+    named = allt.assign(model=allt['model'].where(~allt['model'].str.startswith('EASE'), 'EASE (λ 500 ML, 200 BX)'))
+    piv = named.pivot_table(index='row', columns='model', values='ndcg@10', sort=False)
     md = ['# Top-N, NDCG@10 (`python bench/topn.py`, one run, ' + f'{a.threads} thread(s), seed {a.seed})', '', markdown(piv), '',
           '## All metrics', '', markdown(allt, index=False)] + lines + ['', f'Total {time.time() - t0:.0f}s']
     print('\n'.join(md)); Path(a.out).write_text('\n'.join(md) + '\n')

@@ -394,7 +394,7 @@ def tune_bias_reg(train:tuple, # (users, books, ratings) to fit on
                   val:tuple, # (users, books, ratings) to score on
                   n_users:int, n_books:int, # table sizes
                   start:float=4.0, # first β for both sides
-                  steps:tuple=(2.0, 2**0.5), # multiplicative steps of the pattern search, coarse to fine
+                  steps:tuple=(2.0,), # multiplicative steps of the pattern search, coarse to fine, e.g. (2, 2**0.5)
                   bounds:tuple=(2**-4, 2**10), # smallest and largest β tried
                   scale:tuple|None=None, # (lowest, highest) rating, to clip predictions (None: the training range)
                   tol:float=1e-4, # tolerance of every `bias_fit`

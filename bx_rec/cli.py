@@ -306,10 +306,6 @@ def train(ratings:str, # ratings file or folder
         _note('train', f"note: {inter.n_duplicates:,} repeated (user, item) ratings in {ratings}; kept the last of each")
     if getattr(inter, 'n_out_of_scale', 0):
         _note('train', f"note: dropped {inter.n_out_of_scale:,} ratings outside the scale (--drop-out-of-scale)")
-    if fmt == 'csv' and not rating_scale:
-        r = inter.ratings['rating']
-        _note('train', f"note: no --rating-scale given: the ratings of {ratings} run from {r.min():g} to {r.max():g}, taken as "
-                       "the scale (predictions are clipped to it); give --rating-scale LO HI to have values outside it refused")
     load_s = time.perf_counter() - t0
     hp = {k: v for k, v in dict(solver=solver, model=model_type, dim=dim, epochs=epochs, lr=lr, l2=l2, gravity=gravity).items() if v is not None}
     if patience is not None: hp['patience'] = patience or None
@@ -344,6 +340,10 @@ def train(ratings:str, # ratings file or folder
     if plots:
         with _step(f"drawing the plots into {plots}", quiet): _write_plots(plots, f, inter)
     if ckpt is not None: ckpt.remove()
+    if fmt == 'csv' and not rating_scale:   # after success only: a failed run's error stays one line
+        r = inter.ratings['rating']
+        _note('train', f"note: no --rating-scale given: the ratings of {ratings} run from {r.min():g} to {r.max():g}, taken as "
+                       "the scale (predictions are clipped to it); give --rating-scale LO HI to have values outside it refused")
     return summary
 
 def checkpoint_dir(out:str|Path)->Path:

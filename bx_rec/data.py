@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #57ba5270
 from __future__ import annotations
-import codecs, csv, datetime, html, io, json, math, os, re, tempfile, unicodedata, zipfile
+import codecs, csv, datetime, html, io, json, os, re, tempfile, unicodedata, zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,10 +92,8 @@ def _repair_unique(u:pd.Series, known:set|None)->tuple:
                          else 'invalid ISBN'); key[i] = None
     return key, np.array(['; '.join(_ISBN_REPAIRS[f] for f in k) for k in kinds], dtype=object), reason
 
-def repair_isbns(isbns:pd.Series, # raw ISBNs, one per row
-                 known:set|None=None, # ISBN keys of the books file (None: keep only what is or becomes an ISBN-10/13)
-                )->pd.DataFrame: # per row: `ISBN` (key or None), `repair` ('' if none) and `reason` (why dropped, or None)
-    "Turn raw ISBNs into the keys of the books file, saying what was repaired and why the rest cannot be used"
+def _repair_codes(isbns:pd.Series, known:set|None)->tuple:
+    "(codes, key, repair, reason) of `repair_isbns` for the distinct raw ISBNs, and each row's code"
     codes, uniq = pd.factorize(isbns.astype('str').fillna(''), sort=False)
     u = pd.Series(uniq, dtype='str')
     clean = u.str.fullmatch(r'\d{9}[\dX]').to_numpy(bool)    # most are clean ISBN-10s
@@ -104,6 +102,13 @@ def repair_isbns(isbns:pd.Series, # raw ISBNs, one per row
         idx = np.flatnonzero(~clean)
         key[idx], rep[idx], why[idx] = _repair_unique(pd.Series(uniq[idx], dtype=object), known)
         rep[idx[why[idx] != None]] = ''                  # a dropped ISBN was not repaired
+    return codes, key, rep, why
+
+def repair_isbns(isbns:pd.Series, # raw ISBNs, one per row
+                 known:set|None=None, # ISBN keys of the books file (None: keep only what is or becomes an ISBN-10/13)
+                )->pd.DataFrame: # per row: `ISBN` (key or None), `repair` ('' if none) and `reason` (why dropped, or None)
+    "Turn raw ISBNs into the keys of the books file, saying what was repaired and why the rest cannot be used"
+    codes, key, rep, why = _repair_codes(isbns, known)
     return pd.DataFrame({c: pd.Series(a[codes], index=isbns.index, dtype=object) for c, a in (('ISBN', key), ('repair', rep), ('reason', why))})
 
 # %% ../nbs/00_data.ipynb #cf589082
@@ -324,27 +329,30 @@ def _int_column(s:pd.Series)->tuple:
     ok = np.append(ok_u, False)[codes]
     return np.append(val_u, 0)[codes], ok
 
-def _note_isbns(fixed:pd.DataFrame, lines, rep):
-    "Count the repairs and drops of `repair_isbns` in the file report"
-    for col, note in (('reason', rep.skip), ('repair', rep.repair)):
-        codes, uniq = pd.factorize(fixed[col], use_na_sentinel=True)
-        for k, v in enumerate(uniq):
-            if v: note(v, lines[codes == k])
+def _isbn_column(df, lines, rep, known):
+    "Repair the ISBN column (see `repair_isbns`), count repairs and drops in `rep`; the kept rows, their lines and ISBNs (str)"
+    codes, key, repair, why = _repair_codes(df['ISBN'], known)
+    for labels, note in ((why, rep.skip), (repair, rep.repair)):
+        lc, lu = pd.factorize(labels, use_na_sentinel=True)             # a label per distinct ISBN, then per row
+        row_label = np.append(lc, -1)[codes]
+        for k, v in enumerate(lu):
+            if v: note(v, lines[row_label == k])
+    keep = np.append(pd.isna(why), False)[codes] if len(codes) else np.zeros(0, bool)
+    isbn = pd.array(np.where(pd.isna(why), key, ''), dtype='str').take(codes[keep]) if len(codes) else pd.array([], dtype='str')
+    return df[keep], lines[keep], isbn
 
 def _clean_ratings(df, lines, rep, known=None):
     uid, ok = _int_column(df['User-ID'])
     df, lines = _drop(df.assign(**{'User-ID': uid}), lines, ~ok, 'empty or non-integer User-ID', rep)
-    fixed = repair_isbns(df['ISBN'], known); _note_isbns(fixed, lines, rep)
-    df = df.assign(ISBN=fixed['ISBN'].to_numpy(dtype=object))
-    keep = fixed['reason'].isna().to_numpy(bool); df, lines = df[keep], lines[keep]
+    df, lines, isbn = _isbn_column(df, lines, rep, known)
+    df = df.assign(ISBN=isbn)
     codes, u = _uniq(df['Book-Rating'])
     r_u = pd.to_numeric(u, errors='coerce').to_numpy(float)
     r = np.append(r_u, np.nan)[codes]
     df, lines = _drop(df, lines, np.isnan(r), 'non-numeric Book-Rating', rep); r = r[~np.isnan(r)]
     bad = ~((r >= 0) & (r <= 10) & (r == np.round(r)))
     df, lines = _drop(df, lines, bad, 'Book-Rating not an integer in 0-10', rep); r = r[~bad]
-    out = pd.DataFrame({'User-ID': df['User-ID'].to_numpy(np.int64), 'ISBN': pd.Series(df['ISBN'].to_numpy(dtype=object), dtype=object),
-                        'Book-Rating': r.astype(np.int64)})
+    out = pd.DataFrame({'User-ID': df['User-ID'].to_numpy(np.int64), 'ISBN': df['ISBN'].array, 'Book-Rating': r.astype(np.int64)})
     return out, lines
 
 def _years(raw:pd.Series, lines, rep, what:str, lo:float, hi:float, label:str)->pd.arrays.IntegerArray:
@@ -363,11 +371,10 @@ def _years(raw:pd.Series, lines, rep, what:str, lo:float, hi:float, label:str)->
 
 def _clean_books(df, lines, rep, known=None):
     own = _uniq(df['ISBN'])[1]
-    fixed = repair_isbns(df['ISBN'], set(own.str.replace(_ISBN_JUNK, '', regex=True).str.upper().to_numpy(dtype=object)) - {''}); _note_isbns(fixed, lines, rep)
-    keep = fixed['reason'].isna().to_numpy(bool)
-    df, lines = df[keep].assign(ISBN=fixed['ISBN'].to_numpy(dtype=object)[keep]), lines[keep]
+    df, lines, isbn = _isbn_column(df, lines, rep, set(own.str.replace(_ISBN_JUNK, '', regex=True).str.upper().to_numpy(dtype=object)) - {''})
+    df = df.assign(ISBN=isbn)
     df, lines = _drop(df, lines, df['ISBN'].duplicated(keep='first'), 'duplicate ISBN (first kept)', rep)
-    out = pd.DataFrame({'ISBN': pd.Series(df['ISBN'].to_numpy(dtype=object), dtype=object)})
+    out = pd.DataFrame({'ISBN': df['ISBN'].array})
     for c in df.columns:
         if c not in ('ISBN', 'Year-Of-Publication'): out[c] = _text(df[c]).array
     out['Year-Of-Publication'] = _years(df['Year-Of-Publication'], lines, rep, 'Year-Of-Publication', 1450, datetime.date.today().year + 1,
@@ -391,7 +398,8 @@ _CLEANERS = {'ratings': _clean_ratings, 'books': _clean_books, 'users': _clean_u
 def _bx_fast(data:bytes, first:int, ncols:int, null_last:bool, encoding:str):
     """Split the lines after line `first` (0-based) into well-formed ones, parsed at once by pyarrow's CSV reader (one thread),
     and the rest (returned as 0-based line indices for the careful reader).
-    Well-formed: exactly `ncols` fields, each `"..."` with no `"`, `;` or `\\` inside (the last may be an unquoted NULL)."""
+    Well-formed: exactly `ncols` fields, each `"..."` with no `"` or `\\` inside (the last may be an unquoted NULL); a `;` inside
+    a field is fine, as the CSV reader sees the quotes."""
     import pyarrow as pa, pyarrow.csv as pcsv
     arr = np.frombuffer(data, np.uint8); N = len(arr)
     nl = np.flatnonzero(arr == 10)
@@ -406,11 +414,11 @@ def _bx_fast(data:bytes, first:int, ncols:int, null_last:bool, encoding:str):
     at = lambda pos: arr[np.clip(pos, 0, N - 1)]
     semis = np.flatnonzero(arr == 59)
     flank = semis[(at(semis - 1) == 34) & (at(semis + 1) == 34)]
-    q, semi, flanks = per_line(np.flatnonzero(arr == 34)), per_line(semis), per_line(flank)
+    q, flanks = per_line(np.flatnonzero(arr == 34)), per_line(flank)
     odd = per_line(np.flatnonzero((arr == 92) | (arr == 0)))
     nulls = null_last & (length >= 7) & (at(eol - 6) == 34)
     for k, ch in enumerate(b';NULL'): nulls &= at(eol - 5 + k) == ch
-    good = ((length >= 2) & (at(starts) == 34) & (odd == 0) & (semi == ncols - 1)
+    good = ((length >= 2) & (at(starts) == 34) & (odd == 0)                  # quotes only around the fields: a ';' inside one is text
             & (((at(eol - 1) == 34) & (q == 2 * ncols) & (flanks == ncols - 1)) | (nulls & (q == 2 * (ncols - 1)) & (flanks == ncols - 2))))
     good[:first + 1] = False
     if not good.any(): return none
@@ -739,8 +747,8 @@ def preprocess(raw:RawData, # output of `read_raw`
     r = r[['User-ID', 'ISBN', 'Book-Rating']].reset_index(drop=True)
 
     book_id = pd.Series(assign_book_ids(books), index=pd.Index(books['ISBN'].to_numpy(dtype=object)))
-    ic, iu = pd.factorize(r['ISBN'].to_numpy(dtype=object))           # each distinct ISBN looked up once
-    pos = np.append(book_id.index.get_indexer(iu), -1)[ic]
+    ic, iu = pd.factorize(r['ISBN'])                                   # each distinct ISBN looked up once
+    pos = np.append(book_id.index.get_indexer(np.asarray(iu, dtype=object)), -1)[ic]
     explicit = r['Book-Rating'].between(1, 10).to_numpy()
     dropped['implicit rating (0)'] = int((~explicit).sum())
     known = pos >= 0
@@ -748,7 +756,7 @@ def preprocess(raw:RawData, # output of `read_raw`
     # implicit interactions: every 0 of a known work, once per (user, work), unless the user also rated it
     z = ~explicit & known
     imp = pd.DataFrame({'User-ID': r['User-ID'].to_numpy(np.int64)[z], 'Book-ID': bid_all[z].astype(np.int64),
-                        'ISBN': pd.Series(r['ISBN'].to_numpy(dtype=object)[z], dtype=object)})
+                        'ISBN': r['ISBN'].array[np.flatnonzero(z)]})
     imp = imp[~imp.duplicated(['User-ID', 'Book-ID'], keep='last').to_numpy()]
     span = int(bid_all.max()) + 2 if len(bid_all) else 1
     rated = r['User-ID'].to_numpy(np.int64)[explicit & known] * span + bid_all[explicit & known]
@@ -795,7 +803,9 @@ def preprocess(raw:RawData, # output of `read_raw`
     out['Book-ID'] = ratings.drop_duplicates('Book-Embedding-ID').set_index('Book-Embedding-ID').loc[out['Book-Embedding-ID'], 'Book-ID'].to_numpy()
     ed = pd.DataFrame({'Book-ID': book_id.to_numpy(), 'ISBN': book_id.index.to_numpy()})
     ed = ed[ed['Book-ID'].isin(emb_of_bid.index)].sort_values(['Book-ID', 'ISBN'])
-    joined = ed.groupby('Book-ID', sort=False)['ISBN'].agg('|'.join)
+    eb, ei = ed['Book-ID'].to_numpy(), ed['ISBN'].to_numpy(dtype=object)
+    cut = np.flatnonzero(eb[1:] != eb[:-1]) + 1                      # editions sorted by work: one '|'.join per work
+    joined = pd.Series(['|'.join(g) for g in np.split(ei, cut)], index=eb[np.r_[0, cut]] if len(eb) else [], dtype=object)
     out['ISBNs'] = joined.reindex(out['Book-ID'].to_numpy()).to_numpy(dtype=object)
     out['Author-Embedding-ID'] = _dense(_keys(out['Book-Author']).astype(str))
     yrs = out['Year-Of-Publication'].astype('Int64')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00b_download.ipynb #e46ad6d3
 from __future__ import annotations
-import hashlib, os, shutil, tempfile, urllib.error, urllib.request, zipfile
+import hashlib, os, tempfile, urllib.error, urllib.request, zipfile
 from pathlib import Path
 
 # %% auto #0

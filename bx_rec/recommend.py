@@ -4,8 +4,7 @@
 
 # %% ../nbs/08_recommend.ipynb #3842011d
 from __future__ import annotations
-import html, io, math, os, re, unicodedata
-from collections import defaultdict
+import html, math, os, re, unicodedata
 from pathlib import Path
 import numpy as np
 import pandas as pd

@@ -80,7 +80,6 @@ def part(name:str, d:Path, epochs:int, warmup:int, threads:int=0)->dict:
     import torch
     if threads: torch.set_num_threads(threads)
     from bx_rec.training import train, train_original
-    import bx_rec.training, pandas
     a, info = _load(d)
     data = (a['tu'], a['tb'], a['tr'], info['n_users'], info['n_books'])
     val = (a['vu'], a['vb'], a['vr'])

@@ -22,7 +22,7 @@ Usage: python bench/queries.py [--dims 24,35,64] [--users 10000] [--seed 0] [--q
        [--impl path/to/recommend.py]  (another implementation with the same API, e.g. an older version, to compare)
 """
 from __future__ import annotations
-import argparse, importlib.util, math, os, resource, sys, time
+import argparse, importlib.util, os, resource, sys, time
 from pathlib import Path
 import numpy as np
 import pandas as pd

@@ -133,7 +133,6 @@ def ranking_metrics(model:dict|Callable, # MFArrays, or a function (user ids arr
     for s in range(0, len(users), step):
         us = users[s:s + step]
         S = score(us).to(torch.float32).clone()                      # (B, n_items)
-        row_of = {int(u): j for j, u in enumerate(us)}
         a, b = np.searchsorted(tu_s, us[0]), np.searchsorted(tu_s, us[-1], side='right')
         m = np.isin(tu_s[a:b], us)
         rows = torch.as_tensor(np.searchsorted(us, tu_s[a:b][m]), device=device)

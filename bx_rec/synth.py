@@ -9,8 +9,8 @@ __all__ = ['GENERATOR_VERSION', 'GENRES', 'GENRE_SHARE', 'BX_FILES', 'BX_HEADERS
            'bx_file_bytes', 'write_synthetic_bx']
 
 # %% ../nbs/01_synth.ipynb #d6f5e3df
-import csv, io, json, os, re, shutil, tempfile, time
-from dataclasses import dataclass, field
+import json, os, re, shutil, tempfile
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, pyarrow as pa, pyarrow.compute as pc
 

@@ -8,7 +8,8 @@ BX protocol: `preprocess` defaults (readers and works with >= 5 explicit ratings
 works are training data for the ranking model only, never test data; anchors see the explicit ratings only.
 The ranking model picks its hyper-parameters on a validation split carved from each training part (inside `fit_ranking`).
 
-Usage: OMP_NUM_THREADS=1 python bench/topn.py [--threads 1] [--out bench/topn.md] [--skip-bx]
+Usage: OMP_NUM_THREADS=1 python bench/topn.py [--threads 1] [--out bench/topn.md] [--skip-bx] [--old-fit PATH/TO/old_ranking.py]
+The first (slow) fit, to time it in the same run: git show e57068a:bx_rec/ranking.py | sed 's/from .data import/from bx_rec.data import/' > /tmp/ranking_old.py
 """
 import argparse, json, sys, time
 from pathlib import Path
@@ -44,7 +45,7 @@ def markdown(df:pd.DataFrame, index:bool=True)->str:
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--threads', type=int, default=1); p.add_argument('--out', default='bench/topn.md')
-    p.add_argument('--skip-bx', action='store_true'); p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--skip-bx', action='store_true'); p.add_argument('--old-fit', default=None, help='a copy of an older ranking.py to time in the same run'); p.add_argument('--seed', type=int, default=0)
     a = p.parse_args(argv)
     import torch; torch.set_num_threads(a.threads)
     from bx_rec.data import shared_data_dir, read_ml100k, read_raw, preprocess, interactions_from_preprocessed
@@ -57,6 +58,9 @@ def main(argv=None):
         df = df.assign(row=name); tables.append(df); print(df.drop(columns=['row']).to_string(index=False), flush=True)
     ml = Path(data)/'ml-100k'
     base, test, full = read_ml100k(ml/'u1.base'), read_ml100k(ml/'u1.test'), read_ml100k(ml/'u.data')
+    t = time.time(); fit_ranking(base, scale=(1, 5), seed=a.seed, progress=False); ml_fit_s = time.time() - t
+    lines += ['', f"Ranking fit (search + final), {a.threads} thread(s): ML-100K u1.base {ml_fit_s:.1f}s"]
+    print(lines[-1], flush=True)
     print('== ML-100K u1, known readers'); row('ML-100K u1, known readers (u1.test)', evaluate_topn(base, test, default_models(500.), scale=(1, 5), seed=a.seed))
     tr, given, held = split_new_readers(full, 200, 5, seed=a.seed)
     tr = tr.merge(base[['user', 'item']], on=['user', 'item'])   # the other readers' u1.base ratings
@@ -71,6 +75,13 @@ def main(argv=None):
         print('== BX new readers'); row('real BX, 180 new readers from 5 ratings', evaluate_topn(tr, held, default_models(200.), scale=(1, 10), given=given, implicit=imp, seed=a.seed))
         # the default model on everything, its lists and its latency
         t = time.time(); m = fit_ranking(R, imp, scale=(1, 10), seed=a.seed); fit_s = time.time() - t
+        print(f"ranking fit on all BX data {fit_s:.1f}s", flush=True)
+        if a.old_fit:   # the previous fit (git HEAD~ before the speed-up), same run, same threads: the speed ratio
+            import importlib.util; spec = importlib.util.spec_from_file_location('ranking_old', a.old_fit)
+            old = importlib.util.module_from_spec(spec); spec.loader.exec_module(old)
+            t = time.time(); mo = old.fit_ranking(R, imp, scale=(1, 10), seed=a.seed, progress=False); old_s = time.time() - t
+            lines += ['', f"Old fit ({a.old_fit}) on all BX data, same run: {old_s:.1f}s (chose {json.dumps({k: mo.config[k] for k in ('reg', 'implicit_weight', 'beta')})}); "
+                      f"new/old time ratio {fit_s / old_s:.3f}"]
         books = pre.books.assign(key=pre.books['Book-ID'].astype(str)).set_index('key')
         counts = R['item'].value_counts(); idx = pd.Index(m.item_ids)
         title = lambda i: f"{books.loc[m.item_ids[i], 'Book-Title']} ({books.loc[m.item_ids[i], 'Book-Author']})"
@@ -85,7 +96,7 @@ def main(argv=None):
         for i in q: s = time.perf_counter(); m.similar(int(i), 10); ts.append(time.perf_counter() - s)
         users = rng.choice(len(m.user_ids), min(10_000, len(m.user_ids)), replace=False)
         s = time.perf_counter(); m.recommend(users, 10); rec_s = time.perf_counter() - s
-        lines += ['', f"Default model on all BX data: {m}; fit (search + final) {fit_s:.0f}s",
+        lines += ['', f"Default model on all BX data: {m}; fit (search + final) {fit_s:.1f}s ({a.threads} thread(s))",
                   f"Search: {json.dumps({k: m.config[k] for k in ('reg', 'implicit_weight', 'beta')})} chosen among {len(m.config['search'])} settings",
                   f"Latency ({a.threads} thread(s)): nearest books p50 {np.median(ts)*1e3:.2f} ms, p95 {np.percentile(ts, 95)*1e3:.2f} ms over 1000 queries; "
                   f"top-10 for {len(users):,} readers {rec_s:.2f} s"]

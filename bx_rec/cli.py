@@ -281,6 +281,7 @@ def train(ratings:str, # ratings file or folder
           val_fraction:float=0.1, # share held out for validation / model selection
           no_refit:bool=False, # keep the validation-run model instead of refitting on all ratings
           no_implicit:bool=False, # leave out the implicit-feedback term that the default adds after the ALS refit
+          no_ranking:bool=False, # leave out the ranking model of the lists (fitted after the rating model; its time is ranking_seconds)
           min_user_ratings:int=5, # bx and kaggle: keep users with at least this many explicit ratings (as `bx-rec preprocess`)
           min_book_ratings:int=5, # bx and kaggle: keep books with at least this many explicit ratings (as `bx-rec preprocess`)
           seed:int=0, # random seed
@@ -310,6 +311,11 @@ def train(ratings:str, # ratings file or folder
     hp = {k: v for k, v in dict(solver=solver, model=model_type, dim=dim, epochs=epochs, lr=lr, l2=l2, gravity=gravity).items() if v is not None}
     if patience is not None: hp['patience'] = patience or None
     def log(phase, epoch, row):
+        if phase == 'ranking':
+            beat.beat('the rating model' if epoch == 0 else 'the ranking model')
+            if not quiet: print(f"ranking model: fitting on {row['ranking']}" if epoch == 0 else f"ranking model: done in {row['seconds']:.1f} s",
+                                file=sys.stderr, flush=True)
+            return
         beat.beat(f"{phase} epoch {epoch}")
         if log_every and epoch % log_every == 0:
             v = f", val_rmse {row['val_rmse']:.4f}" if math.isfinite(row['val_rmse']) else ''
@@ -319,7 +325,7 @@ def train(ratings:str, # ratings file or folder
         with _step(f"training on {len(inter.ratings):,} ratings ({torch.get_num_threads()} threads)", quiet, at_once=True), \
              _Heartbeat('training', quiet=quiet) as beat:    # e.g. the implicit-feedback step after the last refit epoch
             f = fit(inter, val_fraction=val_fraction, refit=not no_refit, seed=seed, preset=preset, device=device, progress=not quiet,
-                    implicit=False if no_implicit else None, checkpoint=ckpt, resume=resume, log=log, **hp)
+                    implicit=False if no_implicit else None, ranking=not no_ranking, checkpoint=ckpt, resume=resume, log=log, **hp)
     s = f.summary; reason = s['stopped_reason']
     saved = not (reason == 'diverged' or (reason == 'interrupted' and s['weights_epoch'] < 1))
     dest = interrupted_dir(out) if reason == 'interrupted' else Path(out)   # --out changes only when training succeeds
@@ -398,6 +404,7 @@ def evaluate(model:str, # model directory written by `bx-rec train`
              rating_scale:tuple=None, # the LO HI of the rating scale (csv): values outside are an error
              drop_out_of_scale:bool=False, # count and drop ratings outside the scale instead of stopping
              k:int=10, # cut-off of the ranking metrics
+             protocol:str='rating', # rating: RMSE and ranking of held-out ratings; topn: lists over the whole catalogue vs popularity, item-kNN, PureSVD, EASE
             ):
     "Score a saved model on held-out ratings; print one JSON line of metrics"
     from bx_rec.pipeline import evaluate_bundle
@@ -416,6 +423,14 @@ def evaluate(model:str, # model directory written by `bx-rec train`
         _note('evaluate', f"WARNING: {seen:,} of the {len(df):,} test ratings ({seen/len(df):.0%}) are {model}'s own training "
                           "ratings: these figures measure the fit, not predictions. Hold out a test set before training "
                           "with `bx-rec split`.")
+    if protocol not in ('rating', 'topn'): raise ValueError(f"--protocol must be rating or topn, got {protocol!r}")
+    if protocol == 'topn':
+        from bx_rec.pipeline import evaluate_topn_bundle
+        if b.ranking is None: _note('evaluate', f"note: {model} has no ranking model (--no-ranking): only the anchors are scored")
+        rows = evaluate_topn_bundle(b, inter, k=k)
+        for n in rows.loc[rows['note'].fillna('') != '', 'note'] if 'note' in rows else []: _note('evaluate', f"note: {n}")
+        m = dict(protocol='topn', k=k, models=rows.to_dict('records'), n_in_training=seen, partial_model=bool(b.partial))
+        print(json.dumps(_jsonable(m))); return m
     m = evaluate_bundle(b, inter, k=k)
     m = dict(m, n_in_training=seen, partial_model=bool(b.partial))
     print(json.dumps(_jsonable(m)))
@@ -470,28 +485,37 @@ def _show(df:pd.DataFrame, as_json:bool, title:str=''):
     if as_json:
         print(df.to_json(orient='records', force_ascii=False)); return
     if title: print(title)
-    fmt = {c: '{:.3f}'.format for c in ('similarity', 'score') if c in df.columns}
+    fmt = {c: '{:.3f}'.format for c in ('similarity', 'score', 'ranking_score') if c in df.columns}
     print(df.to_string(index=False, formatters=fmt) if len(df) else '(no books)')
+
+def _api_model(model:str, cmd:str, by:str):
+    "The `bx_rec.api.Model` of a model directory; a note on stderr when the lists fall back to the predicted rating"
+    from bx_rec.api import Model
+    m = Model(_load_model(model, cmd))
+    if by not in ('auto', 'ranking', 'rating'): raise ValueError(f"--by must be ranking, rating or auto, got {by!r}")
+    if by == 'auto' and not m.has_ranking:
+        _note(cmd, f"note: {model} has no ranking model (trained with --no-ranking or by an older bx-rec): the list is "
+                   "ordered by the rating model; train it again without --no-ranking for the ranking model's lists")
+    return m
 
 def similar(model:str, # model directory
             title:str, # title of the book (forgiving lookup); or a Book-ID with --by-id
             k:int=5, # number of books
             by_id:bool=False, # TITLE is a Book-ID (or ISBN of any edition)
             author:str=None, # the author (or part of the name), to tell same-titled books apart
+            by:str='auto', # ranking (the ranking model's list), rating (cosine of the rating model's book factors), auto: ranking when the model has one
+            min_ratings:int=0, # only books with at least this many training ratings
+            year_from:int=None, # only books published in or after this year
+            year_to:int=None, # only books published in or before this year
             as_json:bool=False, # print JSON records instead of a table
            ):
-    "The books nearest to one book (cosine similarity of the book embeddings)"
-    from bx_rec.recommend import BookIndex
+    "The books nearest to one book: the ranking model's list (with the predicted rating beside each), or by cosine similarity"
     _check_k(k)
-    b = _load_model(model, 'similar')
-    items = b.items if b.items is not None else pd.DataFrame({'item': b.item_ids})
-    idx = BookIndex(b.arrays['book_factors'], items)
-    if by_id:
-        e = int(b.item_embedding_ids([title])[0])
-        if e < 0: raise KeyError(f"Book-ID or ISBN {title!r} is not in the model {model}")
-    else: e = idx.resolve(title=title, author=author)
-    out = idx.similar(embedding_id=e, k=k); q = idx.books.iloc[e]['Book-Title']
-    _show(out.drop(columns=['Book-Embedding-ID']), as_json, f"books like {q!r}:")
+    m = _api_model(model, 'similar', by)
+    years = None if year_from is None and year_to is None else (year_from, year_to)
+    out = m.similar(title, k, by=by, book_author=author, by_id=by_id, min_ratings=min_ratings, years=years)
+    e = int(m.bundle.item_embedding_ids([title])[0]) if by_id else m.recommender.book(title, author=author)
+    _show(out, as_json, f"books like {m.recommender.books['Book-Title'].iat[e]!r}:")
     return out
 
 def _likes(pairs:list, scale:tuple|None=None)->list:
@@ -516,27 +540,26 @@ def recommend(model:str, # model directory
               author:str=None, # only books by this author
               year_from:int=None, # only books published in or after this year
               year_to:int=None, # only books published in or before this year
-              explain:int=2, # name up to this many of the reader's rated books behind each recommendation (0: none)
+              explain:int=2, # name up to this many of the reader's liked books behind each recommendation (0: none)
+              by:str='auto', # ranking (the ranking model's order), rating (predicted rating), auto: ranking when the model has one
               as_json:bool=False, # print JSON records instead of a table
              ):
     "Personal recommendations: for a known reader (--user), or a new one folded in from a few ratings (--likes)"
-    from bx_rec.personal import Recommender
     if user is not None and likes: raise ValueError("give either --user or --likes, not both")
     _check_k(k)
-    rec = Recommender.from_bundle(_load_model(model, 'recommend'))
+    m = _api_model(model, 'recommend', by)
     years = None if year_from is None and year_to is None else (year_from, year_to)
-    if user is not None:
-        out = rec.for_user(user, n=k, min_ratings=min_ratings, author=author, years=years, explain=explain); head = f"for reader {user}:"
-    else:
-        out = rec.for_reader(_likes(likes or [], rec.scale), n=k, min_ratings=min_ratings, author=author, years=years,
-                             explain=explain if likes else 0)
-        head = "for a new reader:" if likes else "popular books (no ratings given; damped mean rating):"
-    _show(out.drop(columns=[c for c in ('Book-Embedding-ID',) if c in out.columns]), as_json, head)
+    pairs = _likes(likes or [], m.recommender.scale)
+    out = m.recommend(user, k, likes=pairs, by=by, author=author, years=years, min_ratings=min_ratings, explain=explain)
+    head = (f"for reader {user}:" if user is not None else "for a new reader:" if likes else
+            "popular books (no ratings given; damped mean rating):")
+    _show(out, as_json, head)
     return out
 
 # %% ../nbs/12_cli.ipynb #080c6ec3
+from .download import download
 COMMANDS = dict(demo=demo, synth=synth, split=split, preprocess=preprocess, train=train, evaluate=evaluate, similar=similar,
-                recommend=recommend)
+                recommend=recommend, download=download)
 _THREADED = {'demo', 'train', 'evaluate', 'similar', 'recommend'}   # the commands that compute with PyTorch or BLAS
 
 def _usage()->str:

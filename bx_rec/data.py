@@ -92,11 +92,20 @@ def _repair_unique(u:pd.Series, known:set|None)->tuple:
                          else 'invalid ISBN'); key[i] = None
     return key, np.array(['; '.join(_ISBN_REPAIRS[f] for f in k) for k in kinds], dtype=object), reason
 
+def _clean10(u:pd.Series)->np.ndarray:
+    "Which values of a str Series (no missing values) fullmatch `\\d{9}[\\dX]` (a clean ISBN-10); pyarrow on the ASCII ones"
+    # pandas runs a pattern with \d through Python's `re` for the whole column once one value is not ASCII; on ASCII
+    # values \d is [0-9], so they go to pyarrow and only the others to `re` (Unicode digits)
+    asc = u.str.isascii().to_numpy(bool); out = np.zeros(len(u), bool)
+    out[asc] = u[asc].str.fullmatch(r'[0-9]{9}[0-9X]').to_numpy(bool)
+    if not asc.all(): out[~asc] = u[~asc].str.fullmatch(r'\d{9}[\dX]').to_numpy(bool)
+    return out
+
 def _repair_codes(isbns:pd.Series, known:set|None)->tuple:
     "(codes, key, repair, reason) of `repair_isbns` for the distinct raw ISBNs, and each row's code"
     codes, uniq = pd.factorize(isbns.astype('str').fillna(''), sort=False)
     u = pd.Series(uniq, dtype='str')
-    clean = u.str.fullmatch(r'\d{9}[\dX]').to_numpy(bool)    # most are clean ISBN-10s
+    clean = _clean10(u)                                      # most are clean ISBN-10s
     key = u.to_numpy(dtype=object); rep = np.full(len(uniq), '', dtype=object); why = np.full(len(uniq), None, dtype=object)
     if not clean.all():
         idx = np.flatnonzero(~clean)
@@ -371,7 +380,9 @@ def _years(raw:pd.Series, lines, rep, what:str, lo:float, hi:float, label:str)->
 
 def _clean_books(df, lines, rep, known=None):
     own = _uniq(df['ISBN'])[1]
-    df, lines, isbn = _isbn_column(df, lines, rep, set(own.str.replace(_ISBN_JUNK, '', regex=True).str.upper().to_numpy(dtype=object)) - {''})
+    keys = own.to_numpy(dtype=object); c = ~_clean10(own.fillna(''))   # a clean ISBN-10 is its own key: the junk pass only on the rest
+    keys[c] = own[c].str.replace(_ISBN_JUNK, '', regex=True).str.upper().to_numpy(dtype=object)
+    df, lines, isbn = _isbn_column(df, lines, rep, set(keys) - {''})
     df = df.assign(ISBN=isbn)
     df, lines = _drop(df, lines, df['ISBN'].duplicated(keep='first'), 'duplicate ISBN (first kept)', rep)
     out = pd.DataFrame({'ISBN': df['ISBN'].array})
@@ -565,7 +576,7 @@ def read_raw(folder:str|Path, # folder with BX-*.csv (original dump) or Ratings/
         if src is None:
             if kind == 'ratings': raise FileNotFoundError(f"{where!r}: ratings file {names['ratings']} not found (format {fmt!r}; --format bx or kaggle)")
             out[kind] = None; notes.append(f"{names[kind]} not found in {where}: {kind} = None"); continue
-        known = set(out['books']['ISBN']) if kind == 'ratings' and out.get('books') is not None else None
+        known = set(out['books']['ISBN'].to_numpy(dtype=object)) if kind == 'ratings' and out.get('books') is not None else None   # not per Arrow scalar
         out[kind], files[kind] = _read_table(src[0], src[1], kind, fmt, encoding, known)
         del src
     files = {k: files[k] for k in ('ratings', 'books', 'users') if k in files}
@@ -630,6 +641,18 @@ def work_keys(titles, # book titles
         subd[colon] = [digit.search(p[2]) is not None for p in parts]
     return pd.DataFrame({'base': base, 'main': main, 'volume': pd.Series(vol, dtype='str'), 'sub_digits': subd})
 
+def _pa_str(s)->'pa.ChunkedArray':
+    "A column of strings (Series, Index, array) as a pyarrow large_string chunked array; no copy for a pandas 'str' column"
+    import pyarrow as pa
+    a = s.array if isinstance(s, (pd.Series, pd.Index)) and s.dtype == 'str' else pd.array(np.asarray(s, dtype=object), dtype='str')
+    x = pa.array(a)
+    return (x if isinstance(x, pa.ChunkedArray) else pa.chunked_array([x])).cast(pa.large_string())
+
+def _lookup(values, table)->np.ndarray:
+    "Position (int64) of each string of `values` in `table` (distinct strings), -1 where absent: one pyarrow hash lookup"
+    import pyarrow.compute as pc
+    return pc.index_in(_pa_str(values), value_set=_pa_str(table).combine_chunks()).fill_null(-1).to_numpy().astype(np.int64)
+
 def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
                    )->np.ndarray: # Book-ID (int64) per row: one per work, numbered by the work's smallest ISBN
     "Merge editions of one work (same title up to series/edition notes and a subtitle, same author) into one Book-ID"
@@ -638,7 +661,7 @@ def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
     tc, tu = pd.factorize(books['Book-Title'], use_na_sentinel=True)        # work on distinct titles and authors, then on codes
     ac, au = pd.factorize(books['Book-Author'], use_na_sentinel=True)
     wk = work_keys(tu)
-    bcode, bu = pd.factorize(wk['base']); mcode = pd.Index(bu).get_indexer(wk['main'])   # main title in the base titles' codes (-1: none)
+    bcode, bu = pd.factorize(wk['base']); mcode = _lookup(wk['main'], pd.Series(bu))   # main title in the base titles' codes (-1: none)
     acode, akey = pd.factorize(author_key(au))
     ok_t = np.append(wk['base'].to_numpy(dtype=object) != '', False)[tc]; ok_a = np.append(akey[acode] != '', False)[ac] if len(au) else np.zeros(len(ac), bool)
     A = len(akey) + 1
@@ -646,7 +669,8 @@ def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
     base = np.append(bcode, -1)[tc]; main = np.append(mcode, -1)[tc]
     subd = np.append(wk['sub_digits'].to_numpy(bool), False)[tc]
     k = base.astype(np.int64) * A + a                                          # title (no notes) + author, as one integer
-    vc, vu = pd.factorize(np.append(wk['volume'].to_numpy(dtype=object), '')[tc]); nv = len(vu) + 1
+    vcu, vu = pd.factorize(np.append(wk['volume'].to_numpy(dtype=object), '')); nv = len(vu) + 1   # per distinct title, then per row
+    vc = vcu[tc]                                                                # (tc = -1: no title, the appended '')
     # 1. an edition without a volume number joins the one numbered work of its title (and author), if there is exactly one
     numbered = vc != (list(vu).index('') if '' in list(vu) else -2)
     g = pd.DataFrame({'k': k[numbered], 'v': vc[numbered]}).groupby('k')['v'].agg(['nunique', 'first'])
@@ -668,7 +692,7 @@ def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
         work[sub[hit]] = t[hit].astype(np.int64)
     work = np.where(ok_t & ok_a, work, -1 - np.arange(len(work)))             # no title or no author: a work of its own
     rank = np.empty(len(work), np.int64)
-    rank[pc.sort_indices(pa.array(books['ISBN'].astype(object).to_numpy(), pa.string())).to_numpy()] = np.arange(len(work))
+    rank[pc.sort_indices(_pa_str(books['ISBN'])).to_numpy()] = np.arange(len(work))
     codes = pd.factorize(work)[0]
     first = np.full(codes.max() + 1, len(work), np.int64); np.minimum.at(first, codes, rank)
     bid = np.empty(len(first), np.int64); bid[np.argsort(first)] = np.arange(len(first))   # works numbered by their smallest ISBN
@@ -747,8 +771,7 @@ def preprocess(raw:RawData, # output of `read_raw`
     r = r[['User-ID', 'ISBN', 'Book-Rating']].reset_index(drop=True)
 
     book_id = pd.Series(assign_book_ids(books), index=pd.Index(books['ISBN'].to_numpy(dtype=object)))
-    ic, iu = pd.factorize(r['ISBN'])                                   # each distinct ISBN looked up once
-    pos = np.append(book_id.index.get_indexer(np.asarray(iu, dtype=object)), -1)[ic]
+    pos = _lookup(r['ISBN'], books['ISBN'])                           # each rating's row in books (= in book_id), -1: none
     explicit = r['Book-Rating'].between(1, 10).to_numpy()
     dropped['implicit rating (0)'] = int((~explicit).sum())
     known = pos >= 0
@@ -801,9 +824,9 @@ def preprocess(raw:RawData, # output of `read_raw`
     out.insert(0, 'Book-Embedding-ID', rep_ed['Book-Embedding-ID'].to_numpy())
     emb_of_bid = ratings.drop_duplicates('Book-ID').set_index('Book-ID')['Book-Embedding-ID']
     out['Book-ID'] = ratings.drop_duplicates('Book-Embedding-ID').set_index('Book-Embedding-ID').loc[out['Book-Embedding-ID'], 'Book-ID'].to_numpy()
-    ed = pd.DataFrame({'Book-ID': book_id.to_numpy(), 'ISBN': book_id.index.to_numpy()})
-    ed = ed[ed['Book-ID'].isin(emb_of_bid.index)].sort_values(['Book-ID', 'ISBN'])
-    eb, ei = ed['Book-ID'].to_numpy(), ed['ISBN'].to_numpy(dtype=object)
+    bids = book_id.to_numpy(); kept = np.flatnonzero(np.isin(bids, emb_of_bid.index.to_numpy()))   # editions of the kept works only
+    ei = np.asarray(book_id.index[kept], dtype=object); eb = bids[kept]
+    o = np.lexsort((ei, eb)); eb, ei = eb[o], ei[o]                  # by work, then ISBN
     cut = np.flatnonzero(eb[1:] != eb[:-1]) + 1                      # editions sorted by work: one '|'.join per work
     joined = pd.Series(['|'.join(g) for g in np.split(ei, cut)], index=eb[np.r_[0, cut]] if len(eb) else [], dtype=object)
     out['ISBNs'] = joined.reindex(out['Book-ID'].to_numpy()).to_numpy(dtype=object)
@@ -827,8 +850,13 @@ BOOKS_SCHEMA = {'Book-Embedding-ID': 'int', 'Author-Embedding-ID': 'int', 'Year-
 
 IMPLICIT_SCHEMA = {'User-ID': 'int', 'Book-ID': 'int', 'ISBN': 'str'}
 
+def _umask()->int:
+    "The process umask, read without changing it for good"
+    u = os.umask(0); os.umask(u); return u
+
 def _atomic_write(path:Path, write):
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())          # mkstemp makes 0600; give the file the mode open() would (0644 under umask 022)
     try: write(tmp)
     except BaseException:
         if os.path.exists(tmp): os.unlink(tmp)

@@ -72,6 +72,7 @@ def download_dump(out:str|Path, # folder to put BX-CSV-Dump.zip into (created if
     urls, errors = ([url] if url else DUMP_URLS), []
     for u in urls:
         fd, tmp = tempfile.mkstemp(dir=out, prefix=f'.{DUMP_NAME}.', suffix='.part'); os.close(fd); tmp = Path(tmp)
+        um = os.umask(0); os.umask(um); os.chmod(tmp, 0o666 & ~um)   # mkstemp makes 0600: the archive gets the mode open() would give
         try:
             _fetch(u, tmp, timeout, progress)
             _check(tmp, sums, f"the file from {u}")

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import re
 from dataclasses import dataclass
+from fastcore.basics import patch
 import numpy as np
 import pandas as pd
 from .recommend import TitleIndex, normalize_title, _books_frame, top_k
@@ -102,6 +103,7 @@ class Recommender:
                  kind:str='biased', # 'biased' or 'gd' (no biases: the reader's bias is not fitted)
                  penalties:dict|None=None, # override the fold-in penalties (rho, beta, gamma)
                  popularity_damping:float=10., # m of the damped mean (Σr + m·μ)/(n + m)
+                 ranking=None, # optional `bx_rec.ranking.RankingModel`: the lists' order (`by='ranking'`, the default when given)
                 ):
         self.arrays = arrays; self.V = np.asarray(arrays['book_factors'], np.float32)
         self.bi = np.asarray(arrays['book_bias'], np.float32); self.mu = float(np.asarray(arrays['global_mean']))
@@ -129,6 +131,12 @@ class Recommender:
         if self.n_ratings is not None and 'n_ratings' not in self.books.columns: self.books['n_ratings'] = self.n_ratings
         self.titles = TitleIndex(self.books)   # built once the books carry their rating counts (for ranking candidates)
         self._VtV = None
+        self.ranking = ranking
+        if ranking is not None:   # ranking index of each Book-Embedding-ID (-1: not in the ranking model), and back
+            self._r_of_e = pd.Index(np.asarray(ranking.item_ids, dtype=object)).get_indexer(self.books['Book-ID'].astype(str).to_numpy())
+            self._e_of_r = np.full(len(ranking.item_ids), -1, np.int64)
+            ok = self._r_of_e >= 0; self._e_of_r[self._r_of_e[ok]] = np.flatnonzero(ok)
+            self._ruser = pd.Index(np.asarray(ranking.user_ids, dtype=object))
 
     @property
     def scale(self)->tuple|None:
@@ -150,7 +158,8 @@ class Recommender:
         items = items.copy()
         if 'Book-ID' not in items.columns: items['Book-ID'] = items['item'] if 'item' in items.columns else bundle.item_ids
         if ratings is None: ratings = getattr(bundle, 'ratings', None)
-        return cls(bundle.arrays, items, ratings, config=bundle.config, kind=bundle.kind, **kwargs)
+        return cls(bundle.arrays, items, ratings, config=bundle.config, kind=bundle.kind,
+                   **{'ranking': getattr(bundle, 'ranking', None), **kwargs})
 
     # ---- naming books and readers
     def book(self, query, # Book-ID (int), ISBN of any edition, or a title (forgiving)
@@ -214,8 +223,10 @@ class Recommender:
         s = np.where(ok, scores, -np.inf)
         n = int(min(n, ok.sum()))
         idx = top_k(s, n)
-        cols = ['Book-Embedding-ID', 'Book-ID', 'Book-Title', 'Book-Author', 'Year-Of-Publication'] + (['n_ratings'] if 'n_ratings' in self.books.columns else [])
-        out = self.books.iloc[idx][cols].reset_index(drop=True)
+        if getattr(self, '_list_cols', None) is None:   # the shown columns as arrays, taken per list (faster than iloc on the frame)
+            cols = ['Book-Embedding-ID', 'Book-ID', 'Book-Title', 'Book-Author', 'Year-Of-Publication'] + (['n_ratings'] if 'n_ratings' in self.books.columns else [])
+            self._list_cols = {c: self.books[c].array for c in cols}
+        out = pd.DataFrame({c: a.take(idx) for c, a in self._list_cols.items()})
         out['score'] = scores[idx].astype(np.float32)
         return out
 
@@ -272,11 +283,20 @@ class Recommender:
                  exclude_rated:bool=True, # leave out the books the reader rated
                  min_ratings:int=0, author:str|None=None, years:tuple|None=None, # filters, see `mask`
                  explain:int=0, # add a `because` column naming up to this many rated books
-                )->pd.DataFrame: # Book-Embedding-ID, Book-ID, Book-Title, Book-Author, Year-Of-Publication, [n_ratings], score, [because]
-        "Top-N books for a known reader, scored by the predicted rating"
+                 by:str='auto', # 'ranking' (the ranking model's order), 'rating' (predicted rating) or 'auto' (ranking when the model has one)
+                )->pd.DataFrame: # Book-Embedding-ID, Book-ID, Book-Title, Book-Author, Year-Of-Publication, [n_ratings], score, [ranking_score], [because]
+        "Top-N books for a known reader: in the ranking model's order (default, when there is one) or by predicted rating"
         e = self.user(user)
         s = self.mu + float(self.arrays['user_bias'][e]) + self.bi + self.V @ self.arrays['user_factors'][e]
-        rb, _ = self.rated(e)
+        rb, rr = self.rated(e)
+        if self._by(by) == 'ranking':
+            ru = self._ruser.get_indexer([str(user)])[0]
+            if ru >= 0:
+                it, sc = self.ranking.recommend(np.array([ru]), k=len(self.ranking.item_ids))
+                rs = self._to_books(it[0], sc[0]); st = self.ranking.state_of(ru) if explain else None
+            else:   # a reader of the rating model the ranking model lacks: fold them in from their ratings
+                st = self._rank_fold(rb, rr); rs = self._to_books(None, self.ranking.scores_folded(st))
+            return self._ranked(rs, s, self.mask(rb if exclude_rated else (), min_ratings, author, years), n, st, dict(zip(rb.tolist(), rr.tolist())), explain)
         out = self._top(s, self.mask(rb if exclude_rated else (), min_ratings, author, years), n)
         if explain: out['because'] = self._because(self.fold_user(user), out['Book-Embedding-ID'].to_numpy(), explain)
         return self._shown(out)
@@ -294,12 +314,86 @@ class Recommender:
     def for_reader(self, rated, # [(book, rating), ...] or {book: rating} (book = Book-ID, ISBN or title); empty: popularity
                    n:int=10, min_ratings:int=0, author:str|None=None, years:tuple|None=None,
                    explain:int=3, # add a `because` column naming up to this many rated books (0: none)
+                   by:str='auto', # 'ranking', 'rating' or 'auto' (ranking when the model has one), as in `for_user`
                   )->pd.DataFrame:
         "Top-N books for a new reader, folded in without retraining; the popularity ranking without ratings"
         if isinstance(rated, FoldIn): fold = rated
         elif not len(rated): return self.popular(n, (), min_ratings, author, years)
         else: fold = self.fold(rated)
         s = self.mu + fold.bias + self.bi + self.V @ fold.x
+        if self._by(by) == 'ranking':
+            st = self._rank_fold(fold.books, fold.ratings)
+            return self._ranked(self._to_books(None, self.ranking.scores_folded(st)), s, self.mask(fold.books, min_ratings, author, years),
+                                n, st, dict(zip(fold.books.tolist(), fold.ratings.tolist())), explain)
         out = self._top(s, self.mask(fold.books, min_ratings, author, years), n)
         if explain: out['because'] = self._because(fold, out['Book-Embedding-ID'].to_numpy(), explain)
         return self._shown(out)
+
+# %% ../nbs/11_personal.ipynb #cea34eab
+@patch
+def _by(self:Recommender, by:str)->str:
+    if by not in ('auto', 'ranking', 'rating'): raise ValueError(f"by must be 'ranking', 'rating' or 'auto', got {by!r}")
+    if by == 'ranking' and self.ranking is None: raise ValueError("this model has no ranking model (trained with --no-ranking, or before it existed); use by='rating'")
+    return 'rating' if by == 'auto' and self.ranking is None else ('ranking' if by == 'auto' else by)
+
+@patch
+def _to_books(self:Recommender, items, scores)->np.ndarray:
+    "Ranking scores by Book-Embedding-ID (-inf for books the ranking model lacks or left out)"
+    s = np.full(len(self.V), -np.inf)
+    items = np.arange(len(scores)) if items is None else np.asarray(items, np.int64)
+    e = self._e_of_r[items]; ok = e >= 0
+    s[e[ok]] = np.asarray(scores, np.float64)[ok]
+    return s
+
+@patch
+def _rank_fold(self:Recommender, books, ratings):
+    "A reader folded into the ranking model from (Book-Embedding-IDs, ratings); books it lacks are skipped"
+    r = self._r_of_e[np.asarray(books, np.int64)]; ok = r >= 0
+    return self.ranking.fold_in(r[ok], np.asarray(ratings, np.float64)[ok])
+
+@patch
+def _ranked(self:Recommender, rank_scores, rating_scores, ok, n:int, st, liked:dict, explain:int)->pd.DataFrame:
+    "The top of a ranking-model list, with the predicted rating beside each book and the reasons"
+    out = self._top(rank_scores, ok, n)
+    e = out['Book-Embedding-ID'].to_numpy(np.int64)
+    pr = rating_scores[e] if self.scale is None else np.clip(rating_scores[e], *self.scale)   # as `_shown`, without pandas' clip
+    out['ranking_score'] = out['score']; out['score'] = pr.astype(np.float32)
+    if explain and st is not None: out['because'] = self._rank_because(st, e, liked, explain)
+    return out
+
+@patch
+def _rank_because(self:Recommender, st, books, liked:dict, k:int)->list:
+    "Up to `k` liked rated books behind each of `books`, from the ranking model's exact contributions"
+    lo, hi = self.scale or (1., 10.); mid = (lo + hi) / 2
+    e_items = self._e_of_r[st.items]
+    good = np.array([e >= 0 and liked.get(int(e), -np.inf) >= mid for e in e_items], bool)
+    res = []
+    for b in books:
+        c = self.ranking.contributions(st, int(self._r_of_e[b]))
+        o = [i for i in np.argsort(-c, kind='stable') if c[i] > 0 and good[i]][:k]
+        res.append('; '.join(f"{self.books['Book-Title'].iat[e_items[i]]} ({c[i] / c.sum():.0%})" for i in o))
+    return res
+
+# %% ../nbs/11_personal.ipynb #b9752485
+@patch
+def similar(self:Recommender, book, # Book-ID, ISBN or title (see `book`), or a Book-Embedding-ID with `embedding_id=True`
+            n:int=10, # number of books
+            min_ratings:int=0, author:str|None=None, years:tuple|None=None, # filters, see `mask`
+            by:str='auto', # 'ranking', 'rating' (cosine of the book factors) or 'auto'
+            book_author:str|None=None, # the author of `book`, for an ambiguous title
+            embedding_id:bool=False, # `book` is a Book-Embedding-ID
+           )->pd.DataFrame: # as `for_user`; by rating: `similarity` instead of the scores
+    "The books nearest to one book"
+    e = int(book) if embedding_id else self.book(book, author=book_author)
+    ok = self.mask([e], min_ratings, author, years)
+    if self._by(by) == 'rating':
+        V = self.V / np.maximum(np.linalg.norm(self.V, axis=1, keepdims=True), 1e-12)
+        out = self._top((V @ V[e]).astype(np.float64), ok, n)
+        return out.rename(columns={'score': 'similarity'})
+    r = self._r_of_e[e]
+    if r < 0: raise KeyError(f"{self.books['Book-Title'].iat[e]!r} is not in the ranking model (no reader of its training data has it); use by='rating'")
+    st = self.ranking.fold_in([r], [self.scale[1] if self.scale else 10.])
+    if self._VtV is None: self._VtV = self.V.astype(np.float64).T @ self.V.astype(np.float64)
+    f = fold_in(self.arrays, [e], [self.scale[1] if self.scale else 10.], self.penalties(1), fit_bias=self.kind == 'biased', VtV=self._VtV)
+    s = self.mu + f.bias + self.bi + self.V @ f.x
+    return self._ranked(self._to_books(None, self.ranking.scores_folded(st)), s, ok, n, None, {}, 0)

@@ -13,7 +13,8 @@ from .data import (read_raw, preprocess, load_preprocessed, read_ml100k, read_ra
                          interactions_from_preprocessed, Preprocessed)
 
 # %% auto #0
-__all__ = ['FORMATS', 'Interactions', 'load_interactions', 'Fit', 'Checkpoints', 'fit', 'save_fit', 'evaluate_bundle']
+__all__ = ['FORMATS', 'RANKING_SEARCH', 'Interactions', 'load_interactions', 'Fit', 'Checkpoints', 'fit_ranking_step', 'fit',
+           'save_fit', 'evaluate_bundle', 'SavedRanking', 'evaluate_topn_bundle']
 
 # %% ../nbs/10_pipeline.ipynb #4ad3ec1b
 FORMATS = ('bx', 'kaggle', 'preprocessed', 'ml100k', 'csv')
@@ -159,6 +160,7 @@ class Fit:
     summary:dict # epochs, best_epoch, train_seconds, val_rmse, ...
     config:dict=field(default_factory=dict) # hyper-parameters
     ratings:pd.DataFrame|None=None # the training ratings by embedding id: User-ID, User-Embedding-ID, Book-Embedding-ID, Book-Rating
+    ranking:object=None # the `bx_rec.ranking.RankingModel` of the lists (`fit(..., ranking=True)`), or None
 
 # %% ../nbs/10_pipeline.ipynb #048bd920
 class Checkpoints:
@@ -221,6 +223,39 @@ class Checkpoints:
         import shutil
         if (self.folder/'metadata.json').is_file(): shutil.rmtree(self.folder, ignore_errors=True)
 
+# %% ../nbs/10_pipeline.ipynb #9ece80a0
+RANKING_SEARCH = dict(regs=(15.,), implicit_weights=(0.1,), betas=(0., 1., 2., 4., 8.))   # what `fit(ranking=True)` searches
+
+def fit_ranking_step(ratings:pd.DataFrame, # user, item, rating: the training ratings
+                     implicit:pd.DataFrame|None, # user, item: implicit interactions (Book-Crossing's rating 0), or None
+                     scale:tuple, # (lowest, highest) rating
+                     seed:int=0, # seed of the validation split and of the factors
+                     progress:bool=True, # print the search (on stderr)
+                     log=None, # `fit`'s log(phase, epoch, row): called with phase 'ranking' before and after
+                     options:dict|None=None, # `fit_ranking` options over `RANKING_SEARCH`
+                    )->tuple: # (RankingModel or None when interrupted, seconds)
+    "Fit the ranking model after the rating model: its search lines go to stderr, its time is returned apart"
+    import contextlib, sys
+    from bx_rec.ranking import fit_ranking
+    if implicit is not None:   # books nobody rated (most of the catalogue on the real dump) would make the kNN term and the factors costly
+        implicit = implicit[implicit['item'].astype(str).isin(set(ratings['item'].astype(str)))]
+    n_imp = 0 if implicit is None else len(implicit)
+    row = dict(train_loss=float('nan'), val_rmse=float('nan'), ranking=f"{len(ratings):,} ratings + {n_imp:,} implicit interactions")
+    if log is not None: log('ranking', 0, row)
+    t0 = time.perf_counter()
+    opts = {**RANKING_SEARCH, **(options or {})}
+    go = lambda o: fit_ranking(ratings[['user', 'item', 'rating']], implicit, scale=tuple(scale), seed=seed, progress=progress, **o)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            try: m = go(opts)
+            except ZeroDivisionError:   # no validation reader with a liked held-out book (a tiny data set): the first setting, unsearched
+                m = go({**opts, **{k: tuple(opts[k])[:1] for k in ('regs', 'implicit_weights', 'betas')}})
+                m.config['search_skipped'] = 'too few ratings to validate on: the first setting of each searched value'
+    except KeyboardInterrupt: m = None
+    secs = round(time.perf_counter() - t0, 3)
+    if log is not None: log('ranking', 1, dict(row, seconds=secs))
+    return m, secs
+
 # %% ../nbs/10_pipeline.ipynb #5466545f
 def _tune(u, i, r, n_users, n_items, tr, va, cfg, kwargs, seed, scale, device, progress, log):
     "Choose the bias ridges and the factor ridge on the validation split (`bx_rec.als.tune_bias_reg`, `tune_reg`)"
@@ -270,11 +305,16 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
         log=None, # optional log(phase, epoch, row) after every epoch; phase is 'val', 'refit' or 'train'
         implicit:bool|None=None, # add the implicit-feedback term of `bx_rec.implicit` after an ALS refit (None: the preset's, when the factors earn it)
         tune:bool|None=None, # choose the ridges on the validation split (None: the preset's; ALS only)
+        ranking:bool|dict=False, # also fit the ranking model of the lists (`bx_rec.ranking`); a dict: `fit_ranking` options over `RANKING_SEARCH`
+        threads:int|None=None, # CPU threads (`bx_rec.threads.set_threads`; None: leave the current setting)
         **kwargs, # hyper-parameters overriding the preset (dim, epochs, lr, gravity, l2, solver, model, patience, implicit_min_gain, tune_evals, ...)
        )->Fit:
     "Train on an interaction table with a held-out validation split, choosing the best epoch on it"
     from bx_rec.training import train, PRESETS, TrainResult, pick_device
     from bx_rec.model import model_arrays, model_from_arrays
+    if threads is not None:
+        from bx_rec.threads import set_threads
+        set_threads(threads)
     df = inter.ratings if isinstance(inter, Interactions) else inter
     if len(df) == 0: raise ValueError("no ratings to train on")
     if not 0 <= val_fraction < 1: raise ValueError(f"val_fraction must be in [0, 1), got {val_fraction}")
@@ -371,7 +411,13 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
                      'rating_min': float(scale[0]), 'rating_max': float(scale[1])})
     ratings = pd.DataFrame({'User-ID': user_ids[u], 'User-Embedding-ID': u.astype(np.int32),
                             'Book-Embedding-ID': i.astype(np.int32), 'Book-Rating': r})
-    return Fit(arrays, type(res.model).kind, list(user_ids), list(item_ids), history, summary, config, ratings)
+    rank = None
+    if ranking and res.stopped_reason not in ('interrupted', 'diverged'):
+        rank, summary['ranking_seconds'] = fit_ranking_step(df, getattr(inter, 'implicit', None), scale, seed, progress, log,
+                                                            {} if ranking is True else dict(ranking))
+        summary['ranking'] = _plain({k: v for k, v in rank.config.items() if k != 'search'}) if rank is not None else None
+        if rank is None: summary['message'] = ((summary['message'] or '') + ' interrupted while fitting the ranking model: the model has none').strip()
+    return Fit(arrays, type(res.model).kind, list(user_ids), list(item_ids), history, summary, config, ratings, rank)
 
 # %% ../nbs/10_pipeline.ipynb #f0ed2da9
 def _items_frame(f:Fit, inter:Interactions|None)->pd.DataFrame:
@@ -394,7 +440,7 @@ def save_fit(path:str|Path, # model directory to write
     cfg = dict(f.config, summary=_plain(f.summary))
     return save_model_dir(path, f.arrays, f.kind, f.user_ids, f.item_ids, items=_items_frame(f, inter),
                           item_aliases=aliases, config=cfg, data_fingerprint=fp, history=f.history,
-                          ratings=f.ratings)
+                          ratings=f.ratings, ranking=f.ranking)
 
 def _plain(x):
     "`x` with NumPy scalars, tuples and nested dicts turned into JSON-ready Python values (others dropped)"
@@ -438,3 +484,42 @@ def evaluate_bundle(bundle, # a `bx_rec.store.ModelBundle`
             out['baselines'][name.replace(' ', '_')] = dict(rmse=rmse(p, r), mae=mae(p, r))
         out['beats_all_baselines'] = bool(all(out['rmse'] < b['rmse'] for b in out['baselines'].values()))
     return out
+
+# %% ../nbs/10_pipeline.ipynb #3fcb4fc6
+class SavedRanking:
+    "A `bx_rec.topn` scorer for a trained `RankingModel` (no refit): its batched scores, on the protocol's columns"
+    def __init__(self, ranking, X, items=None, **kw):
+        self.m, self.cols = ranking, pd.Index(np.asarray(ranking.item_ids, dtype=object)).get_indexer(np.asarray(items, dtype=object))
+        self.users = pd.Index(np.asarray(ranking.user_ids, dtype=object))
+    def scores(self, users, H):
+        ru = self.users.get_indexer(np.asarray(users, dtype=object)); m = len(self.m.item_ids)
+        full = np.full((len(ru), m), -np.inf, np.float32); ok = np.flatnonzero(ru >= 0)
+        if len(ok):
+            it, sc = self.m.recommend(ru[ok], k=m)
+            full[ok[:, None], it] = sc
+        out = full[:, np.maximum(self.cols, 0)]; out[:, self.cols < 0] = -np.inf
+        return out
+
+def evaluate_topn_bundle(bundle, # a `bx_rec.store.ModelBundle` with its training ratings
+                         inter:Interactions|pd.DataFrame, # held-out ratings of the model's readers
+                         k:int=10, # list length
+                         progress:bool=False, # one line per model (stderr)
+                         ease_lambda:float|None=None, # EASE's ridge (default: 200 on a 1-10 scale, 500 otherwise, as bench/topn.py)
+                        )->pd.DataFrame: # one row per model: ndcg, recall, map, coverage, popularity at k, readers, seconds, note
+    "Top-N metrics of a saved model's ranking model and the anchors on held-out ratings (known readers)"
+    import contextlib, sys
+    from functools import partial
+    from bx_rec.topn import evaluate_topn, default_models
+    if bundle.ratings is None: raise ValueError("the model directory has no training ratings (ratings.parquet): train it again with `bx-rec train`")
+    df = inter.ratings if isinstance(inter, Interactions) else inter
+    ids = np.asarray(bundle.item_ids, dtype=object)
+    tr = pd.DataFrame({'user': bundle.ratings['User-ID'].astype(str).to_numpy(), 'item': ids[bundle.ratings['Book-Embedding-ID'].to_numpy()],
+                       'rating': bundle.ratings['Book-Rating'].to_numpy(np.float32)})
+    e = bundle.item_embedding_ids(df['isbn' if 'isbn' in df.columns and bundle.item_aliases else 'item'])
+    te = pd.DataFrame({'user': df['user'].astype(str).to_numpy(), 'item': ids[np.maximum(e, 0)], 'rating': df['rating'].to_numpy(np.float32)})[e >= 0]
+    cfg = bundle.config; scale = (float(cfg.get('rating_min', tr['rating'].min())), float(cfg.get('rating_max', tr['rating'].max())))
+    lam = ease_lambda or (200. if scale[1] - scale[0] > 5 else 500.)
+    models = {n: f for n, f in default_models(ease_lambda=lam).items() if n != 'bx_rec ranking'}
+    if bundle.ranking is not None: models['bx_rec ranking (this model)'] = partial(SavedRanking, bundle.ranking)
+    with contextlib.redirect_stdout(sys.stderr):
+        return evaluate_topn(tr, te, models=models, k=k, scale=scale, progress=progress)

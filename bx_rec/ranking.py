@@ -4,7 +4,7 @@
 
 # %% ../nbs/05c_ranking.ipynb #633a3175
 from __future__ import annotations
-import math, time
+import math, time, warnings
 from dataclasses import dataclass
 import numpy as np, pandas as pd, scipy.sparse as sp
 import torch
@@ -37,7 +37,7 @@ def _cg(X, b, Ax, steps):
     return X
 
 def _half_step(M, F, X, a0, reg, cg):
-    "Solve every row x_u of (a0 FᵀF + reg I + F_uᵀ diag(w_u) F_u) x_u = F_uᵀ (a0 + w_u), w_u = row u of M"
+    "Reference (NumPy, float64): solve every row x_u of (a0 FᵀF + reg I + F_uᵀ diag(w_u) F_u) x_u = F_uᵀ (a0 + w_u), w_u = row u of M"
     G = a0 * (F.T @ F); rows = np.repeat(np.arange(M.shape[0]), np.diff(M.indptr)); cols, w = M.indices, M.data
     B = M.copy(); B.data = a0 + w; b = B @ F
     T = M.copy()
@@ -46,6 +46,31 @@ def _half_step(M, F, X, a0, reg, cg):
         return x @ G + reg * x + T @ F
     return _cg(X, b, Ax, cg)
 
+def _csr_t(M:sp.csr_matrix)->tuple:
+    "(crow, col, data) torch tensors of a CSR matrix (int32 indices, float32 data; shared memory where possible)"
+    M = sp.csr_matrix(M, dtype=np.float32); M.sort_indices()
+    return (torch.from_numpy(M.indptr.astype(np.int32)), torch.from_numpy(M.indices.astype(np.int32)), torch.from_numpy(M.data), M.shape)
+
+def _sparse(crow, col, vals, shape):
+    with warnings.catch_warnings():   # torch's "sparse CSR is beta" notice
+        warnings.simplefilter('ignore'); return torch.sparse_csr_tensor(crow, col, vals, shape)
+
+def _half_step_t(Mt:tuple, F:torch.Tensor, X:torch.Tensor, a0:float, reg:float, cg:int)->torch.Tensor:
+    "`_half_step` in torch float32: the observed entries' products come from `sampled_addmm`, never an nnz × d copy"
+    crow, col, w, shape = Mt; d = X.shape[1]
+    G = a0 * (F.T @ F) + reg * torch.eye(d, dtype=F.dtype)
+    Z = _sparse(crow, col, torch.zeros_like(w), shape)
+    b = _sparse(crow, col, a0 + w, shape) @ F
+    def Ax(x):
+        t = torch.sparse.sampled_addmm(Z, x, F.T, beta=0.).values() * w   # x_u · f_j on observed (u, j), times w_uj
+        return torch.addmm(_sparse(crow, col, t, shape) @ F, x, G)
+    X = X.clone(); r = b.sub_(Ax(X)); p = r.clone(); rs = torch.linalg.vecdot(r, r)
+    for _ in range(cg):   # in place: a few passes over readers × d per step
+        Ap = Ax(p); al = (rs / torch.clamp(torch.linalg.vecdot(p, Ap), min=1e-30))[:, None]
+        X.addcmul_(al, p); r.addcmul_(al, Ap, value=-1.); rn = torch.linalg.vecdot(r, r)
+        p.mul_((rn / torch.clamp(rs, min=1e-30))[:, None]).add_(r); rs = rn
+    return X
+
 def ials(W:sp.csr_matrix, # readers × books, data = confidence weight w > 0 of each observed pair
          factors:int=64, # latent dimensions
          reg:float=30., # ridge on the factors
@@ -53,35 +78,51 @@ def ials(W:sp.csr_matrix, # readers × books, data = confidence weight w > 0 of 
          iters:int=12, # alternating rounds
          cg:int=3, # conjugate-gradient steps per half-round
          seed:int=0, # initialisation seed
-        )->tuple: # (U readers × factors, V books × factors), float64
-    "Implicit ALS (Hu, Koren & Volinsky 2008) with conjugate-gradient solves (Takács et al. 2011)"
-    rng = np.random.default_rng(seed); n, m = W.shape; s = 0.1 / math.sqrt(factors)
-    U, V = rng.standard_normal((n, factors)) * s, rng.standard_normal((m, factors)) * s
-    W = W.tocsr().astype(np.float64); Wt = W.T.tocsr()
+         init:tuple|None=None, # (U, V) to warm-start from instead of the seeded random start
+        )->tuple: # (U readers × factors, V books × factors), float32
+    "Implicit ALS (Hu, Koren & Volinsky 2008) with conjugate-gradient solves (Takács et al. 2011), in torch float32"
+    n, m = W.shape
+    if init is None:
+        rng = np.random.default_rng(seed); s = 0.1 / math.sqrt(factors)
+        init = rng.standard_normal((n, factors)) * s, rng.standard_normal((m, factors)) * s
+    U, V = (torch.from_numpy(np.array(a, np.float32)) for a in init)
+    if U.shape != (n, factors) or V.shape != (m, factors): raise ValueError(f"init shapes {tuple(U.shape)}, {tuple(V.shape)}; expected {(n, factors)}, {(m, factors)}")
+    W = sp.csr_matrix(W); Wu, Wv = _csr_t(W), _csr_t(W.T.tocsr())
     for _ in range(iters):
-        U = _half_step(W, V, U, a0, reg, cg); V = _half_step(Wt, U, V, a0, reg, cg)
-    return U, V
+        U = _half_step_t(Wu, V, U, a0, reg, cg); V = _half_step_t(Wv, U, V, a0, reg, cg)
+    return U.numpy(), V.numpy()
 
 # %% ../nbs/05c_ranking.ipynb #e7ef87fa
+def _knn_pass(X1:sp.csr_matrix, X2:sp.csr_matrix|None, k:int, shrink:float, chunk:int)->list:
+    "Top-k cosine kNN of X1, and (X2 given) of X1 + X2, from one pass: (X1+X2)ᵀ(X1+X2) = X1ᵀX1 + X2ᵀ(X1+X2) + X1ᵀX2"
+    Xs = [sp.csr_matrix(X1, dtype=np.float32)]
+    if X2 is not None: Xs.append(sp.csr_matrix(X2, dtype=np.float32)); Y = Xs[0] + Xs[1]
+    m = Xs[0].shape[1]; kk = max(0, min(int(k), m - 1)); Ts = [X.T.tocsr() for X in Xs]
+    norms = [torch.from_numpy(np.sqrt(np.asarray(X.multiply(X).sum(0), np.float32).ravel())) for X in ([Xs[0]] + ([Y] if X2 is not None else []))]
+    parts = [([], [], []) for _ in norms]
+    def keep(G, norm, s, e, out):
+        G /= torch.outer(norm[s:e], norm) + (shrink + 1e-30); G[torch.arange(e - s), torch.arange(s, e)] = 0
+        v, idx = torch.topk(G, kk, dim=1); v, idx = v.numpy(), idx.numpy(); ok = v > 0
+        out[0].append(np.nonzero(ok)[0] + s); out[1].append(idx[ok]); out[2].append(v[ok])
+    for s in range(0, m, chunk):
+        if kk == 0: break
+        e = min(m, s + chunk); G = torch.from_numpy((Ts[0][s:e] @ Xs[0]).toarray())
+        if X2 is None: keep(G, norms[0], s, e, parts[0]); continue
+        G2 = G + torch.from_numpy((Ts[1][s:e] @ Y).toarray()) + torch.from_numpy((Ts[0][s:e] @ Xs[1]).toarray())
+        keep(G, norms[0], s, e, parts[0]); keep(G2, norms[1], s, e, parts[1])
+    cat = lambda a, t: np.concatenate(a).astype(t) if a else np.zeros(0, t)
+    outs = []
+    for rows, cols, vals in parts:
+        o = sp.csr_matrix((cat(vals, np.float64), (cat(rows, np.int64), cat(cols, np.int64))), shape=(m, m)); o.sort_indices(); outs.append(o)
+    return outs
+
 def cosine_knn(X:sp.spmatrix, # readers × books (any non-negative weights)
                k:int=100, # neighbours kept per book
                shrink:float=0., # added to the norm product: damps similarities resting on few co-readers
                chunk:int=1024, # books per block of the item × item product
               )->sp.csr_matrix: # books × books, row j = the k most similar books to j (similarity > 0), diagonal 0
-    "Sparse top-k (shrunk) cosine similarity between the columns of X, computed block by block"
-    X = sp.csc_matrix(X, dtype=np.float64); m = X.shape[1]
-    norm = np.sqrt(np.asarray(X.multiply(X).sum(0)).ravel())
-    XT = X.T.tocsr()
-    kk = max(0, min(int(k), m - 1)); rows, cols, vals = [], [], []
-    for s in range(0, m, chunk):
-        e = min(m, s + chunk); S = (XT[s:e] @ X).toarray()
-        S /= np.outer(norm[s:e], norm) + shrink + 1e-300; S[np.arange(e - s), np.arange(s, e)] = 0
-        if kk == 0: continue
-        idx = np.argpartition(-S, kk - 1, axis=1)[:, :kk]; v = np.take_along_axis(S, idx, 1)
-        keep = v > 0; rows.append(np.nonzero(keep)[0] + s); cols.append(idx[keep]); vals.append(v[keep])
-    cat = lambda a, t: np.concatenate(a).astype(t) if a else np.zeros(0, t)
-    out = sp.csr_matrix((cat(vals, np.float64), (cat(rows, np.int64), cat(cols, np.int64))), shape=(m, m)); out.sort_indices()
-    return out
+    "Sparse top-k (shrunk) cosine similarity between the columns of X, computed block by block (float32, `torch.topk`)"
+    return _knn_pass(X, None, k, shrink, chunk)[0]
 
 # %% ../nbs/05c_ranking.ipynb #ae36dd45
 def _topk_rows(S:np.ndarray, # scores, one row per reader (-inf = excluded)
@@ -271,15 +312,26 @@ def _weights_matrix(r, imp, uidx, iidx, n, m, conf, iw):
     return sp.csr_matrix((w[first], (u[first], i[first])), shape=(n, m))
 
 # %% ../nbs/05c_ranking.ipynb #3ce0297d
-def _val_ndcg(U, V, S, W, rel, users, betas, k=10):
-    "Validation NDCG@k of each β for readers `users` (training books excluded)"
-    H = W[users]; base = U[users] @ V.T
-    tot = np.asarray(H.sum(1)).ravel(); K = np.asarray((sp.diags(1 / np.maximum(tot, 1e-30)) @ H @ S).todense(), np.float32)
-    seen = H.tocoo(); out = {}
-    for b in betas:
-        s = base + b * K; s[seen.row, seen.col] = -np.inf
-        out[b] = float(_ndcg_rows(_topk_rows(s, k)[0], rel[users], k).mean())
-    return out
+def _val_ndcg(U, V, K, H, rel, users, betas, k=10, chunk=1024):
+    "Validation NDCG@k of each β for readers `users` (rows of K, H, rel; training books H excluded), torch float32 in blocks"
+    Vt = torch.from_numpy(np.ascontiguousarray(V, np.float32)).T; Kt = torch.from_numpy(K)
+    disc = torch.from_numpy(1 / np.log2(np.arange(2, k + 2))); nrel = np.diff(rel.indptr); ideal = np.cumsum(disc.numpy())[np.minimum(nrel, k) - 1]
+    out = {b: 0. for b in betas}
+    for s in range(0, len(users), chunk):
+        e = min(len(users), s + chunk); base = torch.from_numpy(np.asarray(U[users[s:e]], np.float32)) @ Vt
+        seen = H[s:e].tocoo(); si, sj = torch.from_numpy(seen.row.astype(np.int64)), torch.from_numpy(seen.col.astype(np.int64))
+        R = rel[s:e]; buf = torch.empty_like(base)
+        for b in betas:
+            torch.add(base, Kt[s:e], alpha=float(b), out=buf); buf[si, sj] = -torch.inf
+            top = torch.topk(buf, k, dim=1)[1].numpy().copy()
+            hits = torch.from_numpy(np.asarray(R[np.arange(e - s)[:, None], top].todense()) > 0)
+            out[b] += float(((hits * disc).sum(1).numpy() / ideal[s:e]).sum())
+    return {b: v / len(users) for b, v in out.items()}
+
+def _knn_rows(H:sp.csr_matrix, S:sp.csr_matrix)->np.ndarray:
+    "(h / Σh) @ S for each row h of H, float32 dense: the kNN term before β"
+    H = sp.csr_matrix(H, dtype=np.float32); tot = np.asarray(H.sum(1)).ravel()
+    return (sp.diags((1 / np.maximum(tot, 1e-30)).astype(np.float32)) @ H @ sp.csr_matrix(S, dtype=np.float32)).toarray()
 
 def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explicit ratings
                 implicit:pd.DataFrame|None=None, # user, item (str): interactions without a rating (BX rating-0 rows)
@@ -287,16 +339,18 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
                 seed:int=0, # seeds the validation split and the initialisation
                 progress:bool=True, # print the search
                 factors:int=64, # latent dimensions
-                iters:int=12, # ALS rounds
+                iters:int=12, # ALS rounds of the final fit when there is no search (cold start)
                 cg:int=3, # conjugate-gradient steps per half-round
                 knn_k:int=100, # neighbours per book in the kNN term
                 power:float=2., alpha:float=5., a0:float=1., # confidence weights (`confidence`) and weight of unobserved pairs
                 regs:tuple=(15., 30., 60.), # ridge values searched on validation
                 implicit_weights:tuple=(0.1, 0.3), # implicit-row weights searched (only with `implicit`)
                 betas:tuple=(0., 1., 2., 4., 8.), # kNN-term weights searched
-                search_iters:int=8, # ALS rounds of each search fit
+                search_iters:int=4, # ALS rounds of the shared search fit (middle ridge, first implicit weight), cold start
                 val_fraction:float=0.2, # share of each reader's ratings held out for the search
-                max_val_users:int=5000, # readers the validation NDCG is measured on (seeded sample)
+                max_val_users:int=2000, # readers the validation NDCG is measured on (seeded sample)
+                warm_iters:int=2, # ALS rounds of each searched setting, warm-started from the shared search fit
+                final_iters:int=4, # ALS rounds of the final fit, warm-started from the chosen setting's search fit
                )->RankingModel:
     "Fit the ranking model; its hyper-parameters are chosen by NDCG@10 on a per-reader validation split of `ratings`"
     _check_table(ratings, ['user', 'item', 'rating'], 'ratings')
@@ -310,7 +364,7 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
     items = pd.Index(pd.factorize(pd.concat([r['item'], imp['item']]) if imp is not None else r['item'], sort=True)[1])
     n, m = len(users), len(items)
     iws = tuple(implicit_weights) if imp is not None and len(imp) else (0.,)
-    grid, t0 = [], time.time()
+    grid, t0, init, knn_all = [], time.time(), None, None
     if len(regs) * len(iws) * len(betas) > 1:
         tr, va = split_per_user(r.assign(w=conf), val_fraction, seed, user_col='user')
         vrel = va[va['rating'] >= relevant_threshold(scale)]
@@ -319,28 +373,39 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
         if len(vu) > max_val_users: vu = np.sort(np.random.default_rng(seed).choice(vu, max_val_users, replace=False))
         vimp = None
         if imp is not None:
-            vkey = set(zip(va['user'], va['item']))
-            vimp = imp[[(a, b) not in vkey for a, b in zip(imp['user'], imp['item'])]]
+            va_key = pd.MultiIndex.from_arrays([va['user'], va['item']])
+            vimp = imp[~pd.MultiIndex.from_arrays([imp['user'], imp['item']]).isin(va_key)]
+        Ws = {iw: _weights_matrix(tr, vimp, users, items, n, m, tr['w'].to_numpy(), iw) for iw in iws}
+        # the kNN matrix depends on which pairs are observed, not on their weights: one per pattern; the search's and the
+        # final fit's (all pairs) come from one pass over the books
+        P0 = (Ws[iws[0]] > 0).astype(np.float32); Pall = (_weights_matrix(r, imp, users, items, n, m, conf, iws[0]) > 0).astype(np.float32)
+        knn_tr, knn_all = _knn_pass(P0, Pall - P0, knn_k, 0., 1024); knn = {iws[0] > 0: knn_tr}
+        base = ials(Ws[iws[0]], factors, regs[len(regs) // 2], a0, search_iters, cg, seed)
+        say(f"  shared search fit: reg={regs[len(regs) // 2]:g} implicit_weight={iws[0]:g}, {search_iters} rounds ({time.time() - t0:.1f}s)")
+        best_v = -np.inf
         for iw in iws:
-            W = _weights_matrix(tr, vimp, users, items, n, m, tr['w'].to_numpy(), iw)
-            S = cosine_knn(W > 0, knn_k)
+            W = Ws[iw]
+            if (iw > 0) not in knn: knn[iw > 0] = cosine_knn(W > 0, knn_k)
+            H = W[vu]; K = _knn_rows(H, knn[iw > 0]); vrel_u = rel[vu]
             for reg in regs:
-                U, V = ials(W, factors, reg, a0, search_iters, cg, seed)
-                for b, v in _val_ndcg(U, V, S, W, rel, vu, betas).items():
+                U, V = ials(W, factors, reg, a0, warm_iters, cg, seed, init=base)
+                for b, v in _val_ndcg(U, V, K, H, vrel_u, vu, betas).items():
                     grid.append(dict(reg=float(reg), implicit_weight=float(iw), beta=float(b), val_ndcg10=v))
-                say(f"  reg={reg:g} implicit_weight={iw:g}: " + ' '.join(f"β={g['beta']:g}:{g['val_ndcg10']:.4f}" for g in grid[-len(betas):]) + f" ({time.time() - t0:.0f}s)")
+                    if v > best_v: best_v, init = v, (U, V)
+                say(f"  reg={reg:g} implicit_weight={iw:g}: " + ' '.join(f"β={g['beta']:g}:{g['val_ndcg10']:.4f}" for g in grid[-len(betas):]) + f" ({time.time() - t0:.1f}s)")
         best = max(grid, key=lambda g: g['val_ndcg10'])
         say(f"chosen on validation ({len(vu):,} readers): reg={best['reg']:g} implicit_weight={best['implicit_weight']:g} beta={best['beta']:g}")
     else: best = dict(reg=float(regs[0]), implicit_weight=float(iws[0]), beta=float(betas[0]))
     W = _weights_matrix(r, imp, users, items, n, m, conf, best['implicit_weight'])
-    U, V = ials(W, factors, best['reg'], a0, iters, cg, seed)
-    S = cosine_knn(W > 0, knn_k)
+    U, V = ials(W, factors, best['reg'], a0, iters if init is None else final_iters, cg, seed, init=init)
+    S = knn_all if knn_all is not None and (best['implicit_weight'] > 0) == (iws[0] > 0) else cosine_knn(W > 0, knn_k)
     config = dict(kind='ials+knn', scale=[float(scale[0]), float(scale[1])], factors=int(factors), iters=int(iters), cg=int(cg),
                   knn_k=int(knn_k), power=float(power), alpha=float(alpha), a0=float(a0), reg=best['reg'],
-                  implicit_weight=best['implicit_weight'], beta=best['beta'], seed=int(seed), search_iters=int(search_iters), search=grid,
+                  implicit_weight=best['implicit_weight'], beta=best['beta'], seed=int(seed), search_iters=int(search_iters),
+                  warm_iters=int(warm_iters), final_iters=int(final_iters), search=grid,
                   relevant_min=float(relevant_threshold(scale)), n_ratings=int(len(r)), n_implicit=int(0 if imp is None else len(imp)))
     arrays = dict(user_factors=U.astype(np.float32), item_factors=V.astype(np.float32), knn_indptr=S.indptr.astype(np.int64), knn_indices=S.indices.astype(np.int64),
                   knn_data=S.data.astype(np.float32), history_indptr=W.indptr.astype(np.int64),
                   history_indices=W.indices.astype(np.int64), history_weights=W.data.astype(np.float32))
-    say(f"ranking model fitted in {time.time() - t0:.0f}s")
+    say(f"ranking model fitted in {time.time() - t0:.1f}s")
     return RankingModel(arrays, config, users.to_numpy(dtype=object), items.to_numpy(dtype=object))

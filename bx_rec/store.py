@@ -100,6 +100,33 @@ def _meta_sha256(meta:dict)->str:
     body = json.loads(_json_bytes({k: v for k, v in meta.items() if k != 'metadata_sha256'}))   # as written to disk
     return _sha256(json.dumps(body, sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode('utf-8'))
 
+# %% ../nbs/07_store.ipynb #4c78f096
+_RANKING_IDS = ('ranking_user_ids.json', 'ranking_item_ids.json')
+
+def _ranking_files(ranking, weights_format:str, files:dict)->dict:
+    "Add a ranking model's files to `files`; return the `ranking` section of the metadata"
+    arrays = {k: np.ascontiguousarray(v) for k, v in ranking.arrays.items()}
+    if weights_format == 'safetensors': files['ranking.safetensors'] = _st_save(arrays)
+    else: files.update({f'ranking-{k}.npy': _npy_bytes(v) for k, v in arrays.items()})
+    files[_RANKING_IDS[0]] = _json_bytes([str(x) for x in ranking.user_ids])
+    files[_RANKING_IDS[1]] = _json_bytes([str(x) for x in ranking.item_ids])
+    return dict(config=ranking.config, arrays=sorted(arrays), weights_format=weights_format,
+                n_users=len(ranking.user_ids), n_items=len(ranking.item_ids))
+
+def _ranking_from(path:Path, meta:dict, raw:dict):
+    "The ranking model of a verified model directory (its files were checked with the others)"
+    from bx_rec.ranking import RankingModel
+    rm = meta['ranking']
+    need = (['ranking.safetensors'] if rm.get('weights_format') == 'safetensors' else [f'ranking-{k}.npy' for k in rm['arrays']]) + list(_RANKING_IDS)
+    miss = [n for n in need if n not in raw]
+    if miss: raise ModelDirError(f"{path/'metadata.json'} lists no checksum for {miss[0]}: {_fix_hint(path)}")
+    try:
+        if rm.get('weights_format') == 'safetensors': arrays = dict(_st_load(raw['ranking.safetensors']))
+        else: arrays = {k: _load_npy(raw[f'ranking-{k}.npy'], str(path/f'ranking-{k}.npy')) for k in rm['arrays']}
+        return RankingModel.from_arrays(arrays, rm['config'], json.loads(raw[_RANKING_IDS[0]]), json.loads(raw[_RANKING_IDS[1]]))
+    except ModelDirError: raise
+    except Exception as e: raise ModelDirError(f"the ranking model in {path} cannot be read ({type(e).__name__}: {e}): {_fix_hint(path)}") from e
+
 # %% ../nbs/07_store.ipynb #05ceb340
 def save_model_dir(path, # the model directory to (re)create
                    arrays:dict, # model arrays (see `bx_rec.model.model_arrays`)
@@ -113,6 +140,7 @@ def save_model_dir(path, # the model directory to (re)create
                    history:pd.DataFrame|None=None, # optional training history
                    ratings:pd.DataFrame|None=None, # optional training ratings (`User-Embedding-ID`, `Book-Embedding-ID`, `Book-Rating`): what each user has rated
                    weights_format:str='auto', # 'safetensors', 'npy', or 'auto' (safetensors when installed)
+                   ranking=None, # optional `bx_rec.ranking.RankingModel` for the lists, stored beside the rating model
                   )->Path: # the model directory
     "Write a model directory atomically: build it in a temporary sibling, fsync, then swap it in"
     path = Path(path)
@@ -140,12 +168,14 @@ def save_model_dir(path, # the model directory to (re)create
         miss = [c for c in ('User-Embedding-ID', 'Book-Embedding-ID', 'Book-Rating') if c not in ratings.columns]
         if miss: raise ValueError(f"ratings lack the column(s) {miss}")
         files['ratings.parquet'] = _parquet_bytes(ratings.reset_index(drop=True))
+    rank_meta = None if ranking is None else _ranking_files(ranking, weights_format, files)
     meta = dict(format_version=FORMAT_VERSION, library='bx_rec', library_version=__version__, kind=kind,
                 weights_format=weights_format, n_users=int(n_users), n_items=int(n_items), dim=int(dim),
                 shapes=_expected_shapes(int(n_users), int(n_items), int(dim)),
                 config=config or {}, data_fingerprint=data_fingerprint,
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
                 files={name: dict(sha256=_sha256(b), bytes=len(b)) for name, b in files.items()})
+    if rank_meta is not None: meta['ranking'] = rank_meta
     meta['metadata_sha256'] = _meta_sha256(meta)             # metadata.json checks itself too
     files['metadata.json'] = _json_bytes(meta)
     _swap_in(path, files)
@@ -227,6 +257,7 @@ class ModelBundle:
     metadata:dict=field(default_factory=dict)
     history:pd.DataFrame|None=None
     ratings:pd.DataFrame|None=None
+    ranking:object=None # a `bx_rec.ranking.RankingModel` (the lists), or None for model directories without one
     def __post_init__(self):
         self._users, self._items = (pd.Index(np.asarray(x, dtype=object)) for x in (self.user_ids, self.item_ids))
         self.n_unknown_users = self.n_unknown_items = 0
@@ -302,5 +333,6 @@ def load_model_dir(path, # a directory written by `save_model_dir`
     aliases = json.loads(raw['item_aliases.json']) if 'item_aliases.json' in raw else None
     history = pd.read_parquet(io.BytesIO(raw['history.parquet'])) if 'history.parquet' in raw else None
     ratings = pd.read_parquet(io.BytesIO(raw['ratings.parquet'])) if 'ratings.parquet' in raw else None
+    ranking = _ranking_from(path, meta, raw) if meta.get('ranking') else None
     return ModelBundle(arrays=arrays, kind=meta['kind'], user_ids=user_ids, item_ids=item_ids, items=items,
-                       item_aliases=aliases, metadata=meta, history=history, ratings=ratings)
+                       item_aliases=aliases, metadata=meta, history=history, ratings=ratings, ranking=ranking)

@@ -1,0 +1,217 @@
+#!/usr/bin/env python
+"""Spark against in-process training, in one run: test RMSE, fit time, and where Spark's time goes.
+
+    python bench/spark.py                       # MovieLens-100K u1 and the real Book-Crossing dump
+    python bench/spark.py --only ml100k         # u1 only
+    python bench/spark.py --scaling             # synthetic data at 1x, 4x, 16x Book-Crossing size: time and peak memory
+    python bench/spark.py --scaling --sizes 1 4 # the sizes that fit in time here
+
+Rows of the quality table, each fitted on the same training part and scored on the same held-out part:
+
+- `in-process`: `bx_rec.pipeline.fit` with the default preset, exactly what `bx-rec train` runs (ridges chosen on a
+  10 % validation split, warm ALS refit, then the implicit-feedback term when the factors earned it);
+- `in-process, no implicit`: the same without the implicit-feedback term (the model Spark fits has none);
+- `spark local[N]`: `bx_rec.spark.train_spark` (damped biases by Spark aggregations, Spark MLlib ALS on the
+  residuals, ridges and regParam chosen on a 10 % validation split, refit), written as a model directory and read back.
+
+Data: MovieLens-100K's official u1.base / u1.test; the real Book-Crossing dump preprocessed as `bx-rec preprocess`
+does (5/5 filters), then 80/20 split by a seeded permutation of the rating rows. The in-process rows use `--threads`
+torch threads (default 2), Spark uses `local[--threads]`: the same cores. The machine's load is printed: compare
+figures within one run only. The data are third-party, read at run time from ../shared/data; a missing folder is
+skipped with a note.
+
+`--scaling` writes synthetic preprocessed folders (a low-rank model with user and book effects on the 1-10 scale;
+433k ratings, 78k users, 186k books at 1x, users, books and ratings all times the size factor), and fits each with
+both engines in a subprocess of its own, sampling the resident memory of that process and all its children (the
+Spark JVM included) every 0.2 s.
+"""
+from __future__ import annotations
+import argparse, json, os, subprocess, sys, tempfile, threading, time
+from pathlib import Path
+
+import numpy as np, pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path: sys.path.insert(0, str(REPO))
+BX_USERS, BX_BOOKS, BX_RATINGS = 78_000, 186_000, 433_000
+
+
+def _rmse(bundle, test)->float:
+    from bx_rec.pipeline import evaluate_bundle
+    return float(evaluate_bundle(bundle, test, baselines=False)['rmse'])
+
+
+def in_process(train, test, threads:int, implicit:bool|None=None)->dict:
+    "Fit in this process with the default preset; RMSE on `test` of the saved and reloaded model"
+    import torch
+    from bx_rec.pipeline import fit, save_fit
+    from bx_rec.store import load_model_dir
+    torch.set_num_threads(threads)
+    t0 = time.perf_counter()
+    f = fit(train, progress=False, implicit=implicit)
+    secs = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as d:
+        save_fit(Path(d)/'m', f, train)
+        rmse = _rmse(load_model_dir(Path(d)/'m'), test) if test is not None else float('nan')
+    return dict(rmse=rmse, val_rmse=f.summary['val_rmse'], seconds=secs, dim=f.config.get('dim'), implicit=f.summary['implicit'])
+
+
+def on_spark(path:str, fmt:str, test, master:str, **kw)->dict:
+    "Fit with `train_spark`; RMSE on `test` of the model directory it wrote"
+    from bx_rec.spark import train_spark
+    from bx_rec.store import load_model_dir
+    with tempfile.TemporaryDirectory() as d:
+        t0 = time.perf_counter()
+        s = train_spark(path, fmt, str(Path(d)/'m'), spark_master=master, quiet=True, **kw)
+        secs = time.perf_counter() - t0
+        rmse = _rmse(load_model_dir(Path(d)/'m'), test) if test is not None else float('nan')
+    return dict(rmse=rmse, val_rmse=s['val_rmse'], seconds=secs, dim=s['dim'], timings=s['timings'], tuned=s['tuned'])
+
+
+def _row(name, r)->str:
+    t = r.get('timings')
+    split = (f"{t['startup']:.1f} / {t['data_movement']:.1f} / {t.get('bias', 0) + t['refit_bias']:.1f} / {t.get('als', 0) + t['refit_als']:.1f}"
+             if t else '')
+    return f"| {name} | {r['rmse']:.4f} | {r['val_rmse']:.4f} | {r['seconds']:.1f} | {split} |"
+
+
+HEAD = ("| engine | test RMSE | val RMSE | fit (s) | Spark: start-up / data movement / biases / ALS (s) |\n"
+        "|---|---|---|---|---|")
+
+
+def bench_ml100k(ml:Path, threads:int)->list:
+    from bx_rec.pipeline import load_interactions
+    train, test = load_interactions(ml/'u1.base', 'ml100k'), load_interactions(ml/'u1.test', 'ml100k')
+    out = [('in-process', in_process(train, test, threads)), ('in-process, no implicit', in_process(train, test, threads, implicit=False))]
+    out.append((f'spark local[{threads}]', on_spark(str(ml/'u1.base'), 'ml100k', test, f'local[{threads}]')))
+    return out
+
+
+def bench_bx(folder:Path, threads:int, seed:int=0)->list:
+    from bx_rec.data import read_raw, preprocess, Preprocessed
+    from bx_rec.pipeline import _from_preprocessed
+    pre = preprocess(read_raw(folder), min_user_ratings=5, min_book_ratings=5)
+    perm = np.random.default_rng(seed).permutation(len(pre.ratings))
+    n_test = int(round(0.2 * len(perm)))
+    te, tr = pre.ratings.iloc[np.sort(perm[:n_test])], pre.ratings.iloc[np.sort(perm[n_test:])]
+    train = _from_preprocessed(Preprocessed(tr.reset_index(drop=True), pre.books, pre.report, None), 'preprocessed', str(folder))
+    test = _from_preprocessed(Preprocessed(te.reset_index(drop=True), pre.books, pre.report, None), 'preprocessed', str(folder))
+    print(f"Book-Crossing preprocessed: {len(pre.ratings):,} ratings; train {len(tr):,}, test {len(te):,}", flush=True)
+    out = [('in-process', in_process(train, test, threads)), ('in-process, no implicit', in_process(train, test, threads, implicit=False))]
+    with tempfile.TemporaryDirectory() as d:
+        tr.to_parquet(Path(d)/'ratings.parquet', index=False); pre.books.to_parquet(Path(d)/'books.parquet', index=False)
+        out.append((f'spark local[{threads}]', on_spark(d, 'preprocessed', test, f'local[{threads}]')))
+    return out
+
+
+# ---------------------------------------------------------------- scaling
+
+def synthetic_folder(out:Path, factor:float, seed:int=0)->dict:
+    "Write a synthetic preprocessed folder of `factor` times Book-Crossing's size; return its sizes"
+    rng = np.random.default_rng(seed)
+    nu, ni, n = int(BX_USERS * factor), int(BX_BOOKS * factor), int(BX_RATINGS * factor)
+    act = rng.pareto(1.2, nu) + 1; pop = rng.pareto(1.0, ni) + 1      # heavy-tailed activity and popularity
+    u = rng.choice(nu, int(n * 1.15), p=act / act.sum()); i = rng.choice(ni, len(u), p=pop / pop.sum())
+    key = np.unique(u.astype(np.int64) * ni + i)[:n]
+    rng.shuffle(key); key = key[:n]
+    u, i = (key // ni).astype(np.int64), (key % ni).astype(np.int64)
+    P, Q = rng.normal(0, .6, (nu, 4)), rng.normal(0, .6, (ni, 4))
+    r = 7.6 + rng.normal(0, .8, nu)[u] + rng.normal(0, .8, ni)[i] + (P[u] * Q[i]).sum(1) + rng.normal(0, 1.2, len(u))
+    r = np.clip(np.round(r), 1, 10).astype(np.int64)
+    out.mkdir(parents=True, exist_ok=True)
+    isbn = np.char.add('S', i.astype(str))
+    pd.DataFrame({'User-ID': u + 1, 'Book-ID': i, 'Book-Rating': r, 'ISBN': isbn}).to_parquet(out/'ratings.parquet', index=False)
+    ids = np.unique(i)
+    pd.DataFrame({'Book-ID': ids, 'ISBN': np.char.add('S', ids.astype(str)), 'ISBNs': np.char.add('S', ids.astype(str)),
+                  'Book-Title': np.char.add('Title ', ids.astype(str)), 'Book-Author': 'Author'}).to_parquet(out/'books.parquet', index=False)
+    return dict(ratings=len(u), users=len(np.unique(u)), books=len(ids))
+
+
+def _tree_rss(pid:int)->int:
+    "Resident bytes of a process and all its descendants (Linux /proc)"
+    kids, total = {}, 0
+    for p in Path('/proc').iterdir():
+        if p.name.isdigit():
+            try: kids.setdefault(int((p/'stat').read_text().rsplit(')', 1)[1].split()[1]), []).append(int(p.name))
+            except (OSError, IndexError, ValueError): pass
+    todo = [pid]
+    while todo:
+        q = todo.pop(); todo += kids.get(q, [])
+        try:
+            for line in Path(f'/proc/{q}/status').read_text().splitlines():
+                if line.startswith('VmRSS:'): total += int(line.split()[1]) * 1024
+        except OSError: pass
+    return total
+
+
+def run_measured(args:list, timeout:float)->tuple:
+    "(JSON printed by the subprocess, peak resident memory of its process tree in bytes, wall seconds)"
+    t0 = time.perf_counter()
+    p = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                         env={**os.environ, 'OMP_WAIT_POLICY': 'PASSIVE'})
+    peak, stop = [0], threading.Event()
+    def poll():
+        while not stop.wait(0.2): peak[0] = max(peak[0], _tree_rss(p.pid))
+    th = threading.Thread(target=poll, daemon=True); th.start()
+    try: out, _ = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill(); p.communicate(); stop.set(); th.join()
+        return None, peak[0], time.perf_counter() - t0
+    stop.set(); th.join()
+    lines = [l for l in out.splitlines() if l.startswith('{')]
+    return (json.loads(lines[-1]) if p.returncode == 0 and lines else None), peak[0], time.perf_counter() - t0
+
+
+def _worker(engine:str, folder:str, threads:int):
+    "Subprocess entry of --scaling: fit one engine on one folder, print a JSON line"
+    if engine == 'inproc':
+        from bx_rec.pipeline import Interactions
+        df = pd.read_parquet(Path(folder)/'ratings.parquet')
+        inter = Interactions(pd.DataFrame({'user': df['User-ID'].astype(str), 'item': df['Book-ID'].astype(str),
+                                           'rating': df['Book-Rating'].astype(np.float32)}), rating_scale=(1., 10.))
+        r = in_process(inter, None, threads, implicit=False)
+    else: r = on_spark(folder, 'preprocessed', None, f'local[{threads}]', driver_memory='6g')
+    print(json.dumps({k: v for k, v in r.items() if k in ('seconds', 'val_rmse', 'timings')}))
+
+
+def scaling(sizes:list, threads:int, timeout:float):
+    print("| size | ratings | users | books | engine | fit (s) | peak memory (GB) | val RMSE |\n|---|---|---|---|---|---|---|---|", flush=True)
+    for f in sizes:
+        with tempfile.TemporaryDirectory() as d:
+            info = synthetic_folder(Path(d)/'pre', f)
+            for engine, name in (('inproc', f'in-process ({threads} threads)'), ('spark', f'spark local[{threads}]')):
+                r, peak, wall = run_measured(['--_worker', engine, str(Path(d)/'pre'), '--threads', str(threads)], timeout)
+                fit_s = f"{r['seconds']:.1f}" if r else f"> {timeout:.0f} (stopped)" if wall >= timeout else 'failed'
+                vr = f"{r['val_rmse']:.4f}" if r else '-'
+                print(f"| {f:g}x | {info['ratings']:,} | {info['users']:,} | {info['books']:,} | {name} | {fit_s} | {peak / 2**30:.2f} | {vr} |", flush=True)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--only', choices=['ml100k', 'bx'], help='one data set only')
+    ap.add_argument('--threads', type=int, default=2, help='torch threads in-process and local[N] for Spark (default 2)')
+    ap.add_argument('--scaling', action='store_true', help='the scaling curve on synthetic data instead')
+    ap.add_argument('--sizes', type=float, nargs='+', default=[1, 4, 16], help='size factors of --scaling (default 1 4 16)')
+    ap.add_argument('--timeout', type=float, default=1800, help='seconds per fit in --scaling before it is stopped')
+    ap.add_argument('--_worker', nargs=2, help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    from bx_rec.threads import passive_wait
+    passive_wait()
+    if a._worker: return _worker(a._worker[0], a._worker[1], a.threads)
+    from bx_rec.spark import spark_missing
+    if spark_missing(): print(f"note: {spark_missing()}; nothing to compare"); return 0
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; threads {a.threads}", flush=True)
+    if a.scaling: return scaling(a.sizes, a.threads, a.timeout)
+    from bx_rec.data import shared_data_dir
+    data = shared_data_dir(REPO) or Path('/nonexistent')
+    for name, path, fn in (('ml100k', data/'ml-100k', bench_ml100k), ('bx', data/'book-crossing'/'full', bench_bx)):
+        if a.only and a.only != name: continue
+        if not path.is_dir(): print(f"note: {path} not found; {name} skipped"); continue
+        rows = fn(path, a.threads)
+        print(f"\n{name}: {path}\n{HEAD}"); print('\n'.join(_row(n, r) for n, r in rows))
+        best = rows[0][1]['rmse']; sp = rows[-1][1]
+        print(f"spark - in-process test RMSE: {sp['rmse'] - best:+.4f}; chosen: {sp['tuned']}; timings: {sp['timings']}", flush=True)
+    return 0
+
+
+if __name__ == '__main__': sys.exit(main())

@@ -311,6 +311,10 @@ def train(ratings:str, # ratings file or folder
     hp = {k: v for k, v in dict(solver=solver, model=model_type, dim=dim, epochs=epochs, lr=lr, l2=l2, gravity=gravity).items() if v is not None}
     if patience is not None: hp['patience'] = patience or None
     def log(phase, epoch, row):
+        if phase == 'implicit':
+            if epoch == 1: beat.beat('the implicit-feedback step')   # at its start the heartbeat keeps counting from the last refit epoch
+            if log_every and epoch == 1: print(f"implicit-feedback step: done in {row['seconds']:.1f} s", file=sys.stderr, flush=True)
+            return
         if phase == 'ranking':
             beat.beat('the rating model' if epoch == 0 else 'the ranking model')
             if not quiet: print(f"ranking model: fitting on {row['ranking']}" if epoch == 0 else f"ranking model: done in {row['seconds']:.1f} s",

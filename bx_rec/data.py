@@ -419,7 +419,7 @@ def _bx_fast(data:bytes, first:int, ncols:int, null_last:bool, encoding:str):
     n = len(starts); none = (None, np.zeros(0, np.int64), np.arange(first + 1, n), starts, ends)
     if n <= first + 1: return none
     cr = np.zeros(n, bool); nz = ends > starts; cr[nz] = arr[ends[nz] - 1] == 13
-    if (arr == 13).sum() != cr.sum(): return none                   # a lone CR would end a line for the parser: all line by line
+    if data.count(b'\r') != cr.sum(): return none                   # a lone CR would end a line for the parser: all line by line
     per_line = lambda pos: np.diff(np.r_[np.searchsorted(pos, starts), len(pos)])   # how many of the positions fall in each line
     eol = ends - cr; length = eol - starts
     at = lambda pos: arr[np.clip(pos, 0, N - 1)]

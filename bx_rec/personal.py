@@ -329,7 +329,7 @@ class Recommender:
         if explain: out['because'] = self._because(fold, out['Book-Embedding-ID'].to_numpy(), explain)
         return self._shown(out)
 
-# %% ../nbs/11_personal.ipynb #cea34eab
+# %% ../nbs/11_personal.ipynb #1c3e6e5c
 @patch
 def _by(self:Recommender, by:str)->str:
     if by not in ('auto', 'ranking', 'rating'): raise ValueError(f"by must be 'ranking', 'rating' or 'auto', got {by!r}")
@@ -374,7 +374,7 @@ def _rank_because(self:Recommender, st, books, liked:dict, k:int)->list:
         res.append('; '.join(f"{self.books['Book-Title'].iat[e_items[i]]} ({c[i] / c.sum():.0%})" for i in o))
     return res
 
-# %% ../nbs/11_personal.ipynb #b9752485
+# %% ../nbs/11_personal.ipynb #eef024b6
 @patch
 def similar(self:Recommender, book, # Book-ID, ISBN or title (see `book`), or a Book-Embedding-ID with `embedding_id=True`
             n:int=10, # number of books

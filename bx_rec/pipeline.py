@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_pipeline.ipynb #8c7a4bef
 from __future__ import annotations
-import json, time
+import json, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -223,7 +223,7 @@ class Checkpoints:
         import shutil
         if (self.folder/'metadata.json').is_file(): shutil.rmtree(self.folder, ignore_errors=True)
 
-# %% ../nbs/10_pipeline.ipynb #9ece80a0
+# %% ../nbs/10_pipeline.ipynb #9383aaaa
 RANKING_SEARCH = dict(regs=(15.,), implicit_weights=(0.1,), betas=(0., 1., 2., 4., 8.))   # what `fit(ranking=True)` searches
 
 def fit_ranking_step(ratings:pd.DataFrame, # user, item, rating: the training ratings
@@ -394,10 +394,14 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
         from bx_rec.als import ALS_DEFAULTS
         c2 = cfg if tuned is None else {**cfg, **_tuned_kwargs(kwargs, tuned)}
         so = {**ALS_DEFAULTS, **(c2.get('solver_options') or {})}
+        row = dict(train_loss=float('nan'), val_rmse=float('nan'))
+        if log is not None: log('implicit', 0, row)   # a step of its own after the last refit epoch: said, not silent
+        if progress: print("implicit-feedback step after the ALS refit ...", file=sys.stderr, flush=True)
         try:
             imp = implicit_refine(u, i, r, len(user_ids), len(item_ids), arrays, reg=float(c2.get('l2', so['reg'])),
                                   reg_mode=so['reg_mode'], bias_reg=so['bias_reg'], bias_reg_books=so.get('bias_reg_books'))
             arrays, implicit_done = imp.arrays, True; secs += imp.seconds
+            if log is not None: log('implicit', 1, dict(row, seconds=round(imp.seconds, 3)))
         except KeyboardInterrupt:
             message = 'interrupted during the implicit-feedback step: the model is the ALS refit without it'
             res.stopped_reason = 'interrupted'
@@ -485,7 +489,7 @@ def evaluate_bundle(bundle, # a `bx_rec.store.ModelBundle`
         out['beats_all_baselines'] = bool(all(out['rmse'] < b['rmse'] for b in out['baselines'].values()))
     return out
 
-# %% ../nbs/10_pipeline.ipynb #3fcb4fc6
+# %% ../nbs/10_pipeline.ipynb #3b4a80da
 class SavedRanking:
     "A `bx_rec.topn` scorer for a trained `RankingModel` (no refit): its batched scores, on the protocol's columns"
     def __init__(self, ranking, X, items=None, **kw):

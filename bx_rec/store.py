@@ -100,7 +100,7 @@ def _meta_sha256(meta:dict)->str:
     body = json.loads(_json_bytes({k: v for k, v in meta.items() if k != 'metadata_sha256'}))   # as written to disk
     return _sha256(json.dumps(body, sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode('utf-8'))
 
-# %% ../nbs/07_store.ipynb #4c78f096
+# %% ../nbs/07_store.ipynb #f03a197b
 _RANKING_IDS = ('ranking_user_ids.json', 'ranking_item_ids.json')
 
 def _ranking_files(ranking, weights_format:str, files:dict)->dict:

@@ -66,6 +66,7 @@ def run_cli(train, test, seed:int, env:dict, threads:int)->dict:
     cols = ['--format', 'csv', '--user-col', 'user', '--item-col', 'item', '--rating-col', 'rating']
     usage = subprocess.run([sys.executable, '-m', 'bx_rec.cli', 'train', '--help'], capture_output=True, text=True, env=env, cwd=REPO).stdout
     if '--threads' in usage: cols += ['--threads', threads]   # the thread count, also where the CLI would choose its own
+    rank = ['--no-ranking'] if '--no-ranking' in usage else []  # this table is about predicted ratings: leave out the lists' ranking model
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)
         train.to_csv(d / 'train.csv', index=False); test.to_csv(d / 'test.csv', index=False)
@@ -74,7 +75,7 @@ def run_cli(train, test, seed:int, env:dict, threads:int)->dict:
             if p.returncode: raise RuntimeError(f"bx-rec {args[0]} failed ({p.returncode}): {p.stderr.strip()[-2000:]}")
             return json.loads(p.stdout.strip().splitlines()[-1])
         t0 = time.perf_counter()
-        tr = call('train', '--ratings', d / 'train.csv', *cols, '--out', d / 'model', '--quiet', '--seed', seed)
+        tr = call('train', '--ratings', d / 'train.csv', *cols, *rank, '--out', d / 'model', '--quiet', '--seed', seed)
         wall = time.perf_counter() - t0
         ev = call('evaluate', '--model', d / 'model', '--ratings', d / 'test.csv', *cols)
     return dict(rmse=ev['rmse'], fit_s=tr['train_seconds'], wall_s=wall, threads=tr.get('threads'), tuned=tr.get('tuned'),

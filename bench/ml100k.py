@@ -124,7 +124,7 @@ def run_cli(base_bytes:bytes, test_bytes:bytes, seed:int, extra:list=())->dict:
             with contextlib.redirect_stdout(out): rc = cli([str(a) for a in args])
             if rc: raise RuntimeError(f"bx-rec {args[0]} failed with exit status {rc}")
             return json.loads(out.getvalue().strip().splitlines()[-1])
-        tr = call('train', '--ratings', d/'u.base', '--format', 'ml100k', '--out', d/'model', '--quiet', '--seed', seed, *extra)
+        tr = call('train', '--ratings', d/'u.base', '--format', 'ml100k', '--out', d/'model', '--quiet', '--seed', seed, '--no-ranking', *extra)   # ratings only: the lists' ranking model is bench/topn.py's
         ev = call('evaluate', '--model', d/'model', '--ratings', d/'u.test', '--format', 'ml100k')
     return dict(cli_rmse=ev['rmse'], cli_mae=ev['mae'], cli_fit_s=tr['train_seconds'], cli_val_rmse=tr['val_rmse'],
                 cli_best_epoch=tr['best_epoch'], cli_ndcg=ev.get('ndcg@10'), cli_tuned=tr.get('tuned'), cli_implicit=tr.get('implicit'),

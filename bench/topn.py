@@ -9,7 +9,7 @@ works are training data for the ranking model only, never test data; anchors see
 The ranking model picks its hyper-parameters on a validation split carved from each training part (inside `fit_ranking`).
 
 Usage: OMP_NUM_THREADS=1 python bench/topn.py [--threads 1] [--out bench/topn.md] [--skip-bx] [--old-fit PATH/TO/old_ranking.py]
-The first (slow) fit, to time it in the same run: git show e57068a:bx_rec/ranking.py | sed 's/from .data import/from bx_rec.data import/' > /tmp/ranking_old.py
+The first (slow) fit, to time it in the same run: git show 4dc435b:bx_rec/ranking.py | sed 's/from .data import/from bx_rec.data import/' > /tmp/ranking_old.py
 """
 import argparse, json, sys, time
 from pathlib import Path

@@ -291,11 +291,15 @@ def train(ratings:str, # ratings file or folder
           checkpoint_every:int=0, # write a resumable checkpoint into OUT.ckpt every this many epochs (0: none)
           resume:bool=False, # continue from the checkpoint in OUT.ckpt (same data and options, else an error)
           log_every:int=0, # print one line per this many epochs to stderr (0: none)
+          engine:str='torch', # torch (in this process) or spark (Spark MLlib ALS; pip install -e ".[spark]")
+          spark_master:str='local[*]', # --engine spark: the Spark master URL: local[*], local[N], spark://HOST:PORT, yarn, k8s://...
          ):
     "Train a model on a ratings file; print a JSON summary as the last line"
     from bx_rec.pipeline import fit, save_fit, Checkpoints
     import torch
     t0 = time.perf_counter()
+    if engine == 'spark': return _train_spark(**{k: v for k, v in locals().items() if k not in ('fit', 'save_fit', 'Checkpoints', 'torch', 't0')})
+    if engine != 'torch': raise ValueError(f"--engine must be torch or spark, got {engine!r}")
     if checkpoint_every < 0 or log_every < 0: raise ValueError("--checkpoint-every and --log-every must be >= 0")
     ckpt = Checkpoints(checkpoint_dir(out), every=checkpoint_every) if (checkpoint_every or resume) else None
     if resume and not (ckpt.folder/'metadata.json').is_file():
@@ -379,6 +383,25 @@ def _write_plots(folder, f, inter):
     save_html(rating_distribution(inter.ratings['rating'].to_numpy()), folder/'ratings.html', plotlyjs='directory')
     print(f"wrote {folder/'loss.html'}, {folder/'embeddings.html'}, {folder/'ratings.html'} (sharing {folder/'plotly.min.js'})",
           file=sys.stderr)
+
+# %% ../nbs/12_cli.ipynb #e02e3af7
+def _train_spark(ratings, fmt, out, user_col, item_col, rating_col, sep, encoding, rating_scale, drop_out_of_scale, solver,
+                 model_type, preset, dim, epochs, lr, l2, gravity, patience, val_fraction, no_refit, no_implicit, no_ranking,
+                 min_user_ratings, min_book_ratings, seed, device, plots, quiet, checkpoint_every, resume, log_every, engine,
+                 spark_master, **_):
+    "`bx-rec train --engine spark`: `bx_rec.spark.train_spark` with the options that apply to it (the others are refused)"
+    from bx_rec.spark import train_spark
+    bad = [f"--{n.replace('_', '-')}" for n, v in dict(solver=solver, model_type=model_type, lr=lr, gravity=gravity, patience=patience,
+           plots=plots, resume=resume, checkpoint_every=checkpoint_every, log_every=log_every, no_refit=no_refit).items() if v]
+    if bad: raise ValueError(f"--engine spark does not take {', '.join(bad)}; leave them out (or train with --engine torch)")
+    kw = dict(user_col=user_col, item_col=item_col, rating_col=rating_col, sep=_unescape(sep), encoding=encoding,
+              rating_scale=tuple(rating_scale) if rating_scale else None, drop_out_of_scale=drop_out_of_scale,
+              min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings)
+    summary = train_spark(ratings, fmt, out, spark_master=spark_master, val_fraction=val_fraction, seed=seed, dim=dim, l2=l2,
+                          epochs=epochs, quiet=quiet, **{k: v for k, v in kw.items() if v not in (None, False)})
+    print(json.dumps(_jsonable(summary)))
+    return summary
+
 
 # %% ../nbs/12_cli.ipynb #9ebacb94
 def _check_k(k:int):

@@ -16,7 +16,7 @@ one, and prints the ratios (old / new) of the minima.
 The data are third-party and read at run time; without the folder the script prints a note and exits with status 0.
 """
 from __future__ import annotations
-import argparse, json, os, resource, subprocess, sys
+import argparse, json, os, subprocess, sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]

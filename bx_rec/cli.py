@@ -542,6 +542,7 @@ def similar(model:str, # model directory
     years = None if year_from is None and year_to is None else (year_from, year_to)
     out = m.similar(title, k, by=by, book_author=author, by_id=by_id, min_ratings=min_ratings, years=years)
     e = int(m.bundle.item_embedding_ids([title])[0]) if by_id else m.recommender.book(title, author=author)
+    if not by_id and m.recommender.note: _note('similar', 'note: ' + m.recommender.note)
     _show(out, as_json, f"books like {m.recommender.books['Book-Title'].iat[e]!r}:")
     return out
 
@@ -578,6 +579,7 @@ def recommend(model:str, # model directory
     years = None if year_from is None and year_to is None else (year_from, year_to)
     pairs = _likes(likes or [], m.recommender.scale)
     out = m.recommend(user, k, likes=pairs, by=by, author=author, years=years, min_ratings=min_ratings, explain=explain)
+    if pairs and m.recommender.note: _note('recommend', 'note: ' + m.recommender.note)
     head = (f"for reader {user}:" if user is not None else "for a new reader:" if likes else
             "popular books (no ratings given; damped mean rating):")
     _show(out, as_json, head)

@@ -641,7 +641,7 @@ def work_keys(titles, # book titles
         subd[colon] = [digit.search(p[2]) is not None for p in parts]
     return pd.DataFrame({'base': base, 'main': main, 'volume': pd.Series(vol, dtype='str'), 'sub_digits': subd})
 
-def _pa_str(s)->'pa.ChunkedArray':
+def _pa_str(s): # -> a pyarrow ChunkedArray
     "A column of strings (Series, Index, array) as a pyarrow large_string chunked array; no copy for a pandas 'str' column"
     import pyarrow as pa
     a = s.array if isinstance(s, (pd.Series, pd.Index)) and s.dtype == 'str' else pd.array(np.asarray(s, dtype=object), dtype='str')
@@ -656,7 +656,7 @@ def _lookup(values, table)->np.ndarray:
 def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
                    )->np.ndarray: # Book-ID (int64) per row: one per work, numbered by the work's smallest ISBN
     "Merge editions of one work (same title up to series/edition notes and a subtitle, same author) into one Book-ID"
-    import pyarrow as pa, pyarrow.compute as pc
+    import pyarrow.compute as pc
     if len(books) == 0: return np.zeros(0, dtype=np.int64)
     tc, tu = pd.factorize(books['Book-Title'], use_na_sentinel=True)        # work on distinct titles and authors, then on codes
     ac, au = pd.factorize(books['Book-Author'], use_na_sentinel=True)

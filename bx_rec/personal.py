@@ -131,6 +131,7 @@ class Recommender:
         if self.n_ratings is not None and 'n_ratings' not in self.books.columns: self.books['n_ratings'] = self.n_ratings
         self.titles = TitleIndex(self.books)   # built once the books carry their rating counts (for ranking candidates)
         self._VtV = None
+        self.note = None   # what the last title lookup had to choose between (see `book`)
         self.ranking = ranking
         if ranking is not None:   # ranking index of each Book-Embedding-ID (-1: not in the ranking model), and back
             self._r_of_e = pd.Index(np.asarray(ranking.item_ids, dtype=object)).get_indexer(self.books['Book-ID'].astype(str).to_numpy())
@@ -164,8 +165,10 @@ class Recommender:
     # ---- naming books and readers
     def book(self, query, # Book-ID (int), ISBN of any edition, or a title (forgiving)
              author:str|None=None, # optional author for an ambiguous title
+             most_read:bool=True, # a title that several books match names the most read one (`note` lists the others); False: `AmbiguousTitleError`
             )->int: # Book-Embedding-ID
         "The Book-Embedding-ID of one book, named by Book-ID, ISBN or title"
+        self.note = None
         if isinstance(query, (int, np.integer)):
             e = self._book_id.get(str(int(query)))
             if e is None: raise KeyError(f"Book-ID {query} is not in the model's books")
@@ -173,7 +176,13 @@ class Recommender:
         q = str(query).strip()
         if _ISBN.match(q) and q.upper() in self._isbn: return self._isbn[q.upper()]
         if q.isdigit() and q in self._book_id: return self._book_id[q]
-        return self.titles.lookup(q, author=author)
+        if not most_read: return self.titles.lookup(q, author=author)
+        best, others, lvl = self.titles.find(q, author)
+        if others:
+            more = f" (and {len(others) - 5} more)" if len(others) > 5 else ''
+            self.note = (f"{len(others) + 1} books match {q!r} ({lvl} title match): answering for the most read, "
+                         f"{self.titles.describe(best)}; the others: " + '; '.join(self.titles.describe(i) for i in others[:5]) + more)
+        return int(best)
 
     def user(self, user, # original User-ID (or the embedding id when the ratings have no User-ID)
             )->int: # User-Embedding-ID

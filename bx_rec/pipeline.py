@@ -106,7 +106,8 @@ def load_interactions(path:str|Path, # a file or folder, see the table above
             raise ValueError(f"rating_scale must be (lowest, highest) with lowest < highest, got {rating_scale}; e.g. --rating-scale 1 5")
     enc = {} if encoding is None else dict(encoding=encoding)
     if fmt in ('bx', 'kaggle'):
-        if not path.is_dir(): raise ValueError(f"format {fmt!r} reads a folder of Book-Crossing files, but {str(path)!r} is a file")
+        if not (path.is_dir() or path.suffix.lower() == '.zip'):
+            raise ValueError(f"format {fmt!r} reads a folder of Book-Crossing files or their .zip archive, but {str(path)!r} is another file")
         raw = read_raw(path, fmt=fmt, **enc)
         pre = preprocess(raw, min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings,
                          allow_missing_books=raw.books is None)

@@ -225,7 +225,7 @@ class Checkpoints:
         if (self.folder/'metadata.json').is_file(): shutil.rmtree(self.folder, ignore_errors=True)
 
 # %% ../nbs/10_pipeline.ipynb #9383aaaa
-RANKING_SEARCH = dict(regs=(15.,), implicit_weights=(0.1,), betas=(0., 1., 2., 4., 8.))   # what `fit(ranking=True)` searches
+RANKING_SEARCH = dict()   # what `fit(ranking=True)` searches: `fit_ranking`'s own grid, chosen per dataset on validation (the one bench/topn.py measures)
 
 def fit_ranking_step(ratings:pd.DataFrame, # user, item, rating: the training ratings
                      implicit:pd.DataFrame|None, # user, item: implicit interactions (Book-Crossing's rating 0), or None

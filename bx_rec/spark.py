@@ -81,7 +81,9 @@ def spark_session(master:str='local[*]', # Spark master URL
     settings = {'spark.driver.memory': driver_memory, 'spark.ui.enabled': 'false', 'spark.ui.showConsoleProgress': 'false',
                 'spark.sql.execution.arrow.pyspark.enabled': 'true'}
     if partitions: settings['spark.sql.shuffle.partitions'] = str(partitions)
-    if eps and all(_loopback(h) for h, _ in eps): settings.update({'spark.driver.host': '127.0.0.1', 'spark.driver.bindAddress': '127.0.0.1'})
+    if not eps or all(_loopback(h) for h, _ in eps):   # local[N] or a master on this machine: keep every Spark socket on the loopback
+        settings.update({'spark.driver.host': '127.0.0.1', 'spark.driver.bindAddress': '127.0.0.1'})
+        os.environ.setdefault('SPARK_LOCAL_IP', '127.0.0.1')
     settings.update(conf or {})
     b = SparkSession.builder.master(master).appName(app_name)
     for k, v in settings.items(): b = b.config(k, v)
@@ -400,7 +402,7 @@ def standalone_cluster(workers:int=2, # worker processes
     tmp = Path(tempfile.mkdtemp(prefix='bx_rec_spark_'))
     port, ui = _free_port(), _free_port()
     env = {**os.environ, 'SPARK_WORKER_DIR': str(tmp/'work'), 'SPARK_LOCAL_DIRS': str(tmp/'local'), 'SPARK_LOG_DIR': str(tmp/'logs'),
-           'PYSPARK_PYTHON': sys.executable, 'SPARK_DAEMON_MEMORY': '256m'}
+           'PYSPARK_PYTHON': sys.executable, 'SPARK_DAEMON_MEMORY': '256m', 'SPARK_LOCAL_IP': '127.0.0.1'}   # loopback only
     procs, url = [], f'spark://127.0.0.1:{port}'
     def start(name, *args):
         with open(tmp/f'{name}.log', 'wb') as log:

@@ -432,6 +432,8 @@ def evaluate(model:str, # model directory written by `bx-rec train`
              drop_out_of_scale:bool=False, # count and drop ratings outside the scale instead of stopping
              k:int=10, # cut-off of the ranking metrics
              protocol:str='rating', # rating: RMSE and ranking of held-out ratings; topn: lists over the whole catalogue vs popularity, item-kNN, PureSVD, EASE
+             given:int=0, # --protocol topn: the held-out readers the model has never seen are new readers, folded in from this many of their ratings (0: known readers only)
+             seed:int=0, # --given: seed of the choice of the given ratings
             ):
     "Score a saved model on held-out ratings; print one JSON line of metrics"
     from bx_rec.pipeline import evaluate_bundle
@@ -442,7 +444,8 @@ def evaluate(model:str, # model directory written by `bx-rec train`
     if k > len(b.item_ids): _note('evaluate', f"note: -k {k} is more than the model's {len(b.item_ids):,} books; the ranking metrics use k={len(b.item_ids):,}")
     df = inter.ratings
     unknown, seen = _overlap(b, df)
-    if unknown > len(df) / 2:
+    if given and protocol != 'topn': raise ValueError("--given needs --protocol topn (new readers folded in from GIVEN ratings)")
+    if unknown > len(df) / 2 and not given:
         _note('evaluate', f"WARNING: {unknown:,} of the {len(df):,} test ratings ({unknown/len(df):.0%}) have a reader or book that "
                           f"{model} does not know: they get only the mean and biases. Was the model trained on other data, or is "
                           "--format wrong?")
@@ -454,9 +457,10 @@ def evaluate(model:str, # model directory written by `bx-rec train`
     if protocol == 'topn':
         from bx_rec.pipeline import evaluate_topn_bundle
         if b.ranking is None: _note('evaluate', f"note: {model} has no ranking model (--no-ranking): only the anchors are scored")
-        rows = evaluate_topn_bundle(b, inter, k=k)
+        rows = evaluate_topn_bundle(b, inter, k=k, given=given, seed=seed)
         for n in rows.loc[rows['note'].fillna('') != '', 'note'] if 'note' in rows else []: _note('evaluate', f"note: {n}")
-        m = dict(protocol='topn', k=k, models=rows.to_dict('records'), n_in_training=seen, partial_model=bool(b.partial))
+        m = dict(protocol='topn', k=k, readers='new' if given else 'known', given=given or None, models=rows.to_dict('records'),
+                 n_in_training=seen, partial_model=bool(b.partial))
         print(json.dumps(_jsonable(m))); return m
     m = evaluate_bundle(b, inter, k=k)
     m = dict(m, n_in_training=seen, partial_model=bool(b.partial))

@@ -498,6 +498,7 @@ class SavedRanking:
         self.m, self.cols = ranking, pd.Index(np.asarray(ranking.item_ids, dtype=object)).get_indexer(np.asarray(items, dtype=object))
         self.users = pd.Index(np.asarray(ranking.user_ids, dtype=object))
     def scores(self, users, H):
+        if users is None: return self.folded(H)
         ru = self.users.get_indexer(np.asarray(users, dtype=object)); m = len(self.m.item_ids)
         full = np.full((len(ru), m), -np.inf, np.float32); ok = np.flatnonzero(ru >= 0)
         if len(ok):
@@ -505,14 +506,26 @@ class SavedRanking:
             full[ok[:, None], it] = sc
         out = full[:, np.maximum(self.cols, 0)]; out[:, self.cols < 0] = -np.inf
         return out
+    def folded(self, H):
+        "New readers (rows of H: their given ratings on the protocol's columns), each folded in without retraining"
+        import scipy.sparse as sp
+        H = sp.csr_matrix(H); out = np.full((H.shape[0], len(self.cols)), -np.inf, np.float32)
+        for r in range(H.shape[0]):
+            lo, hi = H.indptr[r], H.indptr[r + 1]; c = self.cols[H.indices[lo:hi]]; ok = c >= 0
+            if not ok.any(): continue
+            s = self.m.scores_folded(self.m.fold_in(c[ok], H.data[lo:hi][ok]))
+            out[r] = np.where(self.cols >= 0, s[np.maximum(self.cols, 0)], -np.inf)
+        return out
 
 def evaluate_topn_bundle(bundle, # a `bx_rec.store.ModelBundle` with its training ratings
                          inter:Interactions|pd.DataFrame, # held-out ratings of the model's readers
                          k:int=10, # list length
                          progress:bool=False, # one line per model (stderr)
                          ease_lambda:float|None=None, # EASE's ridge (default: 200 on a 1-10 scale, 500 otherwise, as bench/topn.py)
+                         given:int=0, # > 0: the held-out readers the model has never seen are new readers, folded in from this many of their ratings (seeded); the rest of theirs is the test
+                         seed:int=0, # seed of the given ratings' choice
                         )->pd.DataFrame: # one row per model: ndcg, recall, map, coverage, popularity at k, readers, seconds, note
-    "Top-N metrics of a saved model's ranking model and the anchors on held-out ratings (known readers)"
+    "Top-N metrics of a saved model's ranking model and the anchors on held-out ratings (known readers, or new readers with `given`)"
     import contextlib, sys
     from functools import partial
     from bx_rec.topn import evaluate_topn, default_models
@@ -527,5 +540,15 @@ def evaluate_topn_bundle(bundle, # a `bx_rec.store.ModelBundle` with its trainin
     lam = ease_lambda or (200. if scale[1] - scale[0] > 5 else 500.)
     models = {n: f for n, f in default_models(ease_lambda=lam).items() if n != 'bx_rec ranking'}
     if bundle.ranking is not None: models['bx_rec ranking (this model)'] = partial(SavedRanking, bundle.ranking)
+    g = None
+    if given:
+        if given < 1: raise ValueError(f"--given must be >= 1, got {given}")
+        new = te[~te['user'].isin(set(tr['user']))]
+        cnt = new.groupby('user').size(); new = new[new['user'].isin(cnt.index[cnt > given])]
+        if len(new) == 0: raise ValueError(f"no held-out reader is new to the model with more than {given} ratings: hold whole readers out "
+                                           "(e.g. `bx-rec split --by random` on readers) or lower --given")
+        rng = np.random.default_rng(seed); new = new.iloc[np.lexsort((rng.random(len(new)), pd.factorize(new['user'])[0]))]
+        first = new.groupby('user').cumcount().to_numpy() < given
+        g, te = new[first], new[~first]
     with contextlib.redirect_stdout(sys.stderr):
-        return evaluate_topn(tr, te, models=models, k=k, scale=scale, progress=progress)
+        return evaluate_topn(tr, te, models=models, k=k, scale=scale, given=g, seed=seed, progress=progress)

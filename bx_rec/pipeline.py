@@ -236,7 +236,7 @@ def fit_ranking_step(ratings:pd.DataFrame, # user, item, rating: the training ra
                      options:dict|None=None, # `fit_ranking` options over `RANKING_SEARCH`
                     )->tuple: # (RankingModel or None when interrupted, seconds)
     "Fit the ranking model after the rating model: its search lines go to stderr, its time is returned apart"
-    import contextlib, inspect, sys
+    import contextlib, sys
     from bx_rec.ranking import fit_ranking
     if implicit is not None:   # books nobody rated (most of the catalogue on the real dump) would make the kNN term and the factors costly
         implicit = implicit[implicit['item'].astype(str).isin(set(ratings['item'].astype(str)))]
@@ -248,11 +248,7 @@ def fit_ranking_step(ratings:pd.DataFrame, # user, item, rating: the training ra
     go = lambda o: fit_ranking(ratings[['user', 'item', 'rating']], implicit, scale=tuple(scale), seed=seed, progress=progress, **o)
     try:
         with contextlib.redirect_stdout(sys.stderr):
-            try: m = go(opts)
-            except ZeroDivisionError:   # no validation reader with a liked held-out book (a tiny data set): the first setting, unsearched
-                grid = {k: p.default for k, p in inspect.signature(fit_ranking).parameters.items()}   # fit_ranking's own grid
-                m = go({**opts, **{k: tuple(opts.get(k, grid[k]))[:1] for k in ('regs', 'implicit_weights', 'betas')}})
-                m.config['search_skipped'] = 'too few ratings to validate on: the first setting of each searched value'
+            m = go(opts)   # on data too small to validate on, fit_ranking fits its first setting (config['search_skipped'])
     except KeyboardInterrupt: m = None
     secs = round(time.perf_counter() - t0, 3)
     if log is not None: log('ranking', 1, dict(row, seconds=secs))

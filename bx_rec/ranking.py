@@ -364,37 +364,41 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
     items = pd.Index(pd.factorize(pd.concat([r['item'], imp['item']]) if imp is not None else r['item'], sort=True)[1])
     n, m = len(users), len(items)
     iws = tuple(implicit_weights) if imp is not None and len(imp) else (0.,)
-    grid, t0, init, knn_all = [], time.time(), None, None
+    grid, t0, init, knn_all, skipped = [], time.time(), None, None, None
     if len(regs) * len(iws) * len(betas) > 1:
         tr, va = split_per_user(r.assign(w=conf), val_fraction, seed, user_col='user')
         vrel = va[va['rating'] >= relevant_threshold(scale)]
         rel = sp.csr_matrix((np.ones(len(vrel)), (users.get_indexer(vrel['user']), items.get_indexer(vrel['item']))), shape=(n, m))
         vu = np.flatnonzero(np.diff(rel.indptr) > 0)
         if len(vu) > max_val_users: vu = np.sort(np.random.default_rng(seed).choice(vu, max_val_users, replace=False))
-        vimp = None
-        if imp is not None:
-            va_key = pd.MultiIndex.from_arrays([va['user'], va['item']])
-            vimp = imp[~pd.MultiIndex.from_arrays([imp['user'], imp['item']]).isin(va_key)]
-        Ws = {iw: _weights_matrix(tr, vimp, users, items, n, m, tr['w'].to_numpy(), iw) for iw in iws}
-        # the kNN matrix depends on which pairs are observed, not on their weights: one per pattern; the search's and the
-        # final fit's (all pairs) come from one pass over the books
-        P0 = (Ws[iws[0]] > 0).astype(np.float32); Pall = (_weights_matrix(r, imp, users, items, n, m, conf, iws[0]) > 0).astype(np.float32)
-        knn_tr, knn_all = _knn_pass(P0, Pall - P0, knn_k, 0., 1024); knn = {iws[0] > 0: knn_tr}
-        base = ials(Ws[iws[0]], factors, regs[len(regs) // 2], a0, search_iters, cg, seed)
-        say(f"  shared search fit: reg={regs[len(regs) // 2]:g} implicit_weight={iws[0]:g}, {search_iters} rounds ({time.time() - t0:.1f}s)")
-        best_v = -np.inf
-        for iw in iws:
-            W = Ws[iw]
-            if (iw > 0) not in knn: knn[iw > 0] = cosine_knn(W > 0, knn_k)
-            H = W[vu]; K = _knn_rows(H, knn[iw > 0]); vrel_u = rel[vu]
-            for reg in regs:
-                U, V = ials(W, factors, reg, a0, warm_iters, cg, seed, init=base)
-                for b, v in _val_ndcg(U, V, K, H, vrel_u, vu, betas).items():
-                    grid.append(dict(reg=float(reg), implicit_weight=float(iw), beta=float(b), val_ndcg10=v))
-                    if v > best_v: best_v, init = v, (U, V)
-                say(f"  reg={reg:g} implicit_weight={iw:g}: " + ' '.join(f"β={g['beta']:g}:{g['val_ndcg10']:.4f}" for g in grid[-len(betas):]) + f" ({time.time() - t0:.1f}s)")
-        best = max(grid, key=lambda g: g['val_ndcg10'])
-        say(f"chosen on validation ({len(vu):,} readers): reg={best['reg']:g} implicit_weight={best['implicit_weight']:g} beta={best['beta']:g}")
+        if not len(vu):   # no validation reader with a liked held-out book (tiny data): nothing to choose on
+            skipped = 'too few ratings to validate on: the first setting of each searched value'
+            best = dict(reg=float(regs[0]), implicit_weight=float(iws[0]), beta=float(betas[0]))
+        else:
+            vimp = None
+            if imp is not None:
+                va_key = pd.MultiIndex.from_arrays([va['user'], va['item']])
+                vimp = imp[~pd.MultiIndex.from_arrays([imp['user'], imp['item']]).isin(va_key)]
+            Ws = {iw: _weights_matrix(tr, vimp, users, items, n, m, tr['w'].to_numpy(), iw) for iw in iws}
+            # the kNN matrix depends on which pairs are observed, not on their weights: one per pattern; the search's and the
+            # final fit's (all pairs) come from one pass over the books
+            P0 = (Ws[iws[0]] > 0).astype(np.float32); Pall = (_weights_matrix(r, imp, users, items, n, m, conf, iws[0]) > 0).astype(np.float32)
+            knn_tr, knn_all = _knn_pass(P0, Pall - P0, knn_k, 0., 1024); knn = {iws[0] > 0: knn_tr}
+            base = ials(Ws[iws[0]], factors, regs[len(regs) // 2], a0, search_iters, cg, seed)
+            say(f"  shared search fit: reg={regs[len(regs) // 2]:g} implicit_weight={iws[0]:g}, {search_iters} rounds ({time.time() - t0:.1f}s)")
+            best_v = -np.inf
+            for iw in iws:
+                W = Ws[iw]
+                if (iw > 0) not in knn: knn[iw > 0] = cosine_knn(W > 0, knn_k)
+                H = W[vu]; K = _knn_rows(H, knn[iw > 0]); vrel_u = rel[vu]
+                for reg in regs:
+                    U, V = ials(W, factors, reg, a0, warm_iters, cg, seed, init=base)
+                    for b, v in _val_ndcg(U, V, K, H, vrel_u, vu, betas).items():
+                        grid.append(dict(reg=float(reg), implicit_weight=float(iw), beta=float(b), val_ndcg10=v))
+                        if v > best_v: best_v, init = v, (U, V)
+                    say(f"  reg={reg:g} implicit_weight={iw:g}: " + ' '.join(f"β={g['beta']:g}:{g['val_ndcg10']:.4f}" for g in grid[-len(betas):]) + f" ({time.time() - t0:.1f}s)")
+            best = max(grid, key=lambda g: g['val_ndcg10'])
+            say(f"chosen on validation ({len(vu):,} readers): reg={best['reg']:g} implicit_weight={best['implicit_weight']:g} beta={best['beta']:g}")
     else: best = dict(reg=float(regs[0]), implicit_weight=float(iws[0]), beta=float(betas[0]))
     W = _weights_matrix(r, imp, users, items, n, m, conf, best['implicit_weight'])
     U, V = ials(W, factors, best['reg'], a0, iters if init is None else final_iters, cg, seed, init=init)
@@ -404,6 +408,7 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
                   implicit_weight=best['implicit_weight'], beta=best['beta'], seed=int(seed), search_iters=int(search_iters),
                   warm_iters=int(warm_iters), final_iters=int(final_iters), search=grid,
                   relevant_min=float(relevant_threshold(scale)), n_ratings=int(len(r)), n_implicit=int(0 if imp is None else len(imp)))
+    if skipped: config['search_skipped'] = skipped
     arrays = dict(user_factors=U.astype(np.float32), item_factors=V.astype(np.float32), knn_indptr=S.indptr.astype(np.int64), knn_indices=S.indices.astype(np.int64),
                   knn_data=S.data.astype(np.float32), history_indptr=W.indptr.astype(np.int64),
                   history_indices=W.indices.astype(np.int64), history_weights=W.data.astype(np.float32))

@@ -6,7 +6,7 @@
 from __future__ import annotations
 from pathlib import Path
 import numpy as np, pandas as pd
-from .pipeline import Interactions, load_interactions, fit as _fit, _items_frame, _plain
+from .pipeline import Interactions, load_interactions, fit as _fit, _items_frame, _plain, core_filters
 from .store import ModelBundle, load_model_dir, save_model_dir, fingerprint_interactions
 from .personal import Recommender
 from fastcore.basics import patch
@@ -95,8 +95,13 @@ def recommend(self:Model, user=None, # a reader of the training data (their orig
 def predict(self:Model, users, # original reader ids
             items, # original book ids (or ISBNs of any edition), same length
            )->np.ndarray: # predicted ratings, clipped to the scale
-    "Predicted ratings of (reader, book) pairs; unknown readers or books get the biases and the mean"
-    return self.bundle.predict(users, items, clip=self.recommender.scale)
+    "Predicted ratings of (reader, book) pairs; readers or books the rating model did not learn get the biases and the mean, with a warning that counts them"
+    p = self.bundle.predict(users, items, clip=self.recommender.scale); b = self.bundle
+    if b.n_unknown_users or b.n_unknown_items:
+        import warnings
+        warnings.warn(f"{b.n_unknown_users:,} reader and {b.n_unknown_items:,} book ids of {len(p):,} pairs are unknown to the rating model "
+                      "(not in its data, or outside the core it learnt from): their predictions are the mean and biases", stacklevel=2)
+    return p
 
 @patch
 def recommend_many(self:Model, users, # original ids of known readers
@@ -137,8 +142,8 @@ def fit(ratings, # a ratings file or folder (any supported format), or a DataFra
         threads:int|None=None, # CPU threads (see `bx_rec.threads`)
         seed:int=0, # seed of the splits and the models
         progress:bool=False, # show the training's progress
-        min_user_ratings:int=5, # Book-Crossing sources: keep readers with at least this many ratings (as `bx-rec train`)
-        min_book_ratings:int=5, # Book-Crossing sources: keep books with at least this many ratings
+        min_user_ratings:int|None=None, # the rating model learns from readers with at least this many ratings (default: 5 for bx and kaggle, 1 otherwise, as `bx-rec train`); the lists cover everyone
+        min_book_ratings:int|None=None, # the rating model learns from books with at least this many ratings (same defaults); the lists cover every book
         rating_scale:tuple|None=None, # (lowest, highest) rating of a DataFrame or csv (default: the data's range)
         **options, # `load_interactions` options (user_col=, item_col=, rating_col=, sep=, encoding=) and `bx_rec.pipeline.fit`'s
        )->Model:
@@ -152,9 +157,8 @@ def fit(ratings, # a ratings file or folder (any supported format), or a DataFra
         inter = Interactions(df, None, None, 'dataframe', 'DataFrame', rating_scale=scale)
     else:
         fmt = fmt or detect_format(ratings)
-        inter = load_interactions(ratings, fmt, min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings,
-                                  **({'rating_scale': rating_scale} if rating_scale else {}), **read)
-    f = _fit(inter, seed=seed, progress=progress, ranking=ranking, threads=threads, **options)
+        inter = load_interactions(ratings, fmt, **({'rating_scale': rating_scale} if rating_scale else {}), **read)
+    f = _fit(inter, seed=seed, progress=progress, ranking=ranking, threads=threads, **core_filters(inter.fmt, min_user_ratings, min_book_ratings), **options)
     if f.summary.get('stopped_reason') in ('diverged', 'interrupted'): raise RuntimeError(f"training stopped: {f.summary.get('message')}")
     df = inter.ratings
     meta = dict(config=dict(f.config, summary=_plain(f.summary)),

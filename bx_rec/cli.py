@@ -282,11 +282,11 @@ def train(ratings:str, # ratings file or folder
           no_refit:bool=False, # keep the validation-run model instead of refitting on all ratings
           no_implicit:bool=False, # leave out the implicit-feedback term that the default adds after the ALS refit
           no_ranking:bool=False, # leave out the ranking model of the lists (fitted after the rating model; its time is ranking_seconds)
-          min_user_ratings:int=5, # bx and kaggle: keep users with at least this many explicit ratings (as `bx-rec preprocess`)
-          min_book_ratings:int=5, # bx and kaggle: keep books with at least this many explicit ratings (as `bx-rec preprocess`)
+          min_user_ratings:int=None, # the rating model learns from readers with at least this many ratings (default: 5 for bx and kaggle, 1 otherwise); the lists cover every reader
+          min_book_ratings:int=None, # the rating model learns from books with at least this many ratings (default: 5 for bx and kaggle, 1 otherwise); the lists cover every book
           seed:int=0, # random seed
           device:str='auto', # auto, cpu, cuda or mps
-          plots:str=None, # folder to write loss.html, embeddings.html and ratings.html into
+          plots:str=None, # folder for the training pictures: embeddings.html (map of the books), search.html, ridges.html, loss.html, ratings.html
           quiet:bool=False, # no progress bar or progress lines
           checkpoint_every:int=0, # write a resumable checkpoint into OUT.ckpt every this many epochs (0: none)
           resume:bool=False, # continue from the checkpoint in OUT.ckpt (same data and options, else an error)
@@ -295,18 +295,19 @@ def train(ratings:str, # ratings file or folder
           spark_master:str='local[*]', # --engine spark: the Spark master URL: local[*], local[N], spark://HOST:PORT, yarn, k8s://...
          ):
     "Train a model on a ratings file; print a JSON summary as the last line"
-    from bx_rec.pipeline import fit, save_fit, Checkpoints
+    from bx_rec.pipeline import fit, save_fit, Checkpoints, core_filters
     import torch
     t0 = time.perf_counter()
     if engine == 'spark': return _train_spark(**{k: v for k, v in locals().items() if k not in ('fit', 'save_fit', 'Checkpoints', 'torch', 't0')})
     if engine != 'torch': raise ValueError(f"--engine must be torch or spark, got {engine!r}")
     if checkpoint_every < 0 or log_every < 0: raise ValueError("--checkpoint-every and --log-every must be >= 0")
+    from bx_rec.store import check_model_path
+    check_model_path(out)                       # before any work: a folder --out may not replace is refused at once
     ckpt = Checkpoints(checkpoint_dir(out), every=checkpoint_every) if (checkpoint_every or resume) else None
     if resume and not (ckpt.folder/'metadata.json').is_file():
         raise FileNotFoundError(f"--resume: no checkpoint in {ckpt.folder}; start with --checkpoint-every K (without --resume)")
     with _step(f"reading {ratings} (--format {fmt})", quiet):
-        inter = _load(ratings, fmt, user_col, item_col, rating_col, sep, min_user_ratings, min_book_ratings,
-                      encoding, rating_scale, drop_out_of_scale)
+        inter = _load(ratings, fmt, user_col, item_col, rating_col, sep, 1, 1, encoding, rating_scale, drop_out_of_scale)
     if getattr(inter, 'n_duplicates', 0):
         _note('train', f"note: {inter.n_duplicates:,} repeated (user, item) ratings in {ratings}; kept the last of each")
     if getattr(inter, 'n_out_of_scale', 0):
@@ -321,7 +322,8 @@ def train(ratings:str, # ratings file or folder
             return
         if phase == 'ranking':
             beat.beat('the rating model' if epoch == 0 else 'the ranking model')
-            if not quiet: print(f"ranking model: fitting on {row['ranking']}" if epoch == 0 else f"ranking model: done in {row['seconds']:.1f} s",
+            if not quiet: print(f"ranking model: fitting on {row['ranking']}" if epoch == 0 else
+                                f"ranking model: {'interrupted after' if row.get('interrupted') else 'done in'} {row['seconds']:.1f} s",
                                 file=sys.stderr, flush=True)
             return
         beat.beat(f"{phase} epoch {epoch}")
@@ -333,15 +335,18 @@ def train(ratings:str, # ratings file or folder
         with _step(f"training on {len(inter.ratings):,} ratings ({torch.get_num_threads()} threads)", quiet, at_once=True), \
              _Heartbeat('training', quiet=quiet) as beat:    # e.g. the implicit-feedback step after the last refit epoch
             f = fit(inter, val_fraction=val_fraction, refit=not no_refit, seed=seed, preset=preset, device=device, progress=not quiet,
-                    implicit=False if no_implicit else None, ranking=not no_ranking, checkpoint=ckpt, resume=resume, log=log, **hp)
+                    implicit=False if no_implicit else None, ranking=not no_ranking, checkpoint=ckpt, resume=resume, log=log,
+                    **core_filters(fmt, min_user_ratings, min_book_ratings), **hp)
     s = f.summary; reason = s['stopped_reason']
     saved = not (reason == 'diverged' or (reason == 'interrupted' and s['weights_epoch'] < 1))
     dest = interrupted_dir(out) if reason == 'interrupted' else Path(out)   # --out changes only when training succeeds
     summary = dict(s, model_dir=str(dest) if saved else None, saved=saved, partial=reason == 'interrupted',
                    load_seconds=round(load_s, 3), format=fmt, solver=f.config.get('solver'), dim=f.config.get('dim'),
                    threads=torch.get_num_threads(), checkpoint=str(ckpt.folder) if ckpt is not None and ckpt.written else None)
+    if plots and reason not in ('interrupted', 'diverged'):   # before the model is written: Ctrl-C here leaves --out as it was
+        with _step(f"drawing the plots into {plots}", quiet): _write_plots(plots, f, inter)
     if saved:
-        with _step(f"writing {dest}", quiet): save_fit(dest, f, inter)
+        with _step(f"writing {dest}", quiet): save_fit(dest, f, inter)   # Ctrl-C while writing: `_swap_in` puts the old directory back
     print(json.dumps(_jsonable(summary)))             # the last line of stdout, whatever the outcome
     hint = f"; continue with --resume (checkpoint {ckpt.folder})" if ckpt is not None and ckpt.written else ''
     if reason == 'diverged':
@@ -351,9 +356,9 @@ def train(ratings:str, # ratings file or folder
         if not saved: raise CommandExit(f"interrupted before the first epoch ended: nothing was written, {out} is unchanged{hint}", 130)
         raise CommandExit(f"interrupted in the {s['phase']} run at epoch {s['epochs_reached']}: {out} is unchanged; the best "
                           f"weights so far (epoch {s['weights_epoch']}) are in {dest}, a partial model{hint}", 130)
-    if plots:
-        with _step(f"drawing the plots into {plots}", quiet): _write_plots(plots, f, inter)
     if ckpt is not None: ckpt.remove()
+    if 'worse than the biases alone' in (s.get('message') or ''):   # --solver gd that lost to the biases: said, not hidden in the JSON
+        _note('train', 'WARNING: ' + s['message'][s['message'].index('gradient descent ends'):])
     if fmt == 'csv' and not rating_scale:   # after success only: a failed run's error stays one line
         r = inter.ratings['rating']
         _note('train', f"note: no --rating-scale given: the ratings of {ratings} run from {r.min():g} to {r.max():g}, taken as "
@@ -373,16 +378,10 @@ class CommandExit(Exception):
     def __init__(self, message:str, code:int=1): super().__init__(message); self.code = code
 
 def _write_plots(folder, f, inter):
-    from bx_rec.plots import loss_figure, embedding_map, rating_distribution, save_html
-    from bx_rec.pipeline import _items_frame
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    save_html(loss_figure(f.history), folder/'loss.html', plotlyjs='directory')
-    items = _items_frame(f, inter)
-    color = 'Book-Author' if 'Book-Author' in items.columns and items['Book-Author'].notna().any() else None
-    save_html(embedding_map(f.arrays['book_factors'], items, color=color), folder/'embeddings.html', plotlyjs='directory')
-    save_html(rating_distribution(inter.ratings['rating'].to_numpy()), folder/'ratings.html', plotlyjs='directory')
-    print(f"wrote {folder/'loss.html'}, {folder/'embeddings.html'}, {folder/'ratings.html'} (sharing {folder/'plotly.min.js'})",
-          file=sys.stderr)
+    "The training pictures (`bx_rec.plots.write_training_plots`): the map of the lists' books, the searches, the ratings"
+    from bx_rec.plots import write_training_plots
+    paths = write_training_plots(folder, f, inter)
+    print(f"wrote {', '.join(str(p) for p in paths)} (sharing {Path(folder)/'plotly.min.js'})", file=sys.stderr)
 
 # %% ../nbs/12_cli.ipynb #e02e3af7
 def _train_spark(ratings, fmt, out, user_col, item_col, rating_col, sep, encoding, rating_scale, drop_out_of_scale, solver,
@@ -407,11 +406,12 @@ def _train_spark(ratings, fmt, out, user_col, item_col, rating_col, sep, encodin
 def _check_k(k:int):
     if k < 1: raise ValueError(f"-k must be at least 1, got {k}")
 
-def _overlap(b, df:pd.DataFrame)->tuple:
-    "(rows whose user or book the model does not know, rows that are among the model's own training ratings)"
-    u = b.user_embedding_ids(df['user'])
-    i = b.item_embedding_ids(df['isbn' if 'isbn' in df.columns and b.item_aliases else 'item'])
-    unknown = int(((u < 0) | (i < 0)).sum())
+def _overlap(b, df:pd.DataFrame, rating:bool=True)->tuple:
+    "(rows whose user or book the model (`rating`: its rating model) does not know, rows that are among the model's own training ratings)"
+    col = 'isbn' if 'isbn' in df.columns and b.item_aliases else 'item'
+    u, i = b.user_embedding_ids(df['user']), b.item_embedding_ids(df[col])
+    ru, ri = b.rating_model_ids(df['user'], df[col]) if rating else (u, i)
+    unknown = int(((ru < 0) | (ri < 0)).sum())
     seen = 0
     if b.ratings is not None:
         n = len(b.item_ids)
@@ -431,11 +431,11 @@ def evaluate(model:str, # model directory written by `bx-rec train`
              rating_scale:tuple=None, # the LO HI of the rating scale (csv): values outside are an error
              drop_out_of_scale:bool=False, # count and drop ratings outside the scale instead of stopping
              k:int=10, # cut-off of the ranking metrics
-             protocol:str='rating', # rating: RMSE and ranking of held-out ratings; topn: lists over the whole catalogue vs popularity, item-kNN, PureSVD, EASE
+             protocol:str='rating', # rating: RMSE, MAE and the held-out books ranked by predicted rating; topn: the lists over the whole catalogue vs popularity, item-kNN, RP3beta, PureSVD, EASE
              given:int=0, # --protocol topn: the held-out readers the model has never seen are new readers, folded in from this many of their ratings (0: known readers only)
              seed:int=0, # --given: seed of the choice of the given ratings
             ):
-    "Score a saved model on held-out ratings; print one JSON line of metrics"
+    "Score a saved model on held-out ratings; print one JSON line of metrics (`n_in_training`: held-out rows that are also training ratings of the model)"
     from bx_rec.pipeline import evaluate_bundle
     _check_k(k)
     b = _load_model(model, 'evaluate')
@@ -443,12 +443,17 @@ def evaluate(model:str, # model directory written by `bx-rec train`
                   drop_out_of_scale=drop_out_of_scale)
     if k > len(b.item_ids): _note('evaluate', f"note: -k {k} is more than the model's {len(b.item_ids):,} books; the ranking metrics use k={len(b.item_ids):,}")
     df = inter.ratings
-    unknown, seen = _overlap(b, df)
+    unknown, seen = _overlap(b, df, rating=protocol != 'topn')
     if given and protocol != 'topn': raise ValueError("--given needs --protocol topn (new readers folded in from GIVEN ratings)")
+    cfg = b.config; core = (cfg.get('summary') or {}).get('n_users_rating_model') is not None
     if unknown > len(df) / 2 and not given:
+        why = (f"the rating model learns only from the core of readers and books with at least {cfg.get('min_user_ratings')} and "
+               f"{cfg.get('min_book_ratings')} ratings (`bx-rec train --min-user-ratings --min-book-ratings`), and most of these ratings "
+               "fall outside it; the lists cover them all (--protocol topn)" if core and protocol != 'topn' else
+               "Was the model trained on other data, or is --format wrong?")
         _note('evaluate', f"WARNING: {unknown:,} of the {len(df):,} test ratings ({unknown/len(df):.0%}) have a reader or book that "
-                          f"{model} does not know: they get only the mean and biases. Was the model trained on other data, or is "
-                          "--format wrong?")
+                          f"{model}'s {'rating model' if protocol != 'topn' else 'lists'} do{'es' * (protocol != 'topn')} not know: "
+                          f"they get only the mean and biases. {why[0].upper() + why[1:]}")
     if seen > len(df) / 2:
         _note('evaluate', f"WARNING: {seen:,} of the {len(df):,} test ratings ({seen/len(df):.0%}) are {model}'s own training "
                           "ratings: these figures measure the fit, not predictions. Hold out a test set before training "
@@ -463,7 +468,8 @@ def evaluate(model:str, # model directory written by `bx-rec train`
                  n_in_training=seen, partial_model=bool(b.partial))
         print(json.dumps(_jsonable(m))); return m
     m = evaluate_bundle(b, inter, k=k)
-    m = dict(m, n_in_training=seen, partial_model=bool(b.partial))
+    m = dict(protocol='rating', ordering='predicted rating (the ranking metrics rank each reader\'s held-out books by it; '
+             '--protocol topn scores the lists)', **m, n_in_training=seen, partial_model=bool(b.partial))
     print(json.dumps(_jsonable(m)))
     return m
 
@@ -518,6 +524,13 @@ def _show(df:pd.DataFrame, as_json:bool, title:str=''):
     if title: print(title)
     fmt = {c: '{:.3f}'.format for c in ('similarity', 'score', 'ranking_score') if c in df.columns}
     print(df.to_string(index=False, formatters=fmt) if len(df) else '(no books)')
+    legend = [f"{c}: {w}" for c, w in _COLUMNS.items() if c in df.columns]
+    if len(df) and legend: print('(' + '; '.join(legend) + ')')
+
+_COLUMNS = dict(   # what each column of a list means, printed under the table
+    n_ratings='ratings of the book the rating model learnt from', readers="readers of the book in the data (ratings and implicit rows): the list's evidence",
+    score='predicted rating on the model\'s scale', ranking_score="the lists' model score that orders the list (higher first)",
+    similarity='cosine similarity of the rating model\'s book factors', because="the reader's liked books behind the book, with their share of its score")
 
 def _api_model(model:str, cmd:str, by:str):
     "The `bx_rec.api.Model` of a model directory; a note on stderr when the lists fall back to the predicted rating"
@@ -547,6 +560,7 @@ def similar(model:str, # model directory
     out = m.similar(title, k, by=by, book_author=author, by_id=by_id, min_ratings=min_ratings, years=years)
     e = int(m.bundle.item_embedding_ids([title])[0]) if by_id else m.recommender.book(title, author=author)
     if not by_id and m.recommender.note: _note('similar', 'note: ' + m.recommender.note)
+    if out.attrs.get('note'): _note('similar', 'note: ' + out.attrs['note'])
     _show(out, as_json, f"books like {m.recommender.books['Book-Title'].iat[e]!r}:")
     return out
 
@@ -584,8 +598,9 @@ def recommend(model:str, # model directory
     pairs = _likes(likes or [], m.recommender.scale)
     out = m.recommend(user, k, likes=pairs, by=by, author=author, years=years, min_ratings=min_ratings, explain=explain)
     if pairs and m.recommender.note: _note('recommend', 'note: ' + m.recommender.note)
+    if out.attrs.get('note'): _note('recommend', 'note: ' + out.attrs['note'])
     head = (f"for reader {user}:" if user is not None else "for a new reader:" if likes else
-            "popular books (no ratings given; damped mean rating):")
+            "popular books (no ratings given): the most read, with their damped mean rating as score:")
     _show(out, as_json, head)
     return out
 
@@ -606,6 +621,7 @@ _HINTS = [  # Python spellings in library messages -> what a command-line user t
     (r"sep='([^']*)'", r"--sep '\1'"), (r"overwrite=True", "--overwrite"), (r"fmt='(\w+)'", r"--format \1"),
     (r"min_user_ratings=(\d+)", r"--min-user-ratings \1"), (r"min_book_ratings=(\d+)", r"--min-book-ratings \1"),
     (r"use for_reader\(\) for new readers", "use --likes TITLE=RATING for a new reader"),
+    (r"a new reader is recommended for from a few rated books instead", "a new reader is recommended for from a few rated books instead: --likes \"TITLE=RATING\" ..."),
     (r"re-save it with save_model_dir", "write it again with `bx-rec train --out`"),
     (r"with save_preprocessed(?: first)?", "with `bx-rec preprocess`"),
     (r"read_ratings_csv", "--format csv"),

@@ -13,10 +13,11 @@ import numpy as np, pandas as pd, torch
 # %% auto #0
 __all__ = ['BX_FILES', 'KAGGLE_FILES', 'COLUMNS', 'REQUIRED', 'RATINGS_SCHEMA', 'BOOKS_SCHEMA', 'IMPLICIT_SCHEMA',
            'shared_data_dir', 'normalize_isbn', 'normalize_isbns', 'isbn10_check', 'repair_isbns',
-           'MissingColumnsError', 'detect_format', 'FileReport', 'RawReport', 'read_table', 'RawData', 'read_raw',
-           'text_key', 'author_key', 'work_keys', 'assign_book_ids', 'PreprocessReport', 'Preprocessed', 'preprocess',
-           'save_preprocessed', 'load_preprocessed', 'split_dataframe', 'split_per_user', 'train_val_test_split',
-           'build_rating_sparse_tensor', 'read_ml100k', 'read_ratings_csv', 'interactions_from_preprocessed']
+           'MissingColumnsError', 'detect_format', 'FileReport', 'RawReport', 'fix_mojibake', 'author_key',
+           'canonical_authors', 'read_table', 'RawData', 'read_raw', 'text_key', 'work_keys', 'assign_book_ids',
+           'PreprocessReport', 'Preprocessed', 'preprocess', 'catalogue', 'save_preprocessed', 'load_preprocessed',
+           'split_dataframe', 'split_per_user', 'train_val_test_split', 'build_rating_sparse_tensor', 'read_ml100k',
+           'read_ratings_csv', 'interactions_from_preprocessed']
 
 # %% ../nbs/00_data.ipynb #2e5ced28
 def shared_data_dir(start:str|Path|None=None, # folder to start looking from (default: the current folder)
@@ -187,6 +188,7 @@ class FileReport:
     set_missing:dict=field(default_factory=dict) # reason -> values replaced by <NA> (row kept)
     repaired:dict=field(default_factory=dict) # kind -> rows kept after a repair (e.g. an ISBN with a lower-case x)
     examples:dict=field(default_factory=dict) # reason -> first line numbers concerned
+    unrepaired:dict=field(default_factory=dict) # kind -> rows kept with a flaw that could not be repaired (e.g. characters lost to '?')
     n_examples = 5
 
     @property
@@ -202,11 +204,12 @@ class FileReport:
     def skip(self, reason:str, lines): self._note(self.skipped, reason, lines)
     def missing(self, reason:str, lines): self._note(self.set_missing, reason, lines)
     def repair(self, kind:str, lines): self._note(self.repaired, kind, lines)
+    def unrepair(self, kind:str, lines): self._note(self.unrepaired, kind, lines)
 
     def __str__(self):
         out = [f"{self.file} ({self.kind}): {self.rows_read} rows read, {self.rows_kept} kept, "
                f"header {'found' if self.header else 'missing (default column names used)'}"]
-        for what, d in (('skipped', self.skipped), ('repaired', self.repaired), ('set to <NA>', self.set_missing)):
+        for what, d in (('skipped', self.skipped), ('repaired', self.repaired), ('not repaired', self.unrepaired), ('set to <NA>', self.set_missing)):
             for r, n in d.items(): out.append(f"  {what}: {n} x {r} (lines {', '.join(map(str, self.examples.get(r, [])))}{', ...' if n > len(self.examples.get(r, [])) else ''})")
         return '\n'.join(out)
 
@@ -218,10 +221,10 @@ class RawReport:
     def __getitem__(self, k): return self.files[k]
     def __str__(self): return '\n'.join([str(r) for r in self.files.values()] + [f"note: {n}" for n in self.notes])
     def _repr_markdown_(self):
-        rows = ['| file | rows read | kept | header | skipped | repaired | set to <NA> |', '|---|---|---|---|---|---|---|']
+        rows = ['| file | rows read | kept | header | skipped | repaired | not repaired | set to <NA> |', '|---|---|---|---|---|---|---|---|']
         fmt = lambda r, d: '<br>'.join(f"{k}: {v} (lines {', '.join(map(str, r.examples.get(k, [])))})" for k, v in d.items()) or '-'
         for r in self.files.values():
-            rows.append(f"| `{Path(r.file).name}` | {r.rows_read} | {r.rows_kept} | {'yes' if r.header else 'no'} | {fmt(r, r.skipped)} | {fmt(r, r.repaired)} | {fmt(r, r.set_missing)} |")
+            rows.append(f"| `{Path(r.file).name}` | {r.rows_read} | {r.rows_kept} | {'yes' if r.header else 'no'} | {fmt(r, r.skipped)} | {fmt(r, r.repaired)} | {fmt(r, r.unrepaired)} | {fmt(r, r.set_missing)} |")
         return '\n'.join(rows + [''] + [f"*{n}*" for n in self.notes])
 
 # %% ../nbs/00_data.ipynb #93497a43
@@ -310,6 +313,92 @@ def _csv_rows(path, sep:str=',', encoding:str='utf-8', data:bytes|None=None):
         except csv.Error as e:
             raise ValueError(f"{path}, near line {start}: CSV error ({e}); check that line for an unbalanced quote or NUL byte") from None
 
+# %% ../nbs/00_data.ipynb #f17a0002
+_MOJIBAKE = r'[\xc2-\xf4][\x80-\xbf]|Ã\?|â€'                # UTF-8 bytes shown as latin-1 (or cp1252) characters, or such a pair with a byte lost to '?'
+_TWICE_LOST = re.compile(r'Ã\?Â([\x80-\xbf])')             # UTF-8 encoded twice, its lost second byte is always 0x83: recoverable
+_C3_LEFT = re.compile(r'Ã([\x80-\xbf])')                     # a two-byte character ftfy judged too short to fix
+_LOST = re.compile(r'Ã\?Â\?|Ã\?|\ufffd+')                  # a character whose bytes were lost to '?' (ftfy may show it as U+FFFD): not recoverable
+_c3 = lambda m: bytes([0xC3, ord(m[1])]).decode('utf-8')
+
+def _matches(s, # strings (Series, array, list); missing values never match
+             pat:str, # a regular expression (RE2 syntax)
+            )->np.ndarray: # bool per string: does `pat` occur in it?
+    "Regex search over a column with pyarrow (pandas may fall back to Python's `re`, one value at a time)"
+    import pyarrow as pa, pyarrow.compute as pc
+    a = s.array if isinstance(s, pd.Series) and s.dtype == 'str' else pd.array(np.asarray(s, dtype=object), dtype='str')
+    return pc.fill_null(pc.match_substring_regex(pa.array(a), pat), False).to_numpy(zero_copy_only=False)
+
+def fix_mojibake(text:str, # one title, author or publisher
+                )->tuple: # (text, what): what is '' (nothing to do), 'repaired' or 'lost' (a character lost to '?', left as '?')
+    "Repair UTF-8 text that was decoded as latin-1 (with ftfy), restoring the doubly encoded characters whose second byte was lost"
+    if not re.search(_MOJIBAKE, text): return text, ''
+    import ftfy
+    y = _C3_LEFT.sub(_c3, ftfy.fix_encoding(_TWICE_LOST.sub(_c3, text)))
+    lost = _LOST.search(y) is not None
+    if lost: y = _LOST.sub('?', y)
+    return y, 'lost' if lost else 'repaired' if y != text else ''
+
+def _fix_column(s:pd.Series)->tuple:
+    "(fixed str Series, repaired mask, lost mask) of a text column: ftfy only on the distinct values that look like mojibake"
+    sus = _matches(s, _MOJIBAKE)
+    rep, lost = np.zeros(len(s), bool), np.zeros(len(s), bool)
+    if not sus.any(): return s, rep, lost
+    idx = np.flatnonzero(sus)
+    u, inv = np.unique(s.to_numpy(dtype=object)[idx].astype(str), return_inverse=True)
+    fixed = [fix_mojibake(x) for x in u]
+    out = s.to_numpy(dtype=object).copy()
+    out[idx] = np.array([f[0] for f in fixed], dtype=object)[inv]
+    what = np.array([f[1] for f in fixed], dtype=object)[inv]
+    rep[idx], lost[idx] = what == 'repaired', what == 'lost'
+    return pd.Series(out, index=s.index, dtype='str'), rep, lost
+
+# %% ../nbs/00_data.ipynb #f17a0005
+_SUFFIXES = {'jr', 'sr', 'ii', 'iii', 'iv', 'dr', 'phd', 'md', 'mr', 'mrs', 'ms', 'prof', 'esq'}
+
+def _author_key1(name)->str:
+    if name is None or (not isinstance(name, str) and pd.isna(name)): return ''
+    t = html.unescape(str(name)).casefold()
+    if not t.isascii(): t = ''.join(c for c in unicodedata.normalize('NFKD', t) if not unicodedata.combining(c))
+    out, init = [], False
+    for w in re.split(r'[^0-9a-z]+', re.sub(r"['’`´]", '', t.replace('&', ' and '))):
+        if not w or w in _SUFFIXES: continue
+        if len(w) == 1 and init: out[-1] += w                  # J. R. R. -> jrr
+        else: out.append(w); init = len(w) == 1
+    return ' '.join(out)
+
+def author_key(names, # an author name (str, None), or many (list, array, Series)
+              ): # its key (str; '' if none), or a Series of keys
+    "Key of an author's name that all its spellings share: lower case, no accents, punctuation or suffixes, initials joined ('jrr tolkien')"
+    if names is None or isinstance(names, str) or np.ndim(names) == 0: return _author_key1(names)
+    s = names if isinstance(names, pd.Series) else pd.Series(list(names), dtype=object)
+    codes, u = pd.factorize(s.astype(object), use_na_sentinel=True)
+    return pd.Series(np.append(_author_keys(u), '')[codes], index=s.index, dtype=object)
+
+def _author_keys(u)->np.ndarray:
+    "`_author_key1` of many distinct names: Arrow string kernels, Python only for accents, entities and initials"
+    s = pd.Series(np.asarray(u, dtype=object), dtype='str').fillna('')
+    py = _matches(s, r'&|[^\x00-\x7f]|\b[A-Za-z]\b')                # entities, accents or initials: the exact Python version
+    out = s.str.lower().str.replace(r"['`]", '', regex=True).str.replace(r'[^0-9a-z]+', ' ', regex=True)
+    out = out.str.replace(r'\b(?:' + '|'.join(sorted(_SUFFIXES)) + r')\b', ' ', regex=True).str.replace(r' +', ' ', regex=True).str.strip()
+    out = out.to_numpy(dtype=object)
+    out[py] = [_author_key1(x) for x in s.to_numpy(dtype=object)[py]]
+    return out
+
+def canonical_authors(authors:pd.Series, # author names, one per book
+                     )->pd.Series: # each name replaced by the most used spelling of its key (mixed case preferred); missing stays missing
+    "One display spelling per author: the spelling most books use, a mixed-case one before one in capitals or lower case"
+    s = pd.Series(authors, dtype='str')
+    codes, u = pd.factorize(s, use_na_sentinel=True)
+    if not len(u): return s
+    u = pd.Series(u, dtype='str'); key = author_key(u).to_numpy(dtype=object)
+    n = np.bincount(codes[codes >= 0], minlength=len(u))
+    mixed = ((u != u.str.upper()) & (u != u.str.lower())).to_numpy(bool)
+    order = np.lexsort((np.arange(len(u)), -n, ~mixed))         # mixed case first, then most books, then first seen
+    best = pd.Series(u.to_numpy(dtype=object)[order], index=key[order])
+    best = best[~best.index.duplicated(keep='first')]
+    canon = np.where(key != '', best.reindex(key).to_numpy(dtype=object), u.to_numpy(dtype=object))
+    return pd.Series(np.append(canon, None)[codes], index=s.index, dtype='str')
+
 # %% ../nbs/00_data.ipynb #699f779f
 def _drop(df, lines, bad, reason, rep):
     bad = np.asarray(bad, dtype=bool)
@@ -388,6 +477,14 @@ def _clean_books(df, lines, rep, known=None):
     out = pd.DataFrame({'ISBN': df['ISBN'].array})
     for c in df.columns:
         if c not in ('ISBN', 'Year-Of-Publication'): out[c] = _text(df[c]).array
+    for c in ('Book-Title', 'Book-Author', 'Publisher'):               # mojibake repaired with ftfy, counted
+        if c not in out.columns: continue
+        fixed_s, fixed, lost = _fix_column(out[c]); out[c] = fixed_s.array
+        rep.repair(f'mojibake repaired ({c})', lines[fixed]); rep.unrepair(f"mojibake: characters lost to '?' ({c})", lines[lost])
+    if 'Book-Author' in out.columns:                                    # one spelling per author
+        canon = canonical_authors(out['Book-Author'])
+        rep.repair('Book-Author spelling made canonical', lines[(canon.notna() & (canon != out['Book-Author'])).fillna(False).to_numpy(bool)])
+        out['Book-Author'] = canon.array
     out['Year-Of-Publication'] = _years(df['Year-Of-Publication'], lines, rep, 'Year-Of-Publication', 1450, datetime.date.today().year + 1,
                                         'implausible Year-Of-Publication (0, < 1450 or > next year)')
     cols = [c for c in COLUMNS['books'] if c in out.columns] + [c for c in out.columns if c not in COLUMNS['books']]
@@ -595,6 +692,20 @@ def _keys(s:pd.Series)->np.ndarray:
     codes, u = pd.factorize(s.astype(object), use_na_sentinel=True)
     return np.append(np.array([text_key(v) for v in u], dtype=object), '')[codes]
 
+def _pa_str(s): # -> a pyarrow ChunkedArray
+    "A column of strings (Series, Index, array) as a pyarrow large_string chunked array; no copy for a pandas 'str' column"
+    import pyarrow as pa
+    a = s.array if isinstance(s, (pd.Series, pd.Index)) and s.dtype == 'str' else pd.array(np.asarray(s, dtype=object), dtype='str')
+    x = pa.array(a)
+    return (x if isinstance(x, pa.ChunkedArray) else pa.chunked_array([x])).cast(pa.large_string())
+
+def _lookup(values, table)->np.ndarray:
+    "Position (int64) of each string of `values` in `table` (distinct strings), -1 where absent: one pyarrow hash lookup"
+    import pyarrow.compute as pc
+    return pc.index_in(_pa_str(values), value_set=_pa_str(table).combine_chunks()).fill_null(-1).to_numpy().astype(np.int64)
+
+
+# %% ../nbs/00_data.ipynb #f17a0008
 _PAREN = r'\([^()]*\)|\[[^\[\]]*\]'
 _VOLUME = r'(?i)\b(?:book|books|part|pt|vol|volume|tome|no|nr|number|bk|band|teil|livre)\.?\s*#?\s*(\d+)'
 
@@ -612,84 +723,187 @@ def _words(s:pd.Series)->pd.Series:
     if na.any(): s[na] = [unicodedata.normalize('NFKD', x).encode('ascii', 'ignore').decode('ascii') for x in s[na].to_numpy(dtype=object)]
     return s.str.replace('&', ' and ', regex=False).str.replace(r"['’`´]", '', regex=True).str.replace(r'[^0-9a-z]+', ' ', regex=True).str.strip()
 
-def author_key(authors, # author names
-              )->pd.Series: # first initial + surname ('j rowling' for "J. K. Rowling", "J.K. Rowling", "Joanne K. Rowling"); '' if none
-    "Author matching key: the initial of the first name and the last name"
-    w = _words(_str(authors))
-    last = w.str.replace(r'^.* ', '', regex=True)
-    return (w.str[0].fillna('') + ' ' + last).where(w.str.contains(' ', regex=False), w)
+def _title_words(s:pd.Series)->pd.Series:
+    "`_words` without articles ('a', 'an', 'the'), 'versus' written 'vs', each word's trailing s dropped (plural, possessive: Jones's, Jones' -> jone)"
+    w = _words(s).str.replace(r'\b(?:the|a|an)\b', ' ', regex=True).str.replace(r'\bversus\b', 'vs', regex=True)
+    return w.str.replace(r'\Bs+\b', '', regex=True).str.replace(r' +', ' ', regex=True).str.strip()
 
+def _work_author(keys)->pd.Series:
+    "Author keys reduced to first initial + surname: 'j tolkien' for 'jrr tolkien' and 'john ronald reuel tolkien'"
+    k = pd.Series(keys, dtype='str').fillna('')
+    return (k.str.slice(0, 1) + ' ' + k.str.replace(r'^.* ', '', regex=True)).where(k.str.contains(' ', regex=False), k)
+
+# %% ../nbs/00_data.ipynb #f17a0009
+_STRONG = set('edition edn ed collector collectors tie tiein movie film paperback paperbacks hardcover hardback cassette cassettes audio audiobook cd cds '
+              'unabridged abridged unabr abr large print leatherette deluxe illustrated anniversary reprint novel roman mti photoplay bolsillo'.split())
+_WEAK = _STRONG | set('editions collection mass market cover covers art anniv type audiobook special revised book club classic classics library media '
+                      'young adult adults reader readers first second third new expanded uncut version original trade pocket vintage signet bantam '
+                      'penguin international export a an the roma movieart premium student students school value gift boxed box set slipcase '
+                      'motion picture tv series 1st 2nd 3rd 10th 20th 25th 30th 40th 50th 60th 75th 100th mm pb hc read along lp in of and with to s '
+                      'ausgabe sonderausgabe taschenbuch tb tpb mmp intl no dt'.split())
+_MEDIA = set('edition cd cds cassette cassettes audio audiobook paperback hardcover hardback unabridged abridged tie tiein leatherette mti'.split())
+_SEG = re.compile(r'\s*(?::|;|,|\.(?=\s|$)|\s[-–—]+\s|/)\s*')
+_VOL_RE = re.compile(_VOLUME)
+_NUM_RE = re.compile(r'(?i)(?:^|[^\d,.])\d{1,2}(?:$|[^\d,.])|\b(?:ii|iii|iv|vi|vii|viii|ix|xi|xii)\b|#')
+_OTHER_WORK = re.compile(r'(?i)^\s*(?:and|&|with|plus)\b|\b(?:guide|companion|notes|summary|study guide|calendar|cookbook|poster|'
+                         r"postcard|screenplay|play|musical|reader's|teacher's|concordance|quiz|trivia)\b")
+_INVERTED = re.compile(r'(?i),\s*(?:the|a|an)\s*(?=[:;(]|$)')
+_SUBSEP = re.compile(r'\s*(?::|;|\s[-–—]+\s|,(?=\s))\s*')
+
+def _format_only(words:list)->bool: return bool(words) and all(x in _WEAK for x in words) and any(x in _STRONG for x in words)
+
+def _strip_format(t:str)->str:
+    "Drop trailing segments (after ':', ';', ',', '. ', ' - ', '/') made only of edition and format words ('Dune - Movie Tie-in Edition')"
+    cuts = list(_SEG.finditer(t)); end = len(t)
+    for m in reversed(cuts):
+        w = re.findall(r'[0-9a-z]+', t[m.end():end].lower().replace("'", ''))
+        if w and not _format_only(w): break
+        end = m.start()
+    return t[:end]
+
+def _strip_media(t:str)->str:
+    "Drop trailing format words after a plain space when they name a medium ('The Magician's Nephew Book and CD')"
+    w = t.split(' '); k = len(w)
+    while k > 1 and re.sub(r'[^0-9a-z]', '', w[k - 1].lower()) in _WEAK | {''}: k -= 1
+    return ' '.join(w[:k]) if k < len(w) and set(re.findall(r'[0-9a-z]+', ' '.join(w[k:]).lower())) & _MEDIA else t
+
+def _numbered(sub:str)->bool:
+    "Does a subtitle name a volume or number, or another work (a guide, a companion, 'and other stories')?"
+    return bool(_VOL_RE.search(sub) or _NUM_RE.search(sub) or _OTHER_WORK.search(sub))
+
+def _numbered_many(subs)->np.ndarray:
+    "`_numbered` for many subtitles at once (pyarrow regular expressions)"
+    return _matches(subs, _VOLUME) | _matches(subs, _NUM_RE.pattern) | _matches(subs, _OTHER_WORK.pattern)
+
+# %% ../nbs/00_data.ipynb #f17a000b
 def work_keys(titles, # book titles
-             )->pd.DataFrame: # per title: `base` (no parenthetical parts), `main` (also no subtitle), `volume` ('' or a number), `sub_digits`
-    "Title parts used to merge editions: series/edition notes in parentheses dropped, the volume number they name kept"
+             )->pd.DataFrame: # per title: `base` (no notes), `main` (also no subtitle), `sub` (the subtitle), `volume` ('' or a number), `sub_digits` (numbered or other-work subtitle)
+    "Title parts used to merge editions: series and format notes dropped, the volume number they name kept, articles and plural/possessive s ignored"
     t = _str(titles); n = len(t)
     bare, vol = t.to_numpy(dtype=object).copy(), np.full(n, '', dtype=object)
     par, vol_re = re.compile(_PAREN), re.compile(r'(?i)[(\[][^()\[\]]*?' + _VOLUME[4:])
-    for i in np.flatnonzero(t.str.contains(r'[(\[]', regex=True).to_numpy(bool)):   # only titles with parentheses: a Python loop
+    keep = lambda m: m[0] if _OTHER_WORK.search(m[0][1:-1]) and not _VOL_RE.search(m[0]) else ' '   # "(Play)", "(Cliffs Notes)" name another work
+    other = _matches(t, _OTHER_WORK.pattern)
+    for i in np.flatnonzero(_matches(t, r'[(\[]')):   # only titles with parentheses: a Python loop
         x = bare[i]; m = vol_re.search(x)
         if m: vol[i] = m.group(1)
-        for _ in range(3): x = par.sub(' ', x)
+        for _ in range(3): x = par.sub(keep if other[i] else ' ', x)
         if x.strip(): bare[i] = x
-    bare = pd.Series(bare, dtype='str'); base = _words(bare)
-    main, subd = base.copy(), np.zeros(n, bool)
-    colon = np.flatnonzero(bare.str.contains(':', regex=False).to_numpy(bool))
+    b = pd.Series(bare, dtype='str')
+    for i in np.flatnonzero(_matches(b, r'(?i),\s*(?:the|a|an)\s*(?:[:;(]|$)')): bare[i] = _INVERTED.sub(' ', bare[i])
+    strong = r'(?i)\b(?:' + '|'.join(sorted(_STRONG)) + r')\b'
+    for i in np.flatnonzero(_matches(b, r'[:;,./]|\s[-–—]') & _matches(b, strong)):   # only titles that hold a format word
+        x = _strip_format(bare[i])
+        if x.strip(): bare[i] = x
+    b = pd.Series(bare, dtype='str')
+    for i in np.flatnonzero(_matches(b, r'(?i)\b(?:cds?|cassettes?|audio|paperback|hardcover|unabridged|abridged|tie|edition|mti)\W*$')):
+        x = _strip_media(bare[i])
+        if x.strip(): bare[i] = x
+    bare = pd.Series(bare, dtype='str'); base = _title_words(bare)
+    main, sub, subd = base.copy(), pd.Series([''] * n, dtype='str'), np.zeros(n, bool)
+    colon = np.flatnonzero(_matches(bare, r':|;|\s[-–—]+\s|,\s'))
     if len(colon):
-        parts = [x.partition(':') for x in bare.to_numpy(dtype=object)[colon]]
-        mw = _words(pd.Series([p[0] for p in parts], dtype='str')).to_numpy(dtype=object)
+        parts = [_SUBSEP.split(x, 1) + [''] for x in bare.to_numpy(dtype=object)[colon]]
+        mw = _title_words(pd.Series([p[0] for p in parts], dtype='str')).to_numpy(dtype=object)
+        sw = _title_words(pd.Series([p[1] for p in parts], dtype='str')).to_numpy(dtype=object)
         main[colon] = np.where(mw != '', mw, base.to_numpy(dtype=object)[colon])
-        digit = re.compile(r'\d')
-        subd[colon] = [digit.search(p[2]) is not None for p in parts]
-    return pd.DataFrame({'base': base, 'main': main, 'volume': pd.Series(vol, dtype='str'), 'sub_digits': subd})
+        sub[colon] = np.where(mw != '', sw, '')
+        subd[colon] = _numbered_many([p[1] for p in parts])
+    return pd.DataFrame({'base': base, 'main': main, 'sub': sub, 'volume': pd.Series(vol, dtype='str'), 'sub_digits': subd})
 
-def _pa_str(s): # -> a pyarrow ChunkedArray
-    "A column of strings (Series, Index, array) as a pyarrow large_string chunked array; no copy for a pandas 'str' column"
-    import pyarrow as pa
-    a = s.array if isinstance(s, (pd.Series, pd.Index)) and s.dtype == 'str' else pd.array(np.asarray(s, dtype=object), dtype='str')
-    x = pa.array(a)
-    return (x if isinstance(x, pa.ChunkedArray) else pa.chunked_array([x])).cast(pa.large_string())
+# %% ../nbs/00_data.ipynb #f17a000c
+def _compatible(x:str, y:str)->bool:
+    "Do two author keys name one author under one title: the same surname, surnames one letter apart, or one name holding the other's surname?"
+    from rapidfuzz.distance import Levenshtein
+    wx, wy = x.split(), y.split()
+    if not wx or not wy: return False
+    sx, sy = wx[-1], wy[-1]
+    return sx == sy or sx in wy or sy in wx or (min(len(sx), len(sy)) >= 5 and Levenshtein.distance(sx, sy, score_cutoff=1) <= 1)
 
-def _lookup(values, table)->np.ndarray:
-    "Position (int64) of each string of `values` in `table` (distinct strings), -1 where absent: one pyarrow hash lookup"
-    import pyarrow.compute as pc
-    return pc.index_in(_pa_str(values), value_set=_pa_str(table).combine_chunks()).fill_null(-1).to_numpy().astype(np.int64)
+def _union(work:np.ndarray, a:np.ndarray, b:np.ndarray)->np.ndarray:
+    "Work ids with the works linked by the edges (a[i], b[i]) joined, each group under its smallest id"
+    parent = {}
+    def find(x):
+        while parent.get(x, x) != x: x = parent[x]
+        return x
+    for x, y in zip(a.tolist(), b.tolist()):
+        rx, ry = find(x), find(y)
+        if rx != ry: parent[max(rx, ry)] = min(rx, ry)
+    if not parent: return work
+    u, inv = np.unique(work, return_inverse=True)
+    return np.array([find(x) for x in u.tolist()], np.int64)[inv]
+
+def _join_authors(base:np.ndarray, a:np.ndarray, key_of:dict)->np.ndarray:
+    "Work-author codes per row (0 = none), the spellings of one author under one title joined to the most used one"
+    ok = (a > 0) & (base >= 0)
+    if not ok.any(): return a
+    uses = np.bincount(a, minlength=int(a.max()) + 1)
+    pairs = pd.DataFrame({'b': base[ok], 'a': a[ok]}).drop_duplicates()
+    multi = pairs[pairs.groupby('b')['a'].transform('size') > 1]
+    parent = {}
+    def find(x):
+        while parent.get(x, x) != x: x = parent[x]
+        return x
+    for _, g in multi.groupby('b')['a']:
+        codes = sorted(g.tolist(), key=lambda c: -uses[c])
+        for i, x in enumerate(codes):
+            for y in codes[:i]:
+                if _compatible(key_of[x], key_of[y]):
+                    rx, ry = find(x), find(y)
+                    if rx != ry: parent[ry if uses[rx] >= uses[ry] else rx] = rx if uses[rx] >= uses[ry] else ry
+                    break
+    if not parent: return a
+    rep = np.arange(len(uses))
+    for x in list(parent): rep[x] = find(x)
+    return rep[a]
 
 def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
+                    max_subtitles:int=4, # a title followed by more distinct subtitles (by one author) is a series prefix: its subtitles stay apart
                    )->np.ndarray: # Book-ID (int64) per row: one per work, numbered by the work's smallest ISBN
-    "Merge editions of one work (same title up to series/edition notes and a subtitle, same author) into one Book-ID"
+    "Merge editions of one work (same title up to notes, format words, articles, plural/possessive s and a subtitle; same author up to spelling) into one Book-ID"
     import pyarrow.compute as pc
     if len(books) == 0: return np.zeros(0, dtype=np.int64)
     tc, tu = pd.factorize(books['Book-Title'], use_na_sentinel=True)        # work on distinct titles and authors, then on codes
     ac, au = pd.factorize(books['Book-Author'], use_na_sentinel=True)
     wk = work_keys(tu)
-    bcode, bu = pd.factorize(wk['base']); mcode = _lookup(wk['main'], pd.Series(bu))   # main title in the base titles' codes (-1: none)
-    acode, akey = pd.factorize(author_key(au))
-    ok_t = np.append(wk['base'].to_numpy(dtype=object) != '', False)[tc]; ok_a = np.append(akey[acode] != '', False)[ac] if len(au) else np.zeros(len(ac), bool)
-    A = len(akey) + 1
-    a = np.append(acode, -1)[ac] + 1
-    base = np.append(bcode, -1)[tc]; main = np.append(mcode, -1)[tc]
+    bcode, bu = pd.factorize(wk['base']); mcode = _lookup(wk['main'], pd.Series(bu)); scode = _lookup(wk['sub'], pd.Series(bu))
+    akey = author_key(pd.Series(au, dtype=object)).to_numpy(dtype=object) if len(au) else np.zeros(0, dtype=object)
+    acode, aw = pd.factorize(_work_author(akey).to_numpy(dtype=object))
+    A = len(aw) + 1
+    a = np.append(acode, -1)[ac] + 1                                            # work-author code per row, 0: none
+    ok_t = np.append(wk['base'].to_numpy(dtype=object) != '', False)[tc]; ok_a = np.append(akey != '', False)[ac]
+    base = np.append(bcode, -1)[tc]; main = np.append(mcode, -1)[tc]; subc = np.append(scode, -1)[tc]
+    # 1. under one title, the spellings of one author's name join ("Salinger" and "J. D. Salinger", "E. Annie Proulx" and "Annie Proulx")
+    key_of = dict(zip(acode + 1, akey))
+    a = _join_authors(base, a, key_of)
     subd = np.append(wk['sub_digits'].to_numpy(bool), False)[tc]
     k = base.astype(np.int64) * A + a                                          # title (no notes) + author, as one integer
-    vcu, vu = pd.factorize(np.append(wk['volume'].to_numpy(dtype=object), '')); nv = len(vu) + 1   # per distinct title, then per row
-    vc = vcu[tc]                                                                # (tc = -1: no title, the appended '')
-    # 1. an edition without a volume number joins the one numbered work of its title (and author), if there is exactly one
+    vcu, vu = pd.factorize(np.append(wk['volume'].to_numpy(dtype=object), '')); nv = len(vu) + 1
+    vc = vcu[tc]
+    # 2. an edition without a volume number joins the one numbered work of its title (and author), if there is exactly one
     numbered = vc != (list(vu).index('') if '' in list(vu) else -2)
     g = pd.DataFrame({'k': k[numbered], 'v': vc[numbered]}).groupby('k')['v'].agg(['nunique', 'first'])
     g = g[g['nunique'] == 1]
     fill = pd.Series(g['first'].to_numpy(), index=g.index).reindex(k).to_numpy()
     vc = np.where(~numbered & ~np.isnan(fill), np.nan_to_num(fill, nan=0).astype(np.int64), vc)
     work = k * nv + vc
-    # 2. "Title: subtitle" joins the work of the bare "Title" by the same author, if that is one work, the subtitle names no number,
-    #    and no other subtitle follows that title ("The Lord of the Rings: The Two Towers" / ": The Fellowship of the Ring" stay apart)
+    # 3. "Title: subtitle" joins the work of the bare "Title" by the same author when that is one work, the subtitle names no number and no
+    #    other work, is not itself a title of that author ("The Lord of the Rings: The Two Towers"), and the title is no series prefix
     plain = main == base
     g = pd.DataFrame({'k': k[plain], 'w': work[plain]}).groupby('k')['w'].agg(['nunique', 'first'])
     g = g[g['nunique'] == 1]
+    own_titles = set(k[plain].tolist())
     sub = np.flatnonzero(~plain & ~subd & (main >= 0))
     if len(sub):
         mk = main[sub].astype(np.int64) * A + a[sub]
-        one_sub = pd.Series(k[sub]).groupby(mk).transform('nunique').to_numpy() == 1   # the only subtitle used with this title
+        nsub = pd.Series(k[sub]).groupby(mk).transform('nunique').to_numpy()
+        own = np.array([s >= 0 and s != m and (int(s) * A + int(x)) in own_titles for s, m, x in zip(subc[sub], main[sub], a[sub])], bool)
         t = pd.Series(g['first'].to_numpy(), index=g.index).reindex(mk).to_numpy()
-        hit = one_sub & ~np.isnan(t)
-        work[sub[hit]] = t[hit].astype(np.int64)
+        hit = (nsub <= max_subtitles) & ~own & ~np.isnan(t)
+        t2 = pd.Series(g['first'].to_numpy(), index=g.index).reindex(np.maximum(subc[sub], 0).astype(np.int64) * A + a[sub]).to_numpy()
+        hit2 = own & ~np.isnan(t2)                                            # "Series: Title" is the work "Title" of that author
+        # the edition joins that work, and so do the other editions of its full title ("The Hobbit or There and Back Again")
+        work = _union(work, np.r_[work[sub[hit]], work[sub[hit2]]], np.r_[t[hit], t2[hit2]].astype(np.int64))
     work = np.where(ok_t & ok_a, work, -1 - np.arange(len(work)))             # no title or no author: a work of its own
     rank = np.empty(len(work), np.int64)
     rank[pc.sort_indices(_pa_str(books['ISBN'])).to_numpy()] = np.arange(len(work))
@@ -842,6 +1056,30 @@ def preprocess(raw:RawData, # output of `read_raw`
                            int(min_user_ratings), int(min_book_ratings), repaired, len(imp))
     assert rep.rows_in == rep.rows_out + sum(rep.dropped.values())
     return Preprocessed(ratings, out, rep, imp)
+
+# %% ../nbs/00_data.ipynb #f17a000e
+def catalogue(raw:RawData, # output of `read_raw`, with its books file
+             )->pd.DataFrame: # one row per work: Book-ID, ISBN (the most read edition), ISBNs ('|'-joined), Book-Title, Book-Author, Year-Of-Publication, Publisher, n_ratings
+    "Every work of the books file, shown by its most read edition, with its readers (`n_ratings`: users with any rating row, explicit or implicit, of any edition)"
+    b = raw.books
+    if b is None: raise ValueError(f"no books file was read from {raw.folder}: the catalogue needs {BX_FILES['books']} / {KAGGLE_FILES['books']}")
+    b = b.reset_index(drop=True); bid = assign_book_ids(b); nb = int(bid.max()) + 1 if len(bid) else 0
+    pos = _lookup(raw.ratings['ISBN'], b['ISBN']); ok = pos >= 0
+    users = raw.ratings['User-ID'].to_numpy(np.int64)[ok]; pos = pos[ok]
+    ed = pd.DataFrame({'u': users, 'e': pos}).drop_duplicates()
+    per_ed = np.bincount(ed['e'].to_numpy(), minlength=len(b))                      # readers of each edition
+    wk = pd.DataFrame({'u': users, 'w': bid[pos]}).drop_duplicates()
+    per_work = np.bincount(wk['w'].to_numpy(), minlength=nb)                         # readers of each work (one per reader, any edition)
+    isbn = b['ISBN'].to_numpy(dtype=object)
+    order = np.lexsort((isbn, -per_ed, bid))                                        # by work, most read edition first, then smallest ISBN
+    rep = order[np.r_[True, bid[order][1:] != bid[order][:-1]]]
+    o2 = np.lexsort((isbn, bid)); cut = np.flatnonzero(np.diff(bid[o2])) + 1
+    joined = np.array(['|'.join(g) for g in np.split(isbn[o2], cut)], dtype=object)
+    cols = [c for c in ['ISBN', 'Book-Title', 'Book-Author', 'Year-Of-Publication', 'Publisher', 'Image-URL-M'] if c in b.columns]
+    out = b.loc[rep, cols].reset_index(drop=True)
+    out.insert(0, 'Book-ID', bid[rep]); out.insert(2, 'ISBNs', joined[bid[rep]])
+    out['n_ratings'] = per_work[bid[rep]]
+    return out.sort_values('Book-ID').reset_index(drop=True)
 
 # %% ../nbs/00_data.ipynb #bd066256
 RATINGS_SCHEMA = {'User-ID': 'int', 'User-Embedding-ID': 'int', 'Book-ID': 'int', 'Book-Embedding-ID': 'int', 'ISBN': 'str', 'Book-Rating': 'int'}

@@ -104,6 +104,7 @@ class Recommender:
                  penalties:dict|None=None, # override the fold-in penalties (rho, beta, gamma)
                  popularity_damping:float=10., # m of the damped mean (Σr + m·μ)/(n + m)
                  ranking=None, # optional `bx_rec.ranking.RankingModel`: the lists' order (`by='ranking'`, the default when given)
+                 user_ids=None, # every reader's original id in User-Embedding-ID order (default: the readers of `ratings`)
                 ):
         self.arrays = arrays; self.V = np.asarray(arrays['book_factors'], np.float32)
         self.bi = np.asarray(arrays['book_bias'], np.float32); self.mu = float(np.asarray(arrays['global_mean']))
@@ -128,8 +129,14 @@ class Recommender:
             self._uid = ({str(u): int(e) for u, e in zip(ratings['User-ID'].tolist(), ru.tolist())} if 'User-ID' in ratings.columns else {})
         else:
             self.n_ratings = self.rating_sum = None; self.rating_std = None; self._uid = {}
+        if user_ids is not None: self._uid = {str(u): e for e, u in enumerate(user_ids)}
         if self.n_ratings is not None and 'n_ratings' not in self.books.columns: self.books['n_ratings'] = self.n_ratings
-        self.titles = TitleIndex(self.books)   # built once the books carry their rating counts (for ranking candidates)
+        self.readers = None
+        if ranking is not None:   # every reader of a book (ratings and implicit rows): a list's evidence, and what a title search ranks by
+            r_of_e = pd.Index(np.asarray(ranking.item_ids, dtype=object)).get_indexer(self.books['Book-ID'].astype(str).to_numpy())
+            self.readers = np.where(r_of_e >= 0, ranking.readers[np.maximum(r_of_e, 0)], 0)
+            self.books['readers'] = self.readers
+        self.titles = TitleIndex(self.books if self.readers is None else self.books.assign(n_ratings=self.readers))   # candidates ranked by readership
         self._VtV = None
         self.note = None   # what the last title lookup had to choose between (see `book`)
         self.ranking = ranking
@@ -160,7 +167,7 @@ class Recommender:
         if 'Book-ID' not in items.columns: items['Book-ID'] = items['item'] if 'item' in items.columns else bundle.item_ids
         if ratings is None: ratings = getattr(bundle, 'ratings', None)
         return cls(bundle.arrays, items, ratings, config=bundle.config, kind=bundle.kind,
-                   **{'ranking': getattr(bundle, 'ranking', None), **kwargs})
+                   **{'ranking': getattr(bundle, 'ranking', None), 'user_ids': bundle.user_ids, **kwargs})
 
     # ---- naming books and readers
     def book(self, query, # Book-ID (int), ISBN of any edition, or a title (forgiving)
@@ -214,8 +221,8 @@ class Recommender:
         ok = np.ones(len(self.V), bool)
         ok[np.asarray(list(exclude), np.int64)] = False
         if min_ratings:
-            if self.n_ratings is None: raise ValueError("min_ratings needs the training ratings: pass ratings= to Recommender")
-            ok &= self.n_ratings >= min_ratings
+            if self.n_ratings is None and self.readers is None: raise ValueError("min_ratings needs the training ratings: pass ratings= to Recommender")
+            ok &= (self.n_ratings if self.readers is None else self.readers) >= min_ratings
         if author:
             a = normalize_title(author)
             self.titles._build()
@@ -233,7 +240,7 @@ class Recommender:
         n = int(min(n, ok.sum()))
         idx = top_k(s, n)
         if getattr(self, '_list_cols', None) is None:   # the shown columns as arrays, taken per list (faster than iloc on the frame)
-            cols = ['Book-Embedding-ID', 'Book-ID', 'Book-Title', 'Book-Author', 'Year-Of-Publication'] + (['n_ratings'] if 'n_ratings' in self.books.columns else [])
+            cols = ['Book-Embedding-ID', 'Book-ID', 'Book-Title', 'Book-Author', 'Year-Of-Publication'] + [c for c in ('n_ratings', 'readers') if c in self.books.columns]
             self._list_cols = {c: self.books[c].array for c in cols}
         out = pd.DataFrame({c: a.take(idx) for c, a in self._list_cols.items()})
         out['score'] = scores[idx].astype(np.float32)
@@ -250,7 +257,12 @@ class Recommender:
         "Fold a new reader into the model from a few (book, rating) pairs"
         pairs = list(rated.items()) if isinstance(rated, dict) else list(rated)
         if not pairs: raise ValueError("no ratings to fold in")
-        books = [self.book(b, author=(author or {}).get(b)) for b, _ in pairs]
+        books, missing = [], []
+        for b, _ in pairs:                    # every unknown title is reported, not only the first
+            try: books.append(self.book(b, author=(author or {}).get(b)))
+            except KeyError as e: missing.append(e)
+        if len(missing) == 1: raise missing[0]
+        if missing: raise KeyError(f"{len(missing)} of the {len(pairs)} books are not found: " + ' | '.join(str(e) for e in missing))
         r = np.array([float(x) for _, x in pairs])
         bad = [(b, x) for (b, _), x in zip(pairs, r) if not np.isfinite(x) or (self.scale and not self.scale[0] <= x <= self.scale[1])]
         if bad: raise ValueError(f"rating {bad[0][1]:g} of {bad[0][0]!r} is outside the model's rating scale "
@@ -303,6 +315,7 @@ class Recommender:
             if ru >= 0:
                 it, sc = self.ranking.recommend(np.array([ru]), k=len(self.ranking.item_ids))
                 rs = self._to_books(it[0], sc[0]); st = self.ranking.state_of(ru) if explain else None
+                if st is not None: rb, rr = self._e_of_r[st.items], self._rating_of(st.weights)   # every book they read, as ratings
             else:   # a reader of the rating model the ranking model lacks: fold them in from their ratings
                 st = self._rank_fold(rb, rr); rs = self._to_books(None, self.ranking.scores_folded(st))
             return self._ranked(rs, s, self.mask(rb if exclude_rated else (), min_ratings, author, years), n, st, dict(zip(rb.tolist(), rr.tolist())), explain)
@@ -311,14 +324,21 @@ class Recommender:
         return self._shown(out)
 
     def popular(self, n:int=10, exclude=(), min_ratings:int=0, author:str|None=None, years:tuple|None=None,
+                by:str='readers', # 'readers' (the most read books) or 'rating' (the damped mean rating)
                )->pd.DataFrame: # as `for_user`, with score = damped mean rating
-        "Books ranked by their damped mean rating (Σr + m·μ)/(n + m), which needs many good ratings to rank high"
+        "Popular books: the most read (readers, then ratings, then damped mean), or by the damped mean rating (Σr + m·μ)/(n + m)"
         if self.n_ratings is None: raise ValueError("a popularity ranking needs the training ratings: pass ratings= to Recommender")
+        if by not in ('readers', 'rating'): raise ValueError(f"by must be 'readers' or 'rating', got {by!r}")
         mu = self.rating_sum.sum() / max(self.n_ratings.sum(), 1)
         with np.errstate(invalid='ignore', divide='ignore'):
             s = (self.rating_sum + self.m * mu) / (self.n_ratings + self.m)
         s = np.where(np.isnan(s), -np.inf, s)    # m = 0 and no ratings: not ranked
-        return self._top(s, self.mask(exclude, min_ratings, author, years), n)
+        if by == 'rating': return self._top(s, self.mask(exclude, min_ratings, author, years), n)
+        reads = self.n_ratings if self.readers is None else self.readers   # ties by ratings, then by the damped mean
+        key = reads * 1e6 + self.n_ratings * 10 + np.where(np.isfinite(s), s, 0) / (self.scale[1] if self.scale else 10.)
+        out = self._top(key.astype(np.float64), self.mask(exclude, min_ratings, author, years), n)
+        out['score'] = s[out['Book-Embedding-ID'].to_numpy()].astype(np.float32)
+        return out
 
     def for_reader(self, rated, # [(book, rating), ...] or {book: rating} (book = Book-ID, ISBN or title); empty: popularity
                    n:int=10, min_ratings:int=0, author:str|None=None, years:tuple|None=None,
@@ -368,6 +388,17 @@ def _ranked(self:Recommender, rank_scores, rating_scores, ok, n:int, st, liked:d
     pr = rating_scores[e] if self.scale is None else np.clip(rating_scores[e], *self.scale)   # as `_shown`, without pandas' clip
     out['ranking_score'] = out['score']; out['score'] = pr.astype(np.float32)
     if explain and st is not None: out['because'] = self._rank_because(st, e, liked, explain)
+    return self._evidence(out, None if st is None else len(st.items))
+
+@patch
+def _evidence(self:Recommender, out:pd.DataFrame, n_read:int|None=None, source:int|None=None)->pd.DataFrame:
+    "Say, in `out.attrs['note']`, when a list rests on thin evidence: a reader with few books, a book or a list with few readers"
+    if self.readers is None or not len(out): return out
+    notes, thin = [], int((out['readers'] < 5).sum())
+    if n_read is not None and n_read < 3: notes.append(f"the reader has {n_read} book{'s' * (n_read != 1)} in the data")
+    if source is not None and self.readers[source] < 5: notes.append(f"{self.books['Book-Title'].iat[source]!r} has {self.readers[source]} reader{'s' * (self.readers[source] != 1)}")
+    if thin * 2 > len(out): notes.append(f"{thin} of these {len(out)} books have fewer than 5 readers")
+    if notes: out.attrs['note'] = 'thin evidence: ' + '; '.join(notes) + ' (the `readers` column counts each book\'s readers)'
     return out
 
 @patch
@@ -380,8 +411,14 @@ def _rank_because(self:Recommender, st, books, liked:dict, k:int)->list:
     for b in books:
         c = self.ranking.contributions(st, int(self._r_of_e[b]))
         o = [i for i in np.argsort(-c, kind='stable') if c[i] > 0 and good[i]][:k]
-        res.append('; '.join(f"{self.books['Book-Title'].iat[e_items[i]]} ({c[i] / c.sum():.0%})" for i in o))
+        pos = c[c > 0].sum()   # shares of the positive part: they add up to 100 % over the books that raise the score
+        res.append('; '.join(f"{self.books['Book-Title'].iat[e_items[i]]} ({c[i] / pos:.0%})" for i in o))
     return res
+
+@patch
+def _rating_of(self:Recommender, w:np.ndarray)->np.ndarray:
+    "The rating whose confidence weight is `w` (`bx_rec.ranking.confidence` inverted); implicit rows come out low, never liked"
+    c = self.ranking.config; return c['scale'][1] * (np.asarray(w, np.float64) / c['alpha']) ** (1 / c['power'])
 
 # %% ../nbs/11_personal.ipynb #eef024b6
 @patch
@@ -405,4 +442,4 @@ def similar(self:Recommender, book, # Book-ID, ISBN or title (see `book`), or a 
     if self._VtV is None: self._VtV = self.V.astype(np.float64).T @ self.V.astype(np.float64)
     f = fold_in(self.arrays, [e], [self.scale[1] if self.scale else 10.], self.penalties(1), fit_bias=self.kind == 'biased', VtV=self._VtV)
     s = self.mu + f.bias + self.bi + self.V @ f.x
-    return self._ranked(self._to_books(None, self.ranking.scores_folded(st)), s, ok, n, None, {}, 0)
+    return self._evidence(self._ranked(self._to_books(None, self.ranking.scores_folded(st)), s, ok, n, None, {}, 0), source=e)

@@ -13,8 +13,9 @@ from .data import (read_raw, preprocess, load_preprocessed, read_ml100k, read_ra
                          interactions_from_preprocessed, Preprocessed)
 
 # %% auto #0
-__all__ = ['FORMATS', 'RANKING_SEARCH', 'Interactions', 'load_interactions', 'Fit', 'Checkpoints', 'fit_ranking_step', 'fit',
-           'save_fit', 'evaluate_bundle', 'SavedRanking', 'evaluate_topn_bundle']
+__all__ = ['FORMATS', 'RANKING_SEARCH', 'Interactions', 'load_interactions', 'infer_scale', 'Fit', 'Checkpoints',
+           'fit_ranking_step', 'filter_counts', 'core_filters', 'fit', 'save_fit', 'evaluate_bundle', 'SavedRanking',
+           'evaluate_topn_bundle']
 
 # %% ../nbs/10_pipeline.ipynb #4ad3ec1b
 FORMATS = ('bx', 'kaggle', 'preprocessed', 'ml100k', 'csv')
@@ -49,8 +50,32 @@ def _items_from_books(books:pd.DataFrame)->tuple:
             if isbn: aliases[isbn] = item
     return items.reset_index(drop=True), aliases
 
-def _from_preprocessed(pre:Preprocessed, fmt:str, source:str)->Interactions:
+def _read_only_items(imp:pd.DataFrame|None, # the implicit rows: User-ID, Book-ID, ISBN
+                     books:pd.DataFrame|None, # the books file as read (`RawData.books`)
+                     rated, # Book-IDs that already have a row (the rated works)
+                    )->pd.DataFrame|None: # one row per work only ever read, never rated: the books file's row of its most-read edition
+    "Titles for the works known only from implicit rows, so that their lists and neighbours can name them"
+    if imp is None or books is None or 'ISBN' not in imp.columns: return None
+    x = imp[~imp['Book-ID'].isin(pd.Index(rated))]
+    if not len(x): return None
+    n = x.groupby(['Book-ID', 'ISBN']).size().rename('n').reset_index()
+    isbns = n.groupby('Book-ID')['ISBN'].agg(lambda s: '|'.join(sorted(s)))
+    ed = n.sort_values(['Book-ID', 'n', 'ISBN'], ascending=[True, False, True]).drop_duplicates('Book-ID')
+    meta = books.drop_duplicates('ISBN').set_index('ISBN').reindex(ed['ISBN'].to_numpy())
+    out = pd.DataFrame({'item': ed['Book-ID'].astype(str).to_numpy(), 'Book-ID': ed['Book-ID'].to_numpy(), 'ISBN': ed['ISBN'].to_numpy(),
+                        'ISBNs': isbns.reindex(ed['Book-ID']).to_numpy()})
+    for c in ('Book-Title', 'Book-Author', 'Year-Of-Publication', 'Publisher', 'Image-URL-M'):
+        if c in meta.columns: out[c] = meta[c].to_numpy()
+    if 'Year-Of-Publication' in out.columns: out['Year-Of-Publication'] = pd.to_numeric(out['Year-Of-Publication'], errors='coerce').astype('Int64')
+    return out
+
+def _from_preprocessed(pre:Preprocessed, fmt:str, source:str, books:pd.DataFrame|None=None)->Interactions:
     items, aliases = _items_from_books(pre.books)
+    extra = _read_only_items(getattr(pre, 'implicit', None), books, pre.books['Book-ID'])
+    if extra is not None:   # works only read, never rated: the lists cover them too
+        items = pd.concat([items, extra[[c for c in extra.columns if c in items.columns]]], ignore_index=True)
+        for item, s in zip(extra['item'], extra['ISBNs']):
+            for isbn in s.split('|'): aliases.setdefault(isbn, item)
     df = interactions_from_preprocessed(pre)
     imp = getattr(pre, 'implicit', None)            # (User-ID, Book-ID) of the rating-0 rows, where the preprocessing keeps them
     if imp is not None:
@@ -111,7 +136,7 @@ def load_interactions(path:str|Path, # a file or folder, see the table above
         raw = read_raw(path, fmt=fmt, **enc)
         pre = preprocess(raw, min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings,
                          allow_missing_books=raw.books is None)
-        return _from_preprocessed(pre, fmt, str(path))
+        return _from_preprocessed(pre, fmt, str(path), raw.books)
     if fmt == 'preprocessed':
         try: pre = load_preprocessed(path)
         except (ValueError, OSError) as e:
@@ -138,7 +163,19 @@ def load_interactions(path:str|Path, # a file or folder, see the table above
                              rating_scale=rating_scale)
         if rating_scale is not None:
             inter = _check_scale(inter, rating_scale, drop_out_of_scale, "widen --rating-scale or drop such rows with --drop-out-of-scale")
+        elif len(inter.ratings):           # no scale given: the bulk of the data says it, and a value far outside it is refused
+            inter = _check_scale(inter, infer_scale(inter.ratings['rating'].to_numpy()), drop_out_of_scale,
+                                 "it is far outside the range of the other ratings (inferred scale); give the scale with "
+                                 "--rating-scale LO HI or drop such rows with --drop-out-of-scale")
     return _dedup(inter)
+
+def infer_scale(r:np.ndarray, # the ratings of a file read without a scale
+               )->tuple: # (lowest, highest): the range of the bulk, widened by its own width on each side
+    "A rating scale from the data: the range of the middle 98 % of the ratings (values that occur, not interpolated), widened by its width on both sides, so that only a value far outside the rest (a typo like 1e9 among 1-5) falls outside"
+    r = np.asarray(r, np.float64); lo, hi = float(np.quantile(r, 0.01, method='higher')), float(np.quantile(r, 0.99, method='lower'))
+    w = max(hi - lo, 1.)
+    inside = r[(r >= lo - w) & (r <= hi + w)]
+    return (float(inside.min()), float(inside.max())) if len(inside) else (lo, hi)
 
 def _dedup(inter:Interactions)->Interactions:
     "Keep the last row of every repeated (user, item) pair and count the others; refuse an empty table"
@@ -235,11 +272,9 @@ def fit_ranking_step(ratings:pd.DataFrame, # user, item, rating: the training ra
                      log=None, # `fit`'s log(phase, epoch, row): called with phase 'ranking' before and after
                      options:dict|None=None, # `fit_ranking` options over `RANKING_SEARCH`
                     )->tuple: # (RankingModel or None when interrupted, seconds)
-    "Fit the ranking model after the rating model: its search lines go to stderr, its time is returned apart"
+    "Fit the ranking model after the rating model, on every rating and implicit interaction: its search lines go to stderr, its time is returned apart"
     import contextlib, sys
     from bx_rec.ranking import fit_ranking
-    if implicit is not None:   # books nobody rated (most of the catalogue on the real dump) would make the kNN term and the factors costly
-        implicit = implicit[implicit['item'].astype(str).isin(set(ratings['item'].astype(str)))]
     n_imp = 0 if implicit is None else len(implicit)
     row = dict(train_loss=float('nan'), val_rmse=float('nan'), ranking=f"{len(ratings):,} ratings + {n_imp:,} implicit interactions")
     if log is not None: log('ranking', 0, row)
@@ -251,8 +286,40 @@ def fit_ranking_step(ratings:pd.DataFrame, # user, item, rating: the training ra
             m = go(opts)   # on data too small to validate on, fit_ranking fits its first setting (config['search_skipped'])
     except KeyboardInterrupt: m = None
     secs = round(time.perf_counter() - t0, 3)
-    if log is not None: log('ranking', 1, dict(row, seconds=secs))
+    if log is not None: log('ranking', 1, dict(row, seconds=secs, interrupted=m is None))
     return m, secs
+
+def filter_counts(df:pd.DataFrame, # user, item, ...: one row per rating
+                  min_user_ratings:int=1, # keep users with at least this many rows
+                  min_book_ratings:int=1, # keep items with at least this many rows
+                 )->pd.DataFrame: # the rows of the dense core, in their order
+    "The dense core of an interaction table: drop users and items under the minimum counts, repeatedly, until none is"
+    keep = np.ones(len(df), bool); u, i = pd.factorize(df['user'])[0], pd.factorize(df['item'])[0]
+    while True:
+        bad_u = np.bincount(u[keep], minlength=u.max() + 1 if len(u) else 0)[u] < min_user_ratings
+        bad_i = np.bincount(i[keep & ~bad_u], minlength=i.max() + 1 if len(i) else 0)[i] < min_book_ratings
+        new = keep & ~bad_u & ~bad_i
+        if (new == keep).all(): return df[keep]
+        keep = new
+
+def _pad(arrays:dict, user_ids, item_ids, all_users, all_items)->tuple:
+    "Rating-model arrays on a larger id set: readers and books outside the core get zero factors and biases (the mean's prediction)"
+    pu = pd.Index(np.asarray(all_users, dtype=object)).get_indexer(np.asarray(user_ids, dtype=object))
+    pi = pd.Index(np.asarray(all_items, dtype=object)).get_indexer(np.asarray(item_ids, dtype=object))
+    if (pu < 0).any() or (pi < 0).any(): raise ValueError("the rating model's readers and books must be among the ranking model's")
+    out = dict(arrays)
+    for key, pos, n in (('user_factors', pu, len(all_users)), ('user_bias', pu, len(all_users)),
+                        ('book_factors', pi, len(all_items)), ('book_bias', pi, len(all_items))):
+        a = np.asarray(arrays[key]); z = np.zeros((n,) + a.shape[1:], a.dtype); z[pos] = a; out[key] = z
+    return out, pu, pi
+
+def core_filters(fmt:str, # the format the ratings were read in
+                 min_user_ratings:int|None=None, # given by the user, or None
+                 min_book_ratings:int|None=None, # given by the user, or None
+                )->dict: # `fit`'s min_user_ratings and min_book_ratings
+    "The rating model's core: 5 ratings per reader and per book on the raw Book-Crossing dump (bx, kaggle), every rating otherwise (a preprocessed folder is already filtered as its maker chose; MovieLens and CSVs are used whole)"
+    d = 5 if fmt in ('bx', 'kaggle') else 1
+    return dict(min_user_ratings=d if min_user_ratings is None else int(min_user_ratings), min_book_ratings=d if min_book_ratings is None else int(min_book_ratings))
 
 # %% ../nbs/10_pipeline.ipynb #5466545f
 def _tune(u, i, r, n_users, n_items, tr, va, cfg, kwargs, seed, scale, device, progress, log):
@@ -305,6 +372,8 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
         tune:bool|None=None, # choose the ridges on the validation split (None: the preset's; ALS only)
         ranking:bool|dict=False, # also fit the ranking model of the lists (`bx_rec.ranking`); a dict: `fit_ranking` options over `RANKING_SEARCH`
         threads:int|None=None, # CPU threads (`bx_rec.threads.set_threads`; None: leave the current setting)
+        min_user_ratings:int=1, # the rating model learns from the core of readers with at least this many ratings (`filter_counts`)...
+        min_book_ratings:int=1, # ... and books with at least this many; the ranking model of the lists sees every rating
         **kwargs, # hyper-parameters overriding the preset (dim, epochs, lr, gravity, l2, solver, model, patience, implicit_min_gain, tune_evals, ...)
        )->Fit:
     "Train on an interaction table with a held-out validation split, choosing the best epoch on it"
@@ -313,8 +382,12 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
     if threads is not None:
         from bx_rec.threads import set_threads
         set_threads(threads)
-    df = inter.ratings if isinstance(inter, Interactions) else inter
+    df = df_all = inter.ratings if isinstance(inter, Interactions) else inter
     if len(df) == 0: raise ValueError("no ratings to train on")
+    if min_user_ratings > 1 or min_book_ratings > 1:
+        df = filter_counts(df_all, min_user_ratings, min_book_ratings)
+        if len(df) == 0: raise ValueError(f"no ratings left for the rating model with min_user_ratings={min_user_ratings}, "
+                                          f"min_book_ratings={min_book_ratings} (--min-user-ratings, --min-book-ratings): lower them")
     if not 0 <= val_fraction < 1: raise ValueError(f"val_fraction must be in [0, 1), got {val_fraction}")
     if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {list(PRESETS)}")
     (u, user_ids), (i, item_ids) = (pd.factorize(df[c].astype(str), sort=True) for c in ('user', 'item'))   # dense codes, sorted ids
@@ -325,7 +398,7 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
     scale = getattr(inter, 'rating_scale', None) or (float(r.min()), float(r.max()))   # predictions are clipped to it
     tuning = bool(cfg.get('tune', False) if tune is None else tune) and val_fraction > 0 and cfg.get('solver') == 'als' \
              and cfg.get('model', 'biased') == 'biased' and not cfg.get('gravity')
-    start, tuned = None, None
+    start, tuned, gd_note = None, None, None
     if checkpoint is not None:
         from bx_rec.store import fingerprint_interactions
         checkpoint.bind(fingerprint_interactions(df['user'], df['item'], r),
@@ -353,6 +426,15 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
             tcfg = {**cfg, **_tuned_kwargs(kwargs, tuned), 'preset': preset, 'seed': seed, 'n_users': len(user_ids), 'n_books': len(item_ids),
                     'n_ratings': int(tr.sum()), 'n_val': int(va.sum()), 'device': str(pick_device(device)), 'als': ares.config}
             res = TrainResult(model_from_arrays(ares.arrays, 'biased'), history, best, val_rmse, int(ares.epochs_run), secs, tcfg, reason, ares.message)
+        elif start is None and checkpoint is None and cfg.get('solver') == 'gd' and preset != 'original' and 'lr' not in kwargs:
+            from bx_rec.training import tune_gd   # gradient descent's learning rate, L2 and epochs chosen on validation
+            res, gd = tune_gd(u[tr], i[tr], r[tr], len(user_ids), len(item_ids), val=(u[va], i[va], r[va]), scale=scale, warn=False,
+                              epochs=int(cfg['epochs']) if 'epochs' in kwargs else 400, **common,
+                              **{k: v for k, v in kwargs.items() if k not in ('epochs', 'l2', 'patience')})
+            kwargs = {**kwargs, 'lr': gd['lr'], 'l2': gd['l2']}
+            gd_note = gd['warning']
+            best = max(int(res.best_epoch), 1)
+            val_rmse, history, secs, val_arrays = float(res.best_val_rmse), res.history, gd['seconds'], None
         elif start is None or start['phase'] == 'val':
             res = train(u[tr], i[tr], r[tr], len(user_ids), len(item_ids), val=(u[va], i[va], r[va]),
                         on_epoch=hook('val'), resume=resume_state('val'), **common, **kwargs)
@@ -385,7 +467,7 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
     if tuned is not None and tuned.get('bias_val_rmse'):   # what the factors add to the biases on validation
         gain = 1 - tuned['val_rmse'] / tuned['bias_val_rmse']
         if implicit is None and gain < float(cfg.get('implicit_min_gain', 0.)): use_implicit = False
-    implicit_done, message = False, res.message
+    implicit_done, message = False, ((res.message or '') + (' ' + gd_note if gd_note else '')).strip()
     if (use_implicit and phase == 'refit' and res.stopped_reason == 'completed' and cfg.get('solver') == 'als'
             and cfg.get('model', 'biased') == 'biased' and not cfg.get('gravity')):
         from bx_rec.implicit import implicit_refine
@@ -409,16 +491,23 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
                    weights_epoch=int(res.best_epoch), resumed=start is not None, message=message, implicit=implicit_done)
     if tuned is not None: summary['tuned'] = {**{k: v for k, v in tuned.items() if k != 'l2_tried'}, 'factor_gain': gain}
     config = _plain({**res.config, 'preset': preset, 'val_fraction': val_fraction, 'refit': refit, 'seed': seed,
-                     'implicit': implicit_done, 'tuned': tuned,
+                     'implicit': implicit_done, 'tuned': tuned, 'min_user_ratings': min_user_ratings, 'min_book_ratings': min_book_ratings,
                      'rating_min': float(scale[0]), 'rating_max': float(scale[1])})
     ratings = pd.DataFrame({'User-ID': user_ids[u], 'User-Embedding-ID': u.astype(np.int32),
                             'Book-Embedding-ID': i.astype(np.int32), 'Book-Rating': r})
     rank = None
     if ranking and res.stopped_reason not in ('interrupted', 'diverged'):
-        rank, summary['ranking_seconds'] = fit_ranking_step(df, getattr(inter, 'implicit', None), scale, seed, progress, log,
+        rank, summary['ranking_seconds'] = fit_ranking_step(df_all, getattr(inter, 'implicit', None), scale, seed, progress, log,
                                                             {} if ranking is True else dict(ranking))
         summary['ranking'] = _plain({k: v for k, v in rank.config.items() if k != 'search'}) if rank is not None else None
-        if rank is None: summary['message'] = ((summary['message'] or '') + ' interrupted while fitting the ranking model: the model has none').strip()
+        if rank is None:   # Ctrl-C while the lists' model fits: an interrupted run, never a finished model without lists
+            summary.update(stopped_reason='interrupted', phase='ranking',
+                           message=((summary['message'] or '') + ' interrupted while fitting the ranking model: the model has none').strip())
+    if rank is not None:   # one id space: every reader and book of the lists; the rating model's are a core of them
+        arrays, pu, pi = _pad(arrays, user_ids, item_ids, rank.user_ids, rank.item_ids)
+        ratings = ratings.assign(**{'User-Embedding-ID': pu[u].astype(np.int32), 'Book-Embedding-ID': pi[i].astype(np.int32)})
+        summary.update(n_users_rating_model=len(user_ids), n_items_rating_model=len(item_ids), n_users=len(rank.user_ids), n_items=len(rank.item_ids))
+        user_ids, item_ids = np.asarray(rank.user_ids, dtype=object), np.asarray(rank.item_ids, dtype=object)
     return Fit(arrays, type(res.model).kind, list(user_ids), list(item_ids), history, summary, config, ratings, rank)
 
 # %% ../nbs/10_pipeline.ipynb #f0ed2da9
@@ -428,6 +517,9 @@ def _items_frame(f:Fit, inter:Interactions|None)->pd.DataFrame:
     if items is None: return pd.DataFrame({'item': f.item_ids, 'Book-Title': f.item_ids})
     out = items.drop_duplicates('item').set_index('item').reindex(pd.Index(f.item_ids, name='item')).reset_index()
     if 'Book-Title' in out.columns: out['Book-Title'] = out['Book-Title'].fillna(out['item'])
+    if 'Book-ID' in out.columns and out['Book-ID'].isna().any():   # books the metadata lacks (e.g. only read, never rated): their id is the item
+        ids = pd.to_numeric(out['item'], errors='coerce')
+        out['Book-ID'] = ids.astype('int64') if ids.notna().all() else out['item']
     return out
 
 def save_fit(path:str|Path, # model directory to write
@@ -465,8 +557,7 @@ def evaluate_bundle(bundle, # a `bx_rec.store.ModelBundle`
     from bx_rec.metrics import evaluate
     df = inter.ratings if isinstance(inter, Interactions) else inter
     if len(df) == 0: raise ValueError("no held-out ratings to evaluate on")
-    users = bundle.user_embedding_ids(df['user'])
-    items = bundle.item_embedding_ids(df['isbn' if 'isbn' in df.columns and bundle.item_aliases else 'item'])
+    users, items = bundle.rating_model_ids(df['user'], df['isbn' if 'isbn' in df.columns and bundle.item_aliases else 'item'])
     cfg = bundle.config
     clip = (cfg['rating_min'], cfg['rating_max']) if 'rating_min' in cfg and 'rating_max' in cfg else None
     train = None

@@ -12,8 +12,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 # %% auto #0
-__all__ = ['OTHER_LABEL', 'OTHER_COLOUR', 'moving_average', 'loss_figure', 'pca_2d', 'category_colours', 'embedding_map',
-           'rating_distribution', 'save_html']
+__all__ = ['OTHER_LABEL', 'OTHER_COLOUR', 'PALETTE', 'PLOT_PAGES', 'moving_average', 'loss_figure', 'pca_2d', 'category_colours',
+           'embedding_map', 'rating_distribution', 'save_html', 'author_groups', 'choose_map_books', 'book_map',
+           'ranking_search_figure', 'ridge_search_figure', 'training_figures', 'write_training_plots']
 
 # %% ../nbs/09_plots.ipynb #39cc7993
 def moving_average(values, # 1-D sequence of numbers; NaN marks a missing value
@@ -112,13 +113,20 @@ def _hover_text(df:pd.DataFrame, cols)->list:
 
 OTHER_LABEL, OTHER_COLOUR = 'other', '#c7c7c7'   # light grey: the categories not shown, never a category's colour
 
+def _plain_colour(c:str)->bool:
+    "A colour that reads as grey (channels within 48 of each other) or too pale on white (mean channel above 205)"
+    r, g, b = (int(c[i:i+2], 16) for i in (1, 3, 5))
+    return max(r, g, b) - min(r, g, b) < 48 or (r + g + b) / 3 > 205
+
+PALETTE = [c for c in dict.fromkeys(x.lower() for x in plotly.colors.qualitative.D3 + plotly.colors.qualitative.Alphabet)
+           if not _plain_colour(c)]   # D3's colours first, then Alphabet's: none of them grey, so none reads as "other"
+
 def category_colours(categories, # distinct category names, most frequent first
-                    )->dict: # category -> colour, all distinct and none of them `OTHER_COLOUR`
-    "A distinct colour per category: Plotly's D3 palette for up to 10, its 26-colour Alphabet palette beyond"
+                    )->dict: # category -> colour, all distinct, none grey or pale
+    "A distinct colour per category from `PALETTE`: Plotly's D3 colours, then its Alphabet colours, greys and pale ones left out"
     cats = list(categories)
-    pal = plotly.colors.qualitative.D3 if len(cats) <= 10 else plotly.colors.qualitative.Alphabet
-    if len(cats) > len(pal): raise ValueError(f"{len(cats)} categories but only {len(pal)} distinct colours; lower max_categories")
-    return dict(zip(cats, pal))
+    if len(cats) > len(PALETTE): raise ValueError(f"{len(cats)} categories but only {len(PALETTE)} distinct colours; lower max_categories")
+    return dict(zip(cats, PALETTE))
 
 def embedding_map(book_factors, # (n_books, d) factors (numpy or torch), row i = `Book-Embedding-ID` i
                   books_df:pd.DataFrame, # one row per book, in the same order as `book_factors`
@@ -127,7 +135,7 @@ def embedding_map(book_factors, # (n_books, d) factors (numpy or torch), row i =
                   seed:int=0, # seed for t-SNE and for subsampling
                   hover:tuple=('Book-Title', 'Book-Author'), # columns shown when hovering a point
                   max_points:int=5000, # at most this many books are drawn (random subsample)
-                  max_categories:int=10, # categorical colours: most frequent categories kept (at most 26), rest -> 'other' in grey
+                  max_categories:int=10, # categorical colours: most frequent categories kept (at most `len(PALETTE)`), rest -> 'other' in grey
                   title:str|None=None, # figure title
                  )->go.Figure:
     "2-D scatter map of the book factors, coloured by a column of `books_df`"
@@ -232,3 +240,212 @@ def _atomic_text(path:Path, text:str):
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+# %% ../nbs/09_plots.ipynb #21774875
+def author_groups(authors, # author names as written, one per book (NaN or '' for none)
+                 )->pd.Series: # the group's name per book: its most frequent spelling (None where there is no author)
+    "One group per author whatever the spelling (`bx_rec.data.author_key`: case, accents, punctuation, initials), named by its most used spelling"
+    from bx_rec.data import author_key
+    s = pd.Series(authors, dtype='object').reset_index(drop=True).astype('string').fillna('').str.strip()
+    key = author_key(s.astype(object)).reset_index(drop=True)
+    ok = (key != '').to_numpy()
+    freq = pd.DataFrame({'key': key[ok], 'name': s[ok], 'caps': s[ok].str.isupper()})
+    best = freq.groupby(['key', 'name'], sort=False).agg(n=('name', 'size'), caps=('caps', 'first')).reset_index()
+    best = best.sort_values(['key', 'caps', 'n'], ascending=[True, True, False], kind='stable').drop_duplicates('key')
+    name = dict(zip(best['key'], best['name']))
+    return pd.Series([name[k] if o else None for k, o in zip(key, ok)], dtype='object')
+
+# %% ../nbs/09_plots.ipynb #83c8ebdc
+def _readers(inter, item_ids)->np.ndarray:
+    "Distinct readers of each book (explicit ratings plus implicit interactions), in `item_ids` order"
+    r = getattr(inter, 'ratings', inter)
+    parts = [r[['user', 'item']]]
+    imp = getattr(inter, 'implicit', None)
+    if imp is not None and len(imp): parts.append(imp[['user', 'item']])
+    n = pd.concat(parts).astype({'user': str, 'item': str}).drop_duplicates().groupby('item').size()
+    return n.reindex(pd.Index(np.asarray(item_ids).astype(str))).fillna(0).to_numpy(np.int64)
+
+def choose_map_books(readers, # readers per book
+                     groups, # group per book (e.g. canonical author), None where there is none
+                     n_groups:int=20, # groups coloured: the most-read ones (readers summed over their books)
+                     max_points:int=3000, # most books drawn
+                     other_share:float=0.4, # books outside the coloured groups: at most this share of the points
+                    )->tuple: # (book indices, most-read first; the coloured groups, most-read first)
+    "Books for the map: the most-read groups' books plus the most-read other books, the grey ones a minority"
+    readers = np.asarray(readers, dtype=np.int64); g = pd.Series(groups, dtype='object').reset_index(drop=True)
+    if len(readers) != len(g): raise ValueError(f"readers has {len(readers)} books but groups has {len(g)}")
+    if not 0 <= other_share < 1: raise ValueError(f"other_share must be in [0, 1), got {other_share}")
+    top = list(pd.Series(readers).groupby(g).sum().sort_values(ascending=False, kind='stable').index[:n_groups])
+    order = np.lexsort((np.arange(len(readers)), -readers))          # most-read first, ties by index
+    is_top = g.iloc[order].isin(top).to_numpy()
+    coloured = order[is_top][:max_points]
+    n_other = min(int(len(coloured) * other_share / (1 - other_share)), max_points - len(coloured))
+    idx = np.concatenate([coloured, order[~is_top][:n_other]])
+    shown = set(g.iloc[coloured])
+    return idx[np.lexsort((idx, -readers[idx]))], [t for t in top if t in shown]
+
+# %% ../nbs/09_plots.ipynb #5e9ac987
+def _decades(years)->pd.Series:
+    y = pd.to_numeric(pd.Series(years).reset_index(drop=True), errors='coerce').astype('float64')   # nullable Int64 -> NaN
+    return pd.Series(np.where(y.between(1000, 2100), (y.fillna(0) // 10 * 10).astype('int64').astype(str) + 's', None), dtype='object')
+
+def _map_groups(items:pd.DataFrame)->tuple:
+    "(group per book, what a group is): canonical author, else decade of publication, else no groups"
+    if 'Book-Author' in items.columns and items['Book-Author'].notna().any(): return author_groups(items['Book-Author']), 'author'
+    if 'Year-Of-Publication' in items.columns and pd.to_numeric(items['Year-Of-Publication'], errors='coerce').notna().any():
+        return _decades(items['Year-Of-Publication']), 'decade'
+    return pd.Series([None] * len(items), dtype='object'), None
+
+def _unit_rows(x)->np.ndarray:
+    if hasattr(x, 'detach'): x = x.detach().cpu().numpy()
+    x = np.asarray(x, dtype=np.float64)
+    n = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(n > 0, n, 1.)
+
+# %% ../nbs/09_plots.ipynb #95a3f95f
+def book_map(factors, # (n_books, d) book factors, row i = book i of `items`
+             items:pd.DataFrame, # one row per book, same order: Book-Title, optional Book-Author, Year-Of-Publication
+             readers, # readers per book, same order
+             model:str='ranking model', # whose factors these are, for the title
+             n_groups:int=20, # coloured groups (authors, or decades when there are no authors)
+             max_points:int=3000, # most books drawn (t-SNE's time grows with it)
+             seed:int=0, # t-SNE seed
+            )->go.Figure:
+    "t-SNE map of the most-read books by the direction of their factors, coloured by author"
+    n = len(items)
+    if factors.shape[0] != n or len(readers) != n:
+        raise ValueError(f"factors ({factors.shape[0]} rows), items ({n}) and readers ({len(readers)}) must describe the same books")
+    groups, what = _map_groups(items.reset_index(drop=True))
+    readers = np.asarray(readers, dtype=np.int64)
+    if what is None: idx, top = np.argsort(-readers, kind='stable')[:max_points], []
+    else: idx, top = choose_map_books(readers, groups, n_groups=n_groups, max_points=max_points)
+    if len(idx) < 5: raise ValueError(f"book_map needs at least 5 books to draw, got {len(idx)}")
+    xy = _tsne_2d(_unit_rows(factors)[idx], seed)
+    df = items.reset_index(drop=True).iloc[idx].reset_index(drop=True)
+    df['readers'] = [f'{k:,} readers' for k in readers[idx]]
+    text = _hover_text(df, [c for c in ('Book-Title', 'Book-Author', 'Year-Of-Publication', 'readers') if c in df.columns])
+    g, colours, fig = groups.iloc[idx].reset_index(drop=True), category_colours(top), go.Figure()
+    other = ~g.isin(top).to_numpy()
+    if other.any():                                   # first: drawn beneath the coloured groups
+        m = np.flatnonzero(other)
+        fig.add_trace(go.Scatter(x=xy[m, 0], y=xy[m, 1], mode='markers', name=f'{OTHER_LABEL} (most-read books)' if top else 'books',
+                                 text=[text[i] for i in m], hoverinfo='text', legendrank=2000,
+                                 marker=dict(size=5, opacity=0.5, color=OTHER_COLOUR if top else '#1f77b4')))
+    for name in top:
+        m = np.flatnonzero((g == name).to_numpy())
+        fig.add_trace(go.Scatter(x=xy[m, 0], y=xy[m, 1], mode='markers', name=f'{name} ({len(m)})', text=[text[i] for i in m],
+                                 hoverinfo='text', legendrank=1000, marker=dict(size=7, opacity=0.9, color=colours[name])))
+    sub = (f"the {int((~other).sum()):,} books of the {len(top)} most-read {what}s and the {int(other.sum()):,} most-read other books"
+           if top else f"the {len(idx):,} most-read books")
+    fig.update_layout(title=f"Books as the {model} sees them: t-SNE of its book factors<br>"
+                            f"<sup>{sub} ({len(idx):,} of {n:,}); nearby points are books the same readers choose</sup>",
+                      xaxis_title='t-SNE 1', yaxis_title='t-SNE 2', template='plotly_white', height=750,
+                      legend_title_text=f'{what} (books shown)' if what else None)
+    return fig
+
+# %% ../nbs/09_plots.ipynb #5dc776a0
+_SEARCH_LABEL = {'reg': 'ridge', 'implicit_weight': 'implicit weight', 'beta': 'kNN weight β', 'alpha': 'α', 'factors': 'factors'}
+
+def ranking_search_figure(search:list, # `RankingModel.config['search']`: dicts of the settings tried and their `val_ndcg10`
+                          chosen:dict|None=None, # the chosen setting (e.g. the model's config), starred
+                          x:str='beta', # the setting along the x axis; one line per combination of the others
+                         )->go.Figure:
+    "Validation NDCG@10 of every setting the ranking model tried, one line per setting of all but `x`"
+    df = pd.DataFrame(search)
+    if len(df) == 0 or 'val_ndcg10' not in df.columns or x not in df.columns:
+        raise ValueError(f"search needs dicts with {x!r} and 'val_ndcg10', got columns {list(df.columns)}")
+    keys = [c for c in df.columns if c not in (x, 'val_ndcg10')]
+    name = lambda row: ', '.join(f"{_SEARCH_LABEL.get(k, k)} {row[k]:g}" for k in keys) or 'search'
+    fig, note = go.Figure(), ''
+    for _, grp in (df.groupby(keys, sort=True) if keys else [(None, df)]):
+        grp = grp.sort_values(x)
+        fig.add_trace(go.Scatter(x=grp[x], y=grp['val_ndcg10'], mode='lines+markers', name=name(grp.iloc[0]),
+                                 hovertemplate=f'{_SEARCH_LABEL.get(x, x)} %{{x:g}}: NDCG@10 %{{y:.4f}}<extra>%{{fullData.name}}</extra>'))
+    if chosen is not None and all(k in chosen for k in keys + [x]):
+        hit = df[np.logical_and.reduce([np.isclose(df[k].astype(float), float(chosen[k])) for k in keys + [x]])]
+        if len(hit):
+            fig.add_trace(go.Scatter(x=[hit[x].iloc[0]], y=[hit['val_ndcg10'].iloc[0]], mode='markers', name='chosen',
+                                     marker=dict(symbol='star', size=16, color='black'), hoverinfo='skip'))
+            note = f"<br><sup>chosen: {name(chosen)}, {_SEARCH_LABEL.get(x, x)} {chosen[x]:g} (validation NDCG@10 {hit['val_ndcg10'].iloc[0]:.4f})</sup>"
+    fig.update_layout(title=f"Ranking model: validation NDCG@10 of the {len(df)} settings tried{note}",
+                      xaxis_title=_SEARCH_LABEL.get(x, x), yaxis_title='validation NDCG@10 (higher is better)',
+                      template='plotly_white', legend_title_text='setting')
+    return fig
+
+# %% ../nbs/09_plots.ipynb #aca43764
+def ridge_search_figure(tuned:dict, # `Fit.config['tuned']`: l2_tried (dicts l2, val_rmse, best_epoch, epochs), bias_val_rmse, bias_reg, bias_reg_books
+                       )->go.Figure:
+    "Validation RMSE of every factor ridge λ the rating model tried, against the biases alone"
+    tried = pd.DataFrame((tuned or {}).get('l2_tried') or [])
+    if len(tried) == 0 or not {'l2', 'val_rmse'} <= set(tried.columns):
+        raise ValueError("tuned needs 'l2_tried': a list of dicts with 'l2' and 'val_rmse' (Fit.config['tuned'] of an ALS fit)")
+    t = tried.sort_values('l2')
+    ep = int(t['epochs'].max()) if 'epochs' in t.columns else None
+    hover = 'λ %{x:g}: RMSE %{y:.4f}' + ('<br>best epoch %{customdata[0]} of %{customdata[1]}' if ep is not None else '')
+    fig = go.Figure(go.Scatter(x=t['l2'], y=t['val_rmse'], mode='lines+markers', name='biases + factors, by ridge λ', marker=dict(size=9),
+                               customdata=t[['best_epoch', 'epochs']].to_numpy() if ep is not None else None,
+                               hovertemplate=hover + '<extra></extra>'))
+    best = t.loc[t['val_rmse'].idxmin()]
+    fig.add_trace(go.Scatter(x=[best['l2']], y=[best['val_rmse']], mode='markers', name=f"chosen: λ {best['l2']:g}",
+                             marker=dict(symbol='star', size=16, color='black'), hoverinfo='skip'))
+    if tuned.get('bias_val_rmse'):
+        b = tuned['bias_val_rmse']
+        fig.add_hline(y=b, line=dict(color='#d62728', dash='dash'))
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode='lines', line=dict(color='#d62728', dash='dash'),
+                                 name=f"biases alone (β users {tuned.get('bias_reg', float('nan')):g}, books {tuned.get('bias_reg_books', float('nan')):g}): {b:.4f}"))
+    sub = "each point is one ALS fit's best validation RMSE"
+    if ep is not None and ep <= 3: sub += f"; the fits ran at most {ep} epoch{'s' if ep != 1 else ''}, too few for a per-epoch curve"
+    fig.update_layout(title=f"Rating model: the ridge search on the validation split<br><sup>{sub}</sup>",
+                      xaxis=dict(title='factor ridge λ', type='log'), yaxis_title='validation RMSE (lower is better)',
+                      template='plotly_white', legend=dict(orientation='h', yanchor='top', y=-0.18, xanchor='left', x=0), margin=dict(b=120))
+    return fig
+
+# %% ../nbs/09_plots.ipynb #d41565fa
+def _items_in_order(inter, item_ids)->pd.DataFrame:
+    "Book metadata in `item_ids` order (the bare id as title when the source has none)"
+    ids = pd.Index(np.asarray(item_ids).astype(str), name='item')
+    items = None if isinstance(inter, pd.DataFrame) else getattr(inter, 'items', None)   # a DataFrame's `items` is a method
+    if items is None: return pd.DataFrame({'item': ids, 'Book-Title': ids})
+    out = items.assign(item=items['item'].astype(str)).drop_duplicates('item').set_index('item').reindex(ids).reset_index()
+    out['Book-Title'] = out['Book-Title'].fillna(out['item']) if 'Book-Title' in out.columns else out['item']
+    return out
+
+PLOT_PAGES = ('embeddings.html', 'search.html', 'ridges.html', 'loss.html', 'ratings.html')
+
+def training_figures(fit, # a `bx_rec.pipeline.Fit`
+                     inter, # the `bx_rec.pipeline.Interactions` (or ratings DataFrame) it was trained on
+                     max_points:int=3000, # most books on the map
+                     seed:int=0, # t-SNE seed
+                    )->dict: # page name -> figure, in `PLOT_PAGES` order; pages that would not inform are left out
+    "The figures of a fit: book map, ranking and ridge searches, the loss curve when it informs, the ratings"
+    rk = getattr(fit, 'ranking', None)
+    if rk is not None: factors, ids, model = rk.V, list(rk.item_ids), 'ranking model'
+    else: factors, ids, model = fit.arrays['book_factors'], list(fit.item_ids), 'rating model'
+    figs = {'embeddings.html': book_map(factors, _items_in_order(inter, ids), _readers(inter, ids), model=model,
+                                        max_points=max_points, seed=seed)}
+    if rk is not None and rk.config.get('search'): figs['search.html'] = ranking_search_figure(rk.config['search'], rk.config)
+    tuned = (fit.config or {}).get('tuned')
+    if tuned and tuned.get('l2_tried'): figs['ridges.html'] = ridge_search_figure(tuned)
+    h = fit.history
+    if len(h) > 3 or 'ridges.html' not in figs:
+        fig = loss_figure(h, title='Rating model: training and validation error per epoch')
+        if len(h) <= 3: fig.add_annotation(text=f'only {len(h)} epoch{"s" if len(h) != 1 else ""}: too few for a curve',
+                                           xref='paper', yref='paper', x=0.5, y=1.06, showarrow=False)
+        figs['loss.html'] = fig
+    r = getattr(inter, 'ratings', inter)
+    figs['ratings.html'] = rating_distribution(r['rating'].to_numpy() if 'rating' in r.columns else r)
+    return figs
+
+def write_training_plots(folder, # folder for the HTML pages (created; they share one plotly.min.js)
+                         fit, # a `bx_rec.pipeline.Fit`
+                         inter, # the `bx_rec.pipeline.Interactions` (or ratings DataFrame) it was trained on
+                         max_points:int=3000, # most books on the map
+                         seed:int=0, # t-SNE seed
+                        )->list: # the paths written
+    "Write `training_figures` as HTML pages; a page of `PLOT_PAGES` not written this time is removed, not left stale"
+    folder = Path(folder)
+    figs = training_figures(fit, inter, max_points=max_points, seed=seed)
+    out = [save_html(f, folder/name, plotlyjs='directory') for name, f in figs.items()]
+    for name in PLOT_PAGES:
+        if name not in figs: (folder/name).unlink(missing_ok=True)
+    return out

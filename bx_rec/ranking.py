@@ -55,6 +55,10 @@ def _sparse(crow, col, vals, shape):
     with warnings.catch_warnings():   # torch's "sparse CSR is beta" notice
         warnings.simplefilter('ignore'); return torch.sparse_csr_tensor(crow, col, vals, shape)
 
+def _rowdot(a:torch.Tensor, b:torch.Tensor)->torch.Tensor:
+    "Row-wise dot products (`einsum` is three times faster than `torch.linalg.vecdot` here, on CPU)"
+    return torch.einsum('ij,ij->i', a, b)
+
 def _half_step_t(Mt:tuple, F:torch.Tensor, X:torch.Tensor, a0:float, reg:float, cg:int)->torch.Tensor:
     "`_half_step` in torch float32: the observed entries' products come from `sampled_addmm`, never an nnz × d copy"
     crow, col, w, shape = Mt; d = X.shape[1]
@@ -64,10 +68,10 @@ def _half_step_t(Mt:tuple, F:torch.Tensor, X:torch.Tensor, a0:float, reg:float, 
     def Ax(x):
         t = torch.sparse.sampled_addmm(Z, x, F.T, beta=0.).values() * w   # x_u · f_j on observed (u, j), times w_uj
         return torch.addmm(_sparse(crow, col, t, shape) @ F, x, G)
-    X = X.clone(); r = b.sub_(Ax(X)); p = r.clone(); rs = torch.linalg.vecdot(r, r)
+    X = X.clone(); r = b.sub_(Ax(X)); p = r.clone(); rs = _rowdot(r, r)
     for _ in range(cg):   # in place: a few passes over readers × d per step
-        Ap = Ax(p); al = (rs / torch.clamp(torch.linalg.vecdot(p, Ap), min=1e-30))[:, None]
-        X.addcmul_(al, p); r.addcmul_(al, Ap, value=-1.); rn = torch.linalg.vecdot(r, r)
+        Ap = Ax(p); al = (rs / torch.clamp(_rowdot(p, Ap), min=1e-30))[:, None]
+        X.addcmul_(al, p); r.addcmul_(al, Ap, value=-1.); rn = _rowdot(r, r)
         p.mul_((rn / torch.clamp(rs, min=1e-30))[:, None]).add_(r); rs = rn
     return X
 
@@ -92,37 +96,57 @@ def ials(W:sp.csr_matrix, # readers × books, data = confidence weight w > 0 of 
         U = _half_step_t(Wu, V, U, a0, reg, cg); V = _half_step_t(Wv, U, V, a0, reg, cg)
     return U.numpy(), V.numpy()
 
-# %% ../nbs/05c_ranking.ipynb #e7ef87fa
-def _knn_pass(X1:sp.csr_matrix, X2:sp.csr_matrix|None, k:int, shrink:float, chunk:int)->list:
-    "Top-k cosine kNN of X1, and (X2 given) of X1 + X2, from one pass: (X1+X2)ᵀ(X1+X2) = X1ᵀX1 + X2ᵀ(X1+X2) + X1ᵀX2"
-    Xs = [sp.csr_matrix(X1, dtype=np.float32)]
-    if X2 is not None: Xs.append(sp.csr_matrix(X2, dtype=np.float32)); Y = Xs[0] + Xs[1]
-    m = Xs[0].shape[1]; kk = max(0, min(int(k), m - 1)); Ts = [X.T.tocsr() for X in Xs]
-    norms = [torch.from_numpy(np.sqrt(np.asarray(X.multiply(X).sum(0), np.float32).ravel())) for X in ([Xs[0]] + ([Y] if X2 is not None else []))]
-    parts = [([], [], []) for _ in norms]
-    def keep(G, norm, s, e, out):
-        G /= torch.outer(norm[s:e], norm) + (shrink + 1e-30); G[torch.arange(e - s), torch.arange(s, e)] = 0
-        v, idx = torch.topk(G, kk, dim=1); v, idx = v.numpy(), idx.numpy(); ok = v > 0
-        out[0].append(np.nonzero(ok)[0] + s); out[1].append(idx[ok]); out[2].append(v[ok])
-    for s in range(0, m, chunk):
-        if kk == 0: break
-        e = min(m, s + chunk); G = torch.from_numpy((Ts[0][s:e] @ Xs[0]).toarray())
-        if X2 is None: keep(G, norms[0], s, e, parts[0]); continue
-        G2 = G + torch.from_numpy((Ts[1][s:e] @ Y).toarray()) + torch.from_numpy((Ts[0][s:e] @ Xs[1]).toarray())
-        keep(G, norms[0], s, e, parts[0]); keep(G2, norms[1], s, e, parts[1])
-    cat = lambda a, t: np.concatenate(a).astype(t) if a else np.zeros(0, t)
-    outs = []
-    for rows, cols, vals in parts:
-        o = sp.csr_matrix((cat(vals, np.float64), (cat(rows, np.int64), cat(cols, np.int64))), shape=(m, m)); o.sort_indices(); outs.append(o)
-    return outs
+# %% ../nbs/05c_ranking.ipynb #1f85ad50
+def _cap_rows(X:sp.csr_matrix, # readers × books
+              cap:int|None, # most books kept per reader (None: all)
+              seed:int=0, # seeds which books a heavy reader keeps
+             )->sp.csr_matrix: # X with each row holding at most `cap` of its entries (a seeded sample)
+    "Readers with thousands of books would dominate the co-counts (their n² pairs): keep a seeded sample of `cap`"
+    X = sp.csr_matrix(X); n = np.diff(X.indptr)
+    if cap is None or not len(n) or n.max() <= cap: return X
+    rows = np.repeat(np.arange(X.shape[0]), n)
+    o = np.lexsort((np.random.default_rng(seed).random(X.nnz), rows))      # random order within each row
+    keep = np.sort(o[(np.arange(X.nnz) - np.repeat(X.indptr[:-1], n)) < cap])
+    out = sp.csr_matrix((X.data[keep], (rows[keep], X.indices[keep])), shape=X.shape); out.sort_indices()
+    return out
 
+def _topk_csr(G:sp.csr_matrix, k:int)->tuple:
+    "(rows, cols, values) of the k largest positive entries of each row of G: rows with more than k entries are padded into dense blocks of similar width for `torch.topk`"
+    n = np.diff(G.indptr); keep = [np.flatnonzero(np.repeat(n <= k, n))]     # short rows: every entry
+    big = np.flatnonzero(n > k); width = 1 << np.ceil(np.log2(np.maximum(n[big], 1))).astype(np.int64)
+    for w in np.unique(width):
+        R = big[width == w]; cnt = n[R]; start = G.indptr[R]
+        pos = np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt); loc = np.repeat(np.arange(len(R)), cnt)
+        D = torch.full((len(R), int(w)), -torch.inf); D[loc, pos] = torch.from_numpy(G.data[np.repeat(start, cnt) + pos].astype(np.float32))
+        j = torch.topk(D, k, dim=1)[1].numpy()
+        keep.append((start[:, None] + j)[j < cnt[:, None]])
+    e = np.sort(np.concatenate(keep)); e = e[G.data[e] > 0]
+    rows = np.repeat(np.arange(G.shape[0]), n)
+    return rows[e], G.indices[e], G.data[e]
+
+# %% ../nbs/05c_ranking.ipynb #e7ef87fa
 def cosine_knn(X:sp.spmatrix, # readers × books (any non-negative weights)
                k:int=100, # neighbours kept per book
                shrink:float=0., # added to the norm product: damps similarities resting on few co-readers
-               chunk:int=1024, # books per block of the item × item product
+               chunk:int=4096, # books per block of the sparse book × book product
+               max_per_reader:int|None=None, # co-counts use at most this many books of each reader (seeded sample; None: all)
+               seed:int=0, # seed of that sample
+               rows:np.ndarray|None=None, # only these books' neighbours (the other rows stay empty); None: every book
               )->sp.csr_matrix: # books × books, row j = the k most similar books to j (similarity > 0), diagonal 0
-    "Sparse top-k (shrunk) cosine similarity between the columns of X, computed block by block (float32, `torch.topk`)"
-    return _knn_pass(X, None, k, shrink, chunk)[0]
+    "Sparse top-k (shrunk) cosine similarity between the columns of X, block by block and sparse throughout"
+    X = _cap_rows(sp.csr_matrix(X, dtype=np.float32), max_per_reader, seed)
+    m = X.shape[1]; kk = max(0, min(int(k), m - 1)); T = X.T.tocsr()
+    rows = np.arange(m) if rows is None else np.unique(np.asarray(rows, np.int64))
+    norm = np.sqrt(np.asarray(X.multiply(X).sum(0), np.float32).ravel())
+    parts = []
+    for s in range(0, len(rows) if kk else 0, chunk):
+        b = rows[s:s + chunk]; G = (T[b] @ X).tocsr()
+        r = np.repeat(b, np.diff(G.indptr))
+        G.data /= norm[r] * norm[G.indices] + (shrink + 1e-30); G.data[r == G.indices] = 0
+        rr, cc, vv = _topk_csr(G, kk); parts.append((b[rr], cc, vv))
+    cat = lambda i, t: np.concatenate([p[i] for p in parts]).astype(t) if parts else np.zeros(0, t)
+    S = sp.csr_matrix((cat(2, np.float32), (cat(0, np.int64), cat(1, np.int64))), shape=(m, m)); S.sort_indices()
+    return S
 
 # %% ../nbs/05c_ranking.ipynb #ae36dd45
 def _topk_rows(S:np.ndarray, # scores, one row per reader (-inf = excluded)
@@ -137,6 +161,10 @@ def _topk_rows(S:np.ndarray, # scores, one row per reader (-inf = excluded)
     o = np.argsort(-v, axis=1, kind='stable'); idx, v = np.take_along_axis(idx, o, 1), np.take_along_axis(v, o, 1)
     idx[np.isneginf(v)] = -1
     return idx, v
+
+def _block(m:int, budget:float=2.5e7)->int:
+    "Readers per block so that a dense block of scores (readers × m books, float32) stays near `budget` entries (100 MB)"
+    return max(16, int(budget // max(m, 1)))
 
 # %% ../nbs/05c_ranking.ipynb #a7ee415b
 @dataclass
@@ -164,6 +192,9 @@ class RankingModel:
         self.H = sp.csr_matrix((a['history_weights'], a['history_indices'], a['history_indptr']), shape=(len(self.user_ids), m))
         V64 = self.V.astype(np.float64); self._V64 = V64
         self.G = config['a0'] * (V64.T @ V64) + config['reg'] * np.eye(V64.shape[1])
+        self.readers = np.diff(self.H.tocsc().indptr)     # readers of each book in the training data: a list's evidence
+        self.listable = self.readers >= int(config.get('min_list_readers', 1))   # books a list may hold
+        self._cand = None
 
     @classmethod
     def from_arrays(cls, arrays:dict, config:dict, user_ids, item_ids):
@@ -171,7 +202,8 @@ class RankingModel:
         return cls(arrays, config, user_ids, item_ids)
 
     def __repr__(self): return (f"RankingModel({len(self.user_ids):,} readers, {len(self.item_ids):,} books, "
-                                f"{self.V.shape[1]} factors, reg={self.config['reg']}, beta={self.config['beta']}, knn_k={self.config['knn_k']})")
+                                f"{self.V.shape[1]} factors, reg={self.config['reg']}, beta={self.config['beta']}, knn_k={self.config['knn_k']}, "
+                                f"{int(self.listable.sum()):,} listable)")
 
 # %% ../nbs/05c_ranking.ipynb #688a09f5
 @patch
@@ -179,7 +211,7 @@ def _knn_term(self:RankingModel, H:sp.csr_matrix)->np.ndarray:
     "β · (h / Σh) @ S for each row h of H: the item-kNN part of the score"
     tot = np.asarray(H.sum(1)).ravel()
     Hn = sp.diags(self.config['beta'] / np.maximum(tot, 1e-30)) @ H
-    return np.asarray((Hn @ self.S).todense(), dtype=np.float32)
+    return (Hn @ self.S).toarray().astype(np.float32, copy=False)
 
 def _exclusion_rows(exclude, n:int, m:int)->sp.csr_matrix:
     if exclude is None: return sp.csr_matrix((n, m))
@@ -192,22 +224,31 @@ def _exclusion_rows(exclude, n:int, m:int)->sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, m))
 
 @patch
+def _candidates(self:RankingModel)->tuple:
+    "(listable book indices, their item factors, the kNN matrix's listable columns), built on first use"
+    if self._cand is None:
+        c = np.flatnonzero(self.listable); self._cand = (c, np.ascontiguousarray(self.V[c]), sp.csr_matrix(self.S[:, c]))
+    return self._cand
+
+@patch
 def recommend(self:RankingModel, users:np.ndarray, # reader indices (rows of user_ids)
               k:int=10, # list length
               exclude=None, # more books to leave out: a CSR (len(users) × n_items) or one index array per reader
-              chunk:int=2048, # readers scored at a time
+              chunk:int|None=None, # readers scored at a time (default: a block of about 100 MB of scores)
              )->tuple: # (items, scores), each len(users) × k, best first; the readers' own books are never listed
-    "Top-k books for known readers, batched: trained taste vectors plus the kNN term of their history"
+    "Top-k books for known readers, batched: trained taste vectors plus the kNN term of their history, over the listable books"
     users = np.asarray(users, np.int64); n, m = len(users), len(self.item_ids)
     if n and (users.min() < 0 or users.max() >= len(self.user_ids)): raise ValueError(f"reader index {users[(users < 0) | (users >= len(self.user_ids))][0]} outside 0..{len(self.user_ids) - 1}")
-    ex = _exclusion_rows(exclude, n, m)
-    items, scores = np.zeros((n, min(k, m)), np.int64), np.zeros((n, min(k, m)), np.float32)
+    ex = _exclusion_rows(exclude, n, m); c, Vc, Sc = self._candidates(); chunk = chunk or _block(len(c))
+    kk = min(k, len(c)); items, scores = np.full((n, kk), -1, np.int64), np.zeros((n, kk), np.float32)
     for s in range(0, n, chunk):
         u = users[s:s + chunk]; H = self.H[u]
-        S = self.U[u] @ self.V.T
-        if self.config['beta']: S += self._knn_term(H)
-        block = (H + ex[s:s + chunk]).tocoo(); S[block.row, block.col] = -np.inf
-        items[s:s + chunk], scores[s:s + chunk] = _topk_rows(S, k)
+        S = self.U[u] @ Vc.T
+        if self.config['beta']:
+            tot = np.asarray(H.sum(1)).ravel(); Hn = sp.diags(self.config['beta'] / np.maximum(tot, 1e-30)) @ H
+            S += (Hn @ Sc).toarray().astype(np.float32, copy=False)
+        block = (H + ex[s:s + chunk])[:, c].tocoo(); S[block.row, block.col] = -np.inf
+        i, scores[s:s + chunk] = _topk_rows(S, kk); items[s:s + chunk] = np.where(i >= 0, c[np.maximum(i, 0)], -1)
     return items, scores
 
 # %% ../nbs/05c_ranking.ipynb #5e68a9ac
@@ -253,7 +294,7 @@ def recommend_folded(self:RankingModel, st:FoldIn, # from `fold_in`
                      exclude=None, # more book indices to leave out
                     )->tuple: # (items, scores), best first; the reader's own books are never listed
     "Top-k books for a folded-in reader"
-    s = self.scores_folded(st); s[st.items] = -np.inf
+    s = self.scores_folded(st); s[st.items] = -np.inf; s[~self.listable] = -np.inf
     if exclude is not None: s[np.asarray(exclude, np.int64)] = -np.inf
     i, v = _topk_rows(s[None], k); return i[0], v[0]
 
@@ -312,26 +353,30 @@ def _weights_matrix(r, imp, uidx, iidx, n, m, conf, iw):
     return sp.csr_matrix((w[first], (u[first], i[first])), shape=(n, m))
 
 # %% ../nbs/05c_ranking.ipynb #3ce0297d
-def _val_ndcg(U, V, K, H, rel, users, betas, k=10, chunk=1024):
-    "Validation NDCG@k of each β for readers `users` (rows of K, H, rel; training books H excluded), torch float32 in blocks"
-    Vt = torch.from_numpy(np.ascontiguousarray(V, np.float32)).T; Kt = torch.from_numpy(K)
-    disc = torch.from_numpy(1 / np.log2(np.arange(2, k + 2))); nrel = np.diff(rel.indptr); ideal = np.cumsum(disc.numpy())[np.minimum(nrel, k) - 1]
+def _val_ndcg(U, V, S, H, rel, users, betas, k=10, chunk=None, cols=None):
+    "Validation NDCG@k of each β for readers `users` (rows of H, rel; training books H excluded; kNN matrix S), over the books `cols` (None: all), torch float32 in blocks"
+    nrel = np.diff(rel.indptr)                       # the ideal list holds every relevant book, listable or not
+    Hk = H                                           # the kNN term uses the whole history, also books outside `cols`
+    if cols is not None: V, S, H, rel = V[cols], sp.csr_matrix(S)[:, cols], H[:, cols], rel[:, cols]
+    Vt = torch.from_numpy(np.ascontiguousarray(V, np.float32)).T; chunk = chunk or _block(V.shape[0])
+    disc = torch.from_numpy(1 / np.log2(np.arange(2, k + 2))); ideal = np.cumsum(disc.numpy())[np.minimum(nrel, k) - 1]
     out = {b: 0. for b in betas}
     for s in range(0, len(users), chunk):
         e = min(len(users), s + chunk); base = torch.from_numpy(np.asarray(U[users[s:e]], np.float32)) @ Vt
+        kt = torch.from_numpy(_knn_rows(Hk[s:e], S).toarray())   # per block: the kNN rows of heavy readers are large
         seen = H[s:e].tocoo(); si, sj = torch.from_numpy(seen.row.astype(np.int64)), torch.from_numpy(seen.col.astype(np.int64))
         R = rel[s:e]; buf = torch.empty_like(base)
         for b in betas:
-            torch.add(base, Kt[s:e], alpha=float(b), out=buf); buf[si, sj] = -torch.inf
+            torch.add(base, kt, alpha=float(b), out=buf); buf[si, sj] = -torch.inf
             top = torch.topk(buf, k, dim=1)[1].numpy().copy()
             hits = torch.from_numpy(np.asarray(R[np.arange(e - s)[:, None], top].todense()) > 0)
             out[b] += float(((hits * disc).sum(1).numpy() / ideal[s:e]).sum())
     return {b: v / len(users) for b, v in out.items()}
 
-def _knn_rows(H:sp.csr_matrix, S:sp.csr_matrix)->np.ndarray:
-    "(h / Σh) @ S for each row h of H, float32 dense: the kNN term before β"
+def _knn_rows(H:sp.csr_matrix, S:sp.csr_matrix)->sp.csr_matrix:
+    "(h / Σh) @ S for each row h of H, sparse float32: the kNN term before β"
     H = sp.csr_matrix(H, dtype=np.float32); tot = np.asarray(H.sum(1)).ravel()
-    return (sp.diags((1 / np.maximum(tot, 1e-30)).astype(np.float32)) @ H @ sp.csr_matrix(S, dtype=np.float32)).toarray()
+    return (sp.diags((1 / np.maximum(tot, 1e-30)).astype(np.float32)) @ H @ sp.csr_matrix(S, dtype=np.float32)).tocsr()
 
 def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explicit ratings
                 implicit:pd.DataFrame|None=None, # user, item (str): interactions without a rating (BX rating-0 rows)
@@ -342,6 +387,8 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
                 iters:int=12, # ALS rounds of the final fit when there is no search (cold start)
                 cg:int=3, # conjugate-gradient steps per half-round
                 knn_k:int=100, # neighbours per book in the kNN term
+                knn_max_per_reader:int|None=300, # the kNN co-counts use at most this many books per reader (`cosine_knn`)
+                min_list_readers:int=2, # a list holds only books with at least this many readers (its evidence)
                 power:float=2., alpha:float=5., a0:float=1., # confidence weights (`confidence`) and weight of unobserved pairs
                 regs:tuple=(15., 30., 60.), # ridge values searched on validation
                 implicit_weights:tuple=(0.1, 0.3), # implicit-row weights searched (only with `implicit`)
@@ -364,7 +411,7 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
     items = pd.Index(pd.factorize(pd.concat([r['item'], imp['item']]) if imp is not None else r['item'], sort=True)[1])
     n, m = len(users), len(items)
     iws = tuple(implicit_weights) if imp is not None and len(imp) else (0.,)
-    grid, t0, init, knn_all, skipped = [], time.time(), None, None, None
+    grid, t0, init, skipped = [], time.time(), None, None
     if len(regs) * len(iws) * len(betas) > 1:
         tr, va = split_per_user(r.assign(w=conf), val_fraction, seed, user_col='user')
         vrel = va[va['rating'] >= relevant_threshold(scale)]
@@ -380,20 +427,22 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
                 va_key = pd.MultiIndex.from_arrays([va['user'], va['item']])
                 vimp = imp[~pd.MultiIndex.from_arrays([imp['user'], imp['item']]).isin(va_key)]
             Ws = {iw: _weights_matrix(tr, vimp, users, items, n, m, tr['w'].to_numpy(), iw) for iw in iws}
-            # the kNN matrix depends on which pairs are observed, not on their weights: one per pattern; the search's and the
-            # final fit's (all pairs) come from one pass over the books
-            P0 = (Ws[iws[0]] > 0).astype(np.float32); Pall = (_weights_matrix(r, imp, users, items, n, m, conf, iws[0]) > 0).astype(np.float32)
-            knn_tr, knn_all = _knn_pass(P0, Pall - P0, knn_k, 0., 1024); knn = {iws[0] > 0: knn_tr}
+            # the kNN matrix depends on which pairs are observed, not on their weights: one per pattern
+            need = np.unique(Ws[iws[0]][vu].indices)   # the search scores only the validation readers: their books' neighbours suffice
+            knn = {iws[0] > 0: cosine_knn(Ws[iws[0]] > 0, knn_k, max_per_reader=knn_max_per_reader, seed=seed, rows=need)}
+            nread = np.bincount(_weights_matrix(r, imp, users, items, n, m, conf, 1.).indices, minlength=m)   # readers of each book, all pairs
+            cols = np.flatnonzero(nread >= min_list_readers)   # scored over the books a list may hold, as the final model's lists are
+            say(f"  kNN of the search's training part ({m:,} books, {time.time() - t0:.1f}s)")
             base = ials(Ws[iws[0]], factors, regs[len(regs) // 2], a0, search_iters, cg, seed)
             say(f"  shared search fit: reg={regs[len(regs) // 2]:g} implicit_weight={iws[0]:g}, {search_iters} rounds ({time.time() - t0:.1f}s)")
             best_v = -np.inf
             for iw in iws:
                 W = Ws[iw]
-                if (iw > 0) not in knn: knn[iw > 0] = cosine_knn(W > 0, knn_k)
-                H = W[vu]; K = _knn_rows(H, knn[iw > 0]); vrel_u = rel[vu]
+                if (iw > 0) not in knn: knn[iw > 0] = cosine_knn(W > 0, knn_k, max_per_reader=knn_max_per_reader, seed=seed, rows=np.unique(W[vu].indices))
+                H = W[vu]; vrel_u = rel[vu]
                 for reg in regs:
                     U, V = ials(W, factors, reg, a0, warm_iters, cg, seed, init=base)
-                    for b, v in _val_ndcg(U, V, K, H, vrel_u, vu, betas).items():
+                    for b, v in _val_ndcg(U, V, knn[iw > 0], H, vrel_u, vu, betas, cols=cols).items():
                         grid.append(dict(reg=float(reg), implicit_weight=float(iw), beta=float(b), val_ndcg10=v))
                         if v > best_v: best_v, init = v, (U, V)
                     say(f"  reg={reg:g} implicit_weight={iw:g}: " + ' '.join(f"β={g['beta']:g}:{g['val_ndcg10']:.4f}" for g in grid[-len(betas):]) + f" ({time.time() - t0:.1f}s)")
@@ -402,9 +451,9 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
     else: best = dict(reg=float(regs[0]), implicit_weight=float(iws[0]), beta=float(betas[0]))
     W = _weights_matrix(r, imp, users, items, n, m, conf, best['implicit_weight'])
     U, V = ials(W, factors, best['reg'], a0, iters if init is None else final_iters, cg, seed, init=init)
-    S = knn_all if knn_all is not None and (best['implicit_weight'] > 0) == (iws[0] > 0) else cosine_knn(W > 0, knn_k)
+    S = cosine_knn(W > 0, knn_k, max_per_reader=knn_max_per_reader, seed=seed)
     config = dict(kind='ials+knn', scale=[float(scale[0]), float(scale[1])], factors=int(factors), iters=int(iters), cg=int(cg),
-                  knn_k=int(knn_k), power=float(power), alpha=float(alpha), a0=float(a0), reg=best['reg'],
+                  knn_k=int(knn_k), min_list_readers=int(min_list_readers), knn_max_per_reader=None if knn_max_per_reader is None else int(knn_max_per_reader), power=float(power), alpha=float(alpha), a0=float(a0), reg=best['reg'],
                   implicit_weight=best['implicit_weight'], beta=best['beta'], seed=int(seed), search_iters=int(search_iters),
                   warm_iters=int(warm_iters), final_iters=int(final_iters), search=grid,
                   relevant_min=float(relevant_threshold(scale)), n_ratings=int(len(r)), n_implicit=int(0 if imp is None else len(imp)))

@@ -103,6 +103,46 @@ def _normalize_titles(titles, # distinct titles (str)
     s = pd.Series(low, dtype='str').str.replace('&', ' and ', regex=False).str.replace(r"['’`´]", '', regex=True)
     return s.str.replace(r'[^0-9a-z]+', ' ', regex=True).str.strip().to_numpy(dtype=object)
 
+# %% ../nbs/08_recommend.ipynb #f17b0001
+_STOP = {'the', 'a', 'an', 'of', 'and', 'to', 'in'}
+_QSUB = re.compile(r'\s*(?::|;|\s[-–—]+\s|,(?=\s))\s*')
+
+def _qwords(text:str)->str:
+    "A query (or title) as `bx_rec.data._title_words` writes titles: lower-case ASCII words, no articles, no trailing s"
+    t = html.unescape(str(text)).lower() if '&' in str(text) else str(text).lower()
+    if not t.isascii(): t = unicodedata.normalize('NFKD', t).encode('ascii', 'ignore').decode('ascii')
+    t = _NONALNUM.sub(' ', _APOS.sub('', t.replace('&', ' and '))).strip()
+    t = re.sub(r'\bversus\b', 'vs', re.sub(r'\b(?:the|a|an)\b', ' ', t))
+    return re.sub(r' +', ' ', re.sub(r'\Bs+\b', '', t)).strip()
+
+def _query_levels(query:str)->tuple:
+    "(full, base, main) keys of a query: as typed, without parenthesised parts, also without a subtitle"
+    q = str(query).strip()
+    base = q
+    if '(' in q or '[' in q:
+        for _ in range(3): base = _PARENS.sub(' ', base)
+        if not base.strip(): base = q
+    main = _QSUB.split(base, 1)[0] if _QSUB.search(base) else base
+    if not main.strip(): main = base
+    return _qwords(q), _qwords(base), _qwords(main)
+
+def _isbn_key(query:str)->str|None:
+    "The ISBN-10 that a query names (ISBN-10 or 978-ISBN-13, hyphens and spaces allowed), else None"
+    s = re.sub(r'[\s\-]', '', str(query)).upper()
+    if re.fullmatch(r'\d{9}[\dX]', s): return s
+    if re.fullmatch(r'978\d{10}', s):
+        b = s[3:12]; c = (11 - sum((10 - i) * int(d) for i, d in enumerate(b)) % 11) % 11
+        return b + ('X' if c == 10 else str(c))
+    return s if re.fullmatch(r'979\d{10}', s) else None
+
+def _author_ok(a:str, # author key of the query's author (see `bx_rec.data.author_key`)
+               row:str, # author key of a book
+              )->bool:
+    "Does a book's author match a typed author: every typed word in the name, the same surname, or a part of it"
+    if not a: return True
+    aw, rw = a.split(), row.split()
+    return bool(rw) and (all(w in rw for w in aw) or aw[-1] == rw[-1] or a in row)
+
 # %% ../nbs/08_recommend.ipynb #48e70570
 def _books_frame(books:pd.DataFrame, n:int|None=None)->pd.DataFrame:
     "Book metadata with one row per embedding id, in embedding order, with `Book-Embedding-ID` and `Book-ID`"
@@ -135,7 +175,7 @@ class _Groups:
     def __len__(self): return len(self.index)
 
 class TitleIndex:
-    "Forgiving title → Book-Embedding-ID lookup (exact, normalised, base, main, partial), never guessing"
+    "Title search over a catalogue (typos, case, punctuation, articles, possessives, subtitles, series notes, authors, ISBNs), and title → Book-Embedding-ID lookup"
     def __init__(self, books:pd.DataFrame, # one row per book: `Book-Title`, optional `Book-Author`, `Year-Of-Publication`, `Book-ID`, `n_ratings`
                 ):
         self.books = _books_frame(books)
@@ -190,71 +230,187 @@ class TitleIndex:
             ids.sort(key=lambda i: (-n[i], i))
         return ids
 
-    def candidates(self, query:str, # a title, typed loosely
-                  )->tuple: # (level, embedding ids) of the first level that matches, or (None, [])
-        "All books that the first matching level (exact, norm, base, main, partial) finds"
+    def _build_search(self):
+        "Search tables, built on the first search: title keys at three levels, author keys, word postings, readers, ISBNs"
+        if getattr(self, '_s', None) is not None: return
+        from bx_rec.data import work_keys, author_key, _title_words, _str
+        b = self.books; n = len(b)
+        tc, tu = pd.factorize(self.titles)
+        tu = pd.Series(np.asarray(tu, dtype=object), dtype='str')
+        wk = work_keys(tu)
+        full = _title_words(_str(tu)).to_numpy(dtype=object)
+        base = np.where(wk['base'].to_numpy(dtype=object) != '', wk['base'].to_numpy(dtype=object), full)
+        main = np.where(wk['main'].to_numpy(dtype=object) != '', wk['main'].to_numpy(dtype=object), base)
+        ac, au = pd.factorize(b['Book-Author'].astype(object).fillna('').to_numpy(dtype=object))
+        akey = author_key(pd.Series(np.asarray(au, dtype=object), dtype=object)).to_numpy(dtype=object) if len(au) else np.zeros(0, dtype=object)
+        s = dict(full=full[tc], base=base[tc], main=main[tc], author=akey[ac] if n else np.zeros(0, dtype=object))
+        import pyarrow as pa, pyarrow.compute as pc
+        def words(codes, keys):                                   # (rows, words): every word of each row's key
+            sp = pc.split_pattern(pa.array(np.asarray(keys, dtype=object), pa.string()), ' ')
+            wrow, wall = pc.list_parent_indices(sp).to_numpy(), pc.list_flatten(sp).to_numpy(zero_copy_only=False)
+            order = np.argsort(codes, kind='stable'); starts = np.r_[0, np.cumsum(np.bincount(codes, minlength=len(keys)))]
+            per = np.diff(starts)[wrow]
+            rows = order[np.repeat(starts[wrow], per) + (np.arange(per.sum()) - np.repeat(np.cumsum(per) - per, per))]
+            return rows, np.repeat(wall, per)
+        r1, w1 = words(tc, full); r2, w2 = words(ac, akey) if n else (np.zeros(0, np.int64), np.zeros(0, dtype=object))
+        rows, ws = np.r_[r1, r2], np.r_[w1, w2]
+        keep = ws != ''; rows, ws = rows[keep], ws[keep]
+        first = ~pd.DataFrame({'r': rows, 'w': ws}).duplicated().to_numpy()
+        s['post'] = self._group(ws[first], rows[first])
+        df = pd.Series(np.diff(s['post'].offsets)[list(s['post'].index.values())], index=list(s['post'].index), dtype=np.int64)
+        s['df'] = df
+        common = df[df >= 2] if len(df) > 20_000 else df             # typo targets (in a large catalogue: words of 2 books or more), by length
+        s['by_len'] = {L: g.index.tolist() for L, g in common.groupby(common.index.str.len())}
+        nr = b['n_ratings'].fillna(0).to_numpy(np.float64) if 'n_ratings' in b.columns else np.zeros(n)
+        s['readers'] = nr; s['bonus'] = 4.0 * np.log10(1 + np.maximum(nr, 0))
+        s['book_id'] = pd.factorize(b['Book-ID'].astype(str))[0]
+        self._s = s
+
+    def _isbn_rows(self)->dict:
+        "ISBN -> row, from `ISBN` and `ISBNs` ('|'-joined, all editions), built on the first ISBN query"
+        if getattr(self, '_isbns', None) is None:
+            import pyarrow as pa, pyarrow.compute as pc
+            keys, rows = [], []
+            for c in ('ISBN', 'ISBNs'):
+                if c not in self.books.columns: continue
+                sp = pc.split_pattern(pa.array(self.books[c].to_numpy(dtype=object), pa.string()), '|')
+                keys.append(pc.utf8_upper(pc.utf8_trim_whitespace(pc.list_flatten(sp))).to_numpy(zero_copy_only=False))
+                rows.append(pc.list_parent_indices(sp).to_numpy())
+            k, r = (np.concatenate(keys), np.concatenate(rows)) if keys else (np.zeros(0, dtype=object), np.zeros(0, np.int64))
+            first = ~pd.Series(k).duplicated().to_numpy()
+            self._isbns = dict(zip(k[first].tolist(), r[first].tolist()))
+        return self._isbns
+
+    def _alternatives(self, w:str)->list:
+        "(word, weight) for one query word: itself if known, and the known words one or two typos away (for a word unknown or rare)"
+        s = self._s; df = s['df']
+        known = w in df.index
+        out = [(w, 1.0)] if known else []
+        if len(w) >= 4 and (not known or df[w] < 2):
+            from rapidfuzz import process
+            from rapidfuzz.distance import Levenshtein
+            d = 1 if len(w) <= 5 else 2
+            pool = [x for L in range(len(w) - d, len(w) + d + 1) for x in s['by_len'].get(L, ())]
+            near = process.extract(w, pool, scorer=Levenshtein.distance, score_cutoff=d, limit=None)
+            near.sort(key=lambda t: (t[1], -df[t[0]]))             # fewest edits, then the most common word
+            out += [(x, 0.9 - 0.05 * dist) for x, dist, _ in near[:8] if x != w]
+        return out
+
+    def search(self, query:str, # a title, part of one, an author's name with a title word, or an ISBN of any edition, typed loosely
+               k:int=10, # most works returned
+               author:str|None=None, # only works by this author (any spelling, or the surname)
+               min_match:float=0.5, # leave out candidates matching worse than this (0..1)
+              )->pd.DataFrame: # Book-Embedding-ID, Book-ID, Book-Title, Book-Author, Year-Of-Publication, n_ratings, match (0..1), score; best first
+        "Candidate works for a typed query, ranked by how well the title (and author) match and by readers, one row per Book-ID"
+        from rapidfuzz import fuzz, process
+        from bx_rec.data import author_key
+        self._build_search(); s = self._s; N = len(self.books)
         q = str(query).strip()
-        if q in self._exact: return 'exact', list(self._exact[q])
-        self._build()
-        for lvl in ('norm', 'base', 'main'):
-            k = normalize_title(q, lvl)
-            if k and k in self._levels[lvl]: return lvl, list(self._levels[lvl][k])
-        words = normalize_title(q, 'base').split()
-        if words and all(w in self._tokens for w in words):
-            ids = self._tokens[words[0]]
-            for w in words[1:]: ids = np.intersect1d(ids, self._tokens[w], assume_unique=True)
-            if len(ids): return 'partial', ids.tolist()
-        return None, []
+        isbn = _isbn_key(q)
+        if isbn is not None and isbn in self._isbn_rows():
+            idx, match = np.array([self._isbn_rows()[isbn]]), np.array([1.0])
+        else:
+            qf, qb, qm = _query_levels(q)
+            words = [w for w in dict.fromkeys(qb.split())]
+            if not words: return self._result(np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+            use = [w for w in words if w not in _STOP] or words
+            alts = {w: self._alternatives(w) for w in words}
+            sc = np.zeros(N); total = 0.0
+            for w in use:
+                pairs = [(self._s['post'][x], wt * math.log(1 + N / len(self._s['post'][x]))) for x, wt in alts[w]]
+                if not pairs: total += math.log(1 + N); continue
+                total += max(p[1] for p in pairs)
+                if len(pairs) == 1: sc[pairs[0][0]] += pairs[0][1]; continue
+                r = np.concatenate([p[0] for p in pairs]); v = np.concatenate([np.full(len(p[0]), p[1]) for p in pairs])
+                o = np.lexsort((-v, r)); r, v = r[o], v[o]; f = np.r_[True, r[1:] != r[:-1]]
+                sc[r[f]] += v[f]                                       # a row counts its best alternative of the word once
+            cand = np.flatnonzero(sc >= 0.5 * total) if total > 0 else np.zeros(0, np.int64)
+            if len(cand) > 400: cand = cand[np.argsort(-(sc[cand] + 0.01 * s['bonus'][cand]), kind='stable')[:400]]
+            if author and len(cand): ak = author_key(author); cand = cand[np.array([_author_ok(ak, s['author'][i]) for i in cand], bool)]
+            if not len(cand): return self._result(np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+            match = np.zeros(len(cand))
+            fixed = {w: [x for x, _ in alts[w] if x != w] for w in words}
+            variants = {}
+            for j, i in enumerate(cand):                               # the query with each misspelt word as this book spells it
+                rw = set(s['full'][i].split()) | set(s['author'][i].split())
+                qw = [w if w in rw or not fixed[w] else next((x for x in fixed[w] if x in rw), w) for w in words]
+                variants.setdefault(' '.join(qw), []).append(j)
+            for qv, js in variants.items():
+                pen = 1.0 if qv == qb else 0.95
+                c = cand[js]; fb, mb = qf if qv == qb else qv, qm if qv == qb else qv
+                m = np.max([process.cdist([fb], s['full'][c].tolist(), scorer=fuzz.ratio)[0],
+                            0.99 * process.cdist([qv], s['base'][c].tolist(), scorer=fuzz.ratio)[0],
+                            0.97 * process.cdist([mb], s['main'][c].tolist(), scorer=fuzz.ratio)[0],
+                            0.9 * process.cdist([qv], s['base'][c].tolist(), scorer=fuzz.token_set_ratio)[0],
+                            0.9 * process.cdist([qv], [f'{x} {y}' for x, y in zip(s['base'][c], s['author'][c])], scorer=fuzz.token_set_ratio)[0]], axis=0)
+                match[js] = pen * m / 100
+            idx = cand
+        score = 100 * match + s['bonus'][idx]
+        ok = match >= min_match; idx, match, score = idx[ok], match[ok], score[ok]
+        o = np.lexsort((idx, -score)); idx, match, score = idx[o], match[o], score[o]
+        first = ~pd.Series(s['book_id'][idx]).duplicated().to_numpy()   # one row per work
+        return self._result(idx[first][:int(k)], match[first][:int(k)], score[first][:int(k)])
+
+    def _result(self, idx, match, score)->pd.DataFrame:
+        cols = ['Book-Embedding-ID', 'Book-ID', 'Book-Title', 'Book-Author', 'Year-Of-Publication']
+        out = pd.DataFrame({c: self.books[c].array.take(idx) for c in cols})
+        out['n_ratings'] = self._s['readers'][idx].astype(np.int64) if len(idx) else np.zeros(0, np.int64)
+        out['match'] = np.round(match, 4); out['score'] = np.round(score, 3)
+        return out
+
+    def _level(self, i:int, query:str)->str:
+        "How a found book matches the query: 'isbn', 'exact', 'norm', 'base', 'main', 'partial' or 'fuzzy'"
+        s = self._s; q = str(query).strip(); qf, qb, qm = _query_levels(q)
+        if _isbn_key(q) is not None and _isbn_key(q) in self._isbn_rows(): return 'isbn'
+        if self.titles[i] == q: return 'exact'
+        if s['full'][i] == qf: return 'norm'
+        if s['base'][i] == qb: return 'base'
+        if s['main'][i] == qm: return 'main'
+        rw = set(s['full'][i].split()) | set(s['author'][i].split())
+        return 'partial' if all(w in rw for w in qb.split()) else 'fuzzy'
+
+    def candidates(self, query:str, # a title, typed loosely
+                  )->tuple: # (level, embedding ids): the best match and the close runners-up, or (None, [])
+        "The books that `query` names: the top search result and those matching about as well"
+        try: best, others, lvl = self.find(query)
+        except TitleNotFoundError: return None, []
+        return lvl, [best, *others]
 
     def suggest(self, query:str, # a title that was not found
                 n:int=5, # most suggestions
                )->list: # closest titles, best first
-        "Closest titles by shared (or nearly shared, by rapidfuzz) words, then by rapidfuzz string similarity"
+        "Closest titles: the best search results, however weak; else the titles closest as strings (rapidfuzz)"
         from rapidfuzz import fuzz, process
-        self._build()
-        q = normalize_title(query, 'base'); N = len(self.titles)
-        sc = np.zeros(N)
-        for w in dict.fromkeys(q.split()):
-            near = [w] if w in self._tokens else [c for c, _, _ in process.extract(w, self._vocab, scorer=fuzz.ratio, limit=3, score_cutoff=75)]
-            for c in near:
-                ids = self._tokens[c]
-                sc[ids] += math.log(1 + N / len(ids)) * (1.0 if c == w else 0.8)
-        if sc.max(initial=0) > 0:
-            top = np.flatnonzero(sc > 0)
-            if len(top) > 200: top = top[np.argpartition(-sc[top], 200)[:200]]
-            sim = process.cdist([q], [self._base_keys[i] for i in top], scorer=fuzz.ratio)[0] / 100
-            rank = top[np.argsort(-(sc[top] / sc.max() + sim), kind='stable')]
-        else:
-            keys = [k for k, _, _ in process.extract(q, list(self._levels['base']), scorer=fuzz.ratio, limit=n, score_cutoff=50)]
-            rank = [i for k in keys for i in self._levels['base'][k]]
-        out = []
-        for i in rank:
-            t = self.titles[i]
+        out, found = [], self.search(query, k=4 * n, min_match=0.0)['Book-Title'].tolist()
+        if not found:
+            self._build_search(); keys = pd.unique(self._s['base'])
+            best = [k for k, _, _ in process.extract(_query_levels(query)[1], keys, scorer=fuzz.ratio, limit=n, score_cutoff=50)]
+            rows = pd.Series(np.arange(len(self.books))).groupby(self._s['base']).first()
+            found = [self.titles[rows[k]] for k in best]
+        for t in found:
             if t not in out: out.append(t)
             if len(out) == n: break
         return out
 
-    def find(self, query:str, # a title, typed loosely
-             author:str|None=None, # optional author (or part of the name) to tell same-titled books apart
-            )->tuple: # (Book-Embedding-ID of the most-read match, the other matches most read first, level)
-        "Every book that `query` names, the most read first; raises `TitleNotFoundError` when none"
-        lvl, ids = self.candidates(query)
-        if not ids:
+    def find(self, query:str, # a title, typed loosely, or an ISBN of any edition
+             author:str|None=None, # optional author (any spelling, or the surname) to tell same-titled books apart
+             close:float=0.005, # runners-up: books whose match is at most this much below the best one's
+            )->tuple: # (Book-Embedding-ID of the top search result, the close runners-up best first, level)
+        "The book that `query` names (the top search candidate) and the runners-up that match as well; raises `TitleNotFoundError` when none"
+        res = self.search(query, k=50, author=author, min_match=0.6)
+        if not len(res):
+            if author and len(self.search(query, k=1, min_match=0.6)):
+                found = self.search(query, k=10, min_match=0.6)['Book-Embedding-ID'].tolist()
+                raise TitleNotFoundError(f"no book titled {query!r} by {author!r}; books with this title: " + '; '.join(self.describe(i) for i in found))
             sug = self.suggest(query)
             raise TitleNotFoundError(f"no book titled {query!r}; closest titles: " + ('; '.join(repr(t) for t in sug) or 'none'), sug)
-        if author:
-            a = normalize_title(author)
-            keep = [i for i in ids if a and a in normalize_title(self.books['Book-Author'].iat[i])]
-            if not keep:
-                raise TitleNotFoundError(f"no book titled {query!r} by {author!r}; books with this title: " +
-                                         '; '.join(self.describe(i) for i in self._popularity_order(ids)[:10]))
-            ids = keep
-        cand = self._popularity_order(ids)
-        return cand[0], cand[1:], lvl
+        e, m = res['Book-Embedding-ID'].to_numpy(), res['match'].to_numpy()
+        others = [int(i) for i in e[1:][m[1:] >= m[0] - close]]
+        return int(e[0]), others, self._level(int(e[0]), query)
 
-    def lookup(self, query:str, # a title, typed loosely
-               author:str|None=None, # optional author (or part of the name) to tell same-titled books apart
-               most_read:bool=False, # when several books match, answer the most read one instead of raising `AmbiguousTitleError`
+    def lookup(self, query:str, # a title, typed loosely, or an ISBN of any edition
+               author:str|None=None, # optional author (any spelling, or the surname) to tell same-titled books apart
+               most_read:bool=False, # when several books match as well, answer the top one instead of raising `AmbiguousTitleError`
               )->int: # Book-Embedding-ID
         "The one book that `query` names; raises `TitleNotFoundError`, or `AmbiguousTitleError` unless `most_read`, instead of guessing"
         best, others, lvl = self.find(query, author)
@@ -263,6 +419,7 @@ class TitleIndex:
         more = f" (and {len(cand) - 10} more)" if len(cand) > 10 else ''
         raise AmbiguousTitleError(f"{len(cand)} books match {query!r} ({lvl} title match); pass a Book-ID or an author, or use one of: "
                                   + '; '.join(self.describe(i) for i in cand[:10]) + more, cand)
+
 
 # %% ../nbs/08_recommend.ipynb #215e4b15
 def _toy_books()->pd.DataFrame:

@@ -13,8 +13,8 @@ from . import __version__
 from .model import ARRAY_KEYS, predict_arrays
 
 # %% auto #0
-__all__ = ['FORMAT_VERSION', 'ModelDirError', 'fingerprint_interactions', 'save_model_dir', 'encode', 'ModelBundle',
-           'load_model_dir']
+__all__ = ['FORMAT_VERSION', 'ModelDirError', 'fingerprint_interactions', 'save_model_dir', 'check_model_path', 'encode',
+           'ModelBundle', 'load_model_dir']
 
 # %% ../nbs/07_store.ipynb #8750e871
 FORMAT_VERSION = 1
@@ -182,13 +182,20 @@ def save_model_dir(path, # the model directory to (re)create
     return path
 
 # %% ../nbs/07_store.ipynb #588c6495
+def check_model_path(path, # a model directory about to be (re)written
+                    )->Path:
+    "Refuse, before any work, a path that a model directory may not replace: a file, or a folder that is not a model directory"
+    path = Path(path)
+    if path.exists() and not path.is_dir(): raise FileExistsError(f"{path} exists and is not a directory; choose another model path (--out)")
+    if path.is_dir() and any(path.iterdir()) and not (path/'metadata.json').exists():
+        raise FileExistsError(f"{path} is a non-empty directory that is not a bx_rec model directory; refusing to replace it: choose another --out")
+    return path
+
 def _swap_in(path:Path, files:dict):
     "Write `files` into a temporary sibling of `path`, then replace `path` by it"
     parent = path.parent if str(path.parent) else Path('.')
     parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and not path.is_dir(): raise FileExistsError(f"{path} exists and is not a directory; choose another model path")
-    if path.is_dir() and any(path.iterdir()) and not (path/'metadata.json').exists():
-        raise FileExistsError(f"{path} is a non-empty directory that is not a bx_rec model directory; refusing to replace it")
+    check_model_path(path)
     tag = uuid.uuid4().hex[:12]
     tmp, old = parent/f'.{path.name}.tmp-{tag}', parent/f'.{path.name}.old-{tag}'
     moved = False
@@ -279,12 +286,23 @@ class ModelBundle:
         "Embedding ids of original item ids or aliases (-1 when unknown)"
         return encode(items, self._items, self.item_aliases)
 
+    def rating_model_ids(self, users, # original user ids
+                         items, # original item ids or aliases
+                        )->tuple: # (user ids, item ids) in embedding order, -1 for those the rating model did not learn
+        "Embedding ids as the *rating* model knows them: readers and books outside the core it learnt from (the lists' model covers them) are -1"
+        u, i = self.user_embedding_ids(users), self.item_embedding_ids(items)
+        if self.ratings is not None and (self.config.get('summary') or {}).get('n_users_rating_model') is not None:
+            for ids, col, n in ((u, 'User-Embedding-ID', len(self.user_ids)), (i, 'Book-Embedding-ID', len(self.item_ids))):
+                known = np.zeros(n, bool); known[self.ratings[col].to_numpy(np.int64)] = True
+                ids[(ids >= 0) & ~known[np.maximum(ids, 0)]] = -1
+        return u, i
+
     def predict(self, users, # original user ids
                 items, # original item ids (or aliases such as edition ISBNs)
                 clip:tuple|None=None, # optional (low, high) rating scale
                )->np.ndarray: # predictions, float32
         "Predict ratings by original ids; unknown ids fall back to biases and the mean and are counted"
-        p, nu, ni = predict_arrays(self.arrays, self.user_embedding_ids(users), self.item_embedding_ids(items), clip=clip)
+        p, nu, ni = predict_arrays(self.arrays, *self.rating_model_ids(users, items), clip=clip)
         self.n_unknown_users, self.n_unknown_items = nu, ni
         return p
 

@@ -14,7 +14,7 @@ from .model import GDModel, BiasedMF, model_from_arrays
 from .losses import RatingMatrix, mf_loss_grads, sparse_mse, gravity as gravity_term, l2_penalty
 
 # %% auto #0
-__all__ = ['PRESETS', 'TrainResult', 'pick_device', 'train', 'train_preset', 'train_original']
+__all__ = ['PRESETS', 'TrainResult', 'pick_device', 'train', 'train_preset', 'tune_gd', 'train_original']
 
 # %% ../nbs/04_training.ipynb #e2fbb047
 PRESETS = {
@@ -274,6 +274,51 @@ def train_preset(name:str, # a key of `PRESETS`
                 )->TrainResult:
     "`train` with the named preset"
     return train(users, books, ratings, n_users, n_books, preset=name, **kwargs)
+
+# %% ../nbs/04_training.ipynb #f6f68b39
+def tune_gd(users, books, ratings, # training ratings (integer ids, ratings)
+            n_users:int, n_books:int, # table sizes
+            *,
+            val:tuple, # validation (users, books, ratings): every choice is made on it
+            lrs:tuple=(0.01, 0.03, 0.1), # learning rates tried (give one to keep it: then only λ and the epochs are chosen)
+            l2:float|None=None, # first L2 weight λ (None: the preset's)
+            l2_step:float=2.0, # λ is walked by this factor, up first, while the validation RMSE improves
+            max_evals:int=7, # most fits in all
+            epochs:int=400, # most epochs of a fit; early stopping on validation picks the epoch
+            patience:int=20, # stop a fit after this many epochs without a better validation RMSE
+            scale:tuple|None=None, # (lowest, highest) rating, to clip the biases-only baseline (None: the training range)
+            warn:bool=True, # also `warnings.warn` the one-line message when the best fit is worse than the biases alone
+            **train_kw, # any other `train` argument (preset, model, dim, gravity, init_std, seed, device, progress, ...)
+           )->tuple: # (TrainResult of the best fit, dict: lr, l2, best_epoch, val_rmse, bias_val_rmse, tried, seconds, warning)
+    "Gradient descent with its learning rate, L2 weight and epochs chosen on validation, checked against the biases alone"
+    from bx_rec.als import tune_bias_reg
+    if max_evals < 1 or not len(lrs): raise ValueError(f"tune_gd needs max_evals >= 1 and at least one learning rate, got {max_evals} and {lrs!r}")
+    if val is None or len(val) != 3 or len(val[2]) == 0: raise ValueError("tune_gd needs validation data (users, books, ratings)")
+    kw = {**train_kw, 'solver': 'gd', 'progress': train_kw.get('progress', False)}
+    lam0 = float(PRESETS[kw.get('preset', 'default')]['l2'] if l2 is None else l2)
+    t0, fits = time.perf_counter(), {}
+    def score(lr, lam):
+        if (lr, lam) not in fits:
+            fits[lr, lam] = train(users, books, ratings, n_users, n_books, val=val, lr=lr, l2=lam, epochs=epochs, patience=patience, **kw)
+        v = fits[lr, lam].best_val_rmse
+        return v if math.isfinite(v) else math.inf
+    lr = min(list(lrs)[:max_evals], key=lambda a: score(a, lam0))
+    lam = lam0
+    for f in (l2_step, 1 / l2_step):                # up first; down only if going up did not help
+        moved = False
+        while len(fits) < max_evals and (lr, lam * f) not in fits and score(lr, lam * f) < score(lr, lam) - 1e-7:
+            lam, moved = lam * f, True
+        if moved: break
+    best = fits[lr, lam]
+    bias = tune_bias_reg(_as_arrays(users, books, ratings), _as_arrays(*val, what='validation'), n_users, n_books, scale=scale)['val_rmse']
+    msg = None
+    if not best.best_val_rmse <= bias:
+        msg = (f"gradient descent ends at validation RMSE {best.best_val_rmse:.4f}, worse than the biases alone ({bias:.4f}); "
+               "use --solver als (the default), which chooses its ridges on validation")
+        if warn: warnings.warn(msg, RuntimeWarning, stacklevel=2)
+    tried = [dict(lr=a, l2=l, val_rmse=r.best_val_rmse, best_epoch=r.best_epoch, epochs=r.epochs_run) for (a, l), r in fits.items()]
+    return best, dict(lr=lr, l2=lam, best_epoch=best.best_epoch, val_rmse=best.best_val_rmse, bias_val_rmse=bias, tried=tried,
+                      seconds=round(time.perf_counter() - t0, 3), warning=msg)
 
 # %% ../nbs/04_training.ipynb #30705d86
 def _original_mse(sp:torch.Tensor, net:torch.nn.Module)->torch.Tensor:

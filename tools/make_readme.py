@@ -137,7 +137,10 @@ def render(nb_path: Path) -> str:
     if not Path(nb_path).exists(): raise FileNotFoundError(f"{nb_path}: readme notebook not found (settings.ini readme_nb)")
     md = notebook_markdown(json.loads(Path(nb_path).read_text(encoding='utf-8')))
     folder = Path(nb_path).parent.name
-    return _re_nb_link.sub(lambda m: f"]({folder}/{m.group(1)}{m.group(2) or ''})", md)
+    def link(m):   # a link already written from the repository root (`nbs/00_data.ipynb`) is kept, not made `nbs/nbs/...`
+        target = m.group(1)[len(folder)+1:] if m.group(1).startswith(folder + '/') else m.group(1)
+        return f"]({folder}/{target}{m.group(2) or ''})"
+    return _re_nb_link.sub(link, md)
 
 
 def check(nb_path: Path, out: Path) -> int:

@@ -105,6 +105,26 @@ def test_cli_write_and_check():
         assert r.returncode == 2 and 'nope.ipynb' in r.stderr, r
 
 
+def test_notebook_links():
+    "Links to notebooks point into the notebook folder once, whether written as siblings or from the repository root"
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / 'nbs' / 'index.ipynb'; p.parent.mkdir()
+        p.write_text(json.dumps(nb(('markdown', '# T\n\n[a](00_data.ipynb), [b](nbs/05c_ranking.ipynb#fit), '
+                                               '[c](https://x.org/nbs/y.ipynb)'))), encoding='utf-8')
+        got = mr.render(p)
+    assert '[a](nbs/00_data.ipynb), [b](nbs/05c_ranking.ipynb#fit), [c](https://x.org/nbs/y.ipynb)' in got, got
+
+
+def test_readme_links_resolve():
+    "Every relative link of the real README.md names a file of this checkout (no `nbs/nbs/...`)"
+    import re
+    text = (mr.ROOT / 'README.md').read_text(encoding='utf-8')
+    links = re.findall(r'\]\((?!https?:|#|mailto:)([^)#\s]+)(?:#[^)]*)?\)', text)
+    assert links, 'README.md has no relative links to check'
+    bad = [l for l in links if 'nbs/nbs/' in l or not (mr.ROOT / l).exists()]
+    assert not bad, f'README.md links to missing files: {bad}'
+
+
 if __name__ == '__main__':
     tests = [(k, v) for k, v in list(globals().items()) if k.startswith('test_') and callable(v)]
     failed = 0

@@ -89,6 +89,14 @@ def recommend(self:Model, user=None, # a reader of the training data (their orig
     if user is not None: out = rec.for_user(user, k, min_ratings=min_ratings, author=author, years=yrs, explain=explain, by=by)
     else: out = rec.for_reader(likes or [], k, min_ratings=min_ratings, author=author, years=yrs, explain=explain if likes else 0, by=by)
     return self._out(out)
+@patch
+def search(self:Model, query:str, # a title typed loosely, part of one, an author's surname with a title word, or an ISBN of any edition
+           k:int=10, # most works
+           author:str|None=None, # only works by this author (any spelling, or the surname)
+          )->pd.DataFrame: # id, Book-Title, Book-Author, Year-Of-Publication, readers, match (0..1), search_score; best first
+    "The works a query may mean, as a library catalogue's search box lists them: by how well they match, then by readers"
+    out = self.recommender.titles.search(query, k=k, author=author)
+    return self._out(out.rename(columns={'n_ratings': 'readers' if self.recommender.readers is not None else 'n_ratings', 'score': 'search_score'}))
 
 # %% ../nbs/16_api.ipynb #api0011
 @patch

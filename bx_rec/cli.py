@@ -12,11 +12,11 @@ from . import __version__
 
 # %% auto #0
 __all__ = ['ANNOUNCE_AFTER', 'DEMO_TITLE', 'COMMANDS', 'synth', 'split_rows', 'split', 'preprocess', 'train', 'checkpoint_dir',
-           'interrupted_dir', 'CommandExit', 'evaluate', 'demo', 'similar', 'recommend', 'cli_hint', 'main']
+           'interrupted_dir', 'CommandExit', 'evaluate', 'demo', 'similar', 'recommend', 'search', 'cli_hint', 'main']
 
 # %% ../nbs/12_cli.ipynb #29a2c8d9
 _FLAGS = {'as_json': ['--json'], 'fmt': ['--format'], 'k': ['-k', '--k']}
-_POSITIONAL = {'title'}
+_POSITIONAL = {'title', 'query'}
 _NARGS = {'rating_scale': (2, float, ('LO', 'HI'))}   # options that take several values
 _PRESET_KEYS = ('solver', 'model_type', 'dim', 'epochs', 'lr', 'l2', 'gravity', 'patience')
 
@@ -528,7 +528,7 @@ def _show(df:pd.DataFrame, as_json:bool, title:str=''):
     if len(df) and legend: print('(' + '; '.join(legend) + ')')
 
 _COLUMNS = dict(   # what each column of a list means, printed under the table
-    n_ratings='ratings of the book the rating model learnt from', readers="readers of the book in the data (ratings and implicit rows): the list's evidence",
+    n_ratings='ratings of the book the rating model learnt from', match='how well the title (and author) match the query, 0 to 1', search_score='100 × match plus a bonus for readers: the order of the list', readers="readers of the book in the data (ratings and implicit rows): the list's evidence",
     score='predicted rating on the model\'s scale', ranking_score="the lists' model score that orders the list (higher first)",
     similarity='cosine similarity of the rating model\'s book factors', because="the reader's liked books behind the book, with their share of its score")
 
@@ -604,10 +604,24 @@ def recommend(model:str, # model directory
     _show(out, as_json, head)
     return out
 
+def search(model:str, # model directory
+           query:str, # what the reader typed: a title (typos, case, articles, subtitles forgiven), an author's surname with a title word, or an ISBN
+           k:int=10, # most works listed
+           author:str=None, # only works by this author (any spelling, or the surname)
+           as_json:bool=False, # print JSON records instead of a table
+          ):
+    "Find the book a reader means: candidate works ranked by how well they match, then by readers, as a catalogue's search box"
+    _check_k(k)
+    from bx_rec.api import Model
+    m = Model(_load_model(model, 'search'))
+    out = m.search(query, k=k, author=author)
+    _show(out, as_json, f"works matching {query!r}:")
+    return out
+
 # %% ../nbs/12_cli.ipynb #080c6ec3
 from .download import download
 COMMANDS = dict(demo=demo, synth=synth, split=split, preprocess=preprocess, train=train, evaluate=evaluate, similar=similar,
-                recommend=recommend, download=download)
+                recommend=recommend, search=search, download=download)
 _THREADED = {'demo', 'train', 'evaluate', 'similar', 'recommend'}   # the commands that compute with PyTorch or BLAS
 
 def _usage()->str:

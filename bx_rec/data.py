@@ -749,6 +749,7 @@ _OTHER_WORK = re.compile(r'(?i)^\s*(?:and|&|with|plus)\b|\b(?:guide|companion|no
                          r"postcard|screenplay|play|musical|reader's|teacher's|concordance|quiz|trivia)\b")
 _INVERTED = re.compile(r'(?i),\s*(?:the|a|an)\s*(?=[:;(]|$)')
 _SUBSEP = re.compile(r'\s*(?::|;|\s[-–—]+\s|,(?=\s))\s*')
+_STRICT = re.compile(r'\s*(?::|;|\s[-–—]+\s)\s*')
 
 def _format_only(words:list)->bool: return bool(words) and all(x in _WEAK for x in words) and any(x in _STRONG for x in words)
 
@@ -809,7 +810,12 @@ def work_keys(titles, # book titles
         main[colon] = np.where(mw != '', mw, base.to_numpy(dtype=object)[colon])
         sub[colon] = np.where(mw != '', sw, '')
         subd[colon] = _numbered_many([p[1] for p in parts])
-    return pd.DataFrame({'base': base, 'main': main, 'sub': sub, 'volume': pd.Series(vol, dtype='str'), 'sub_digits': subd})
+        head = base.copy(); strict = np.flatnonzero(_matches(bare, r':|;|\s[-–—]+\s'))     # before ':', ';' or ' - ' only (no comma)
+        if len(strict):
+            hw = _title_words(pd.Series([_STRICT.split(x, 1)[0] for x in bare.to_numpy(dtype=object)[strict]], dtype='str')).to_numpy(dtype=object)
+            head[strict] = np.where(hw != '', hw, base.to_numpy(dtype=object)[strict])
+    else: head = base.copy()
+    return pd.DataFrame({'base': base, 'main': main, 'sub': sub, 'volume': pd.Series(vol, dtype='str'), 'sub_digits': subd, 'head': head})
 
 # %% ../nbs/00_data.ipynb #f17a000c
 def _compatible(x:str, y:str)->bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fastcore.basics import patch
 import numpy as np
 import pandas as pd
-from .recommend import TitleIndex, normalize_title, _books_frame, top_k
+from .recommend import TitleIndex, _books_frame, top_k
 from .als import _ridge_exponent
 
 # %% auto #0
@@ -214,7 +214,7 @@ class Recommender:
     # ---- filters and ranking
     def mask(self, exclude=(), # Book-Embedding-IDs to leave out
              min_ratings:int=0, # keep books with at least this many training ratings
-             author:str|None=None, # keep books whose author contains this (forgiving: case, accents, punctuation)
+             author:str|None=None, # keep books by this author (any spelling: `J.R.R. TOLKIEN`, `tolkien`)
              years:tuple|None=None, # keep books published in [first, last] (either may be None); unknown years are dropped
             )->np.ndarray: # bool per book
         "Which books pass the filters"
@@ -223,10 +223,7 @@ class Recommender:
         if min_ratings:
             if self.n_ratings is None and self.readers is None: raise ValueError("min_ratings needs the training ratings: pass ratings= to Recommender")
             ok &= (self.n_ratings if self.readers is None else self.readers) >= min_ratings
-        if author:
-            a = normalize_title(author)
-            self.titles._build()
-            ok &= np.fromiter((a in s for s in self.titles._authors), bool, len(ok))
+        if author: ok &= self.titles.author_mask(author)   # any spelling of the name, or the surname
         if years is not None:
             y = self.books['Year-Of-Publication'].astype('Float64').to_numpy(dtype=float, na_value=np.nan)
             lo, hi = years
@@ -395,8 +392,9 @@ def _evidence(self:Recommender, out:pd.DataFrame, n_read:int|None=None, source:i
     "Say, in `out.attrs['note']`, when a list rests on thin evidence: a reader with few books, a book or a list with few readers"
     if self.readers is None or not len(out): return out
     notes, thin = [], int((out['readers'] < 5).sum())
-    if n_read is not None and n_read < 3: notes.append(f"the reader has {n_read} book{'s' * (n_read != 1)} in the data")
-    if source is not None and self.readers[source] < 5: notes.append(f"{self.books['Book-Title'].iat[source]!r} has {self.readers[source]} reader{'s' * (self.readers[source] != 1)}")
+    if n_read is not None and n_read < 3: notes.append(f"the reader has {n_read} book{'s' * int(n_read != 1)} in the data")
+    if source is not None and self.readers[source] < 5:
+        r = int(self.readers[source]); notes.append(f"{self.books['Book-Title'].iat[source]!r} has {r} reader{'s' * int(r != 1)}")
     if thin * 2 > len(out): notes.append(f"{thin} of these {len(out)} books have fewer than 5 readers")
     if notes: out.attrs['note'] = 'thin evidence: ' + '; '.join(notes) + ' (the `readers` column counts each book\'s readers)'
     return out

@@ -365,10 +365,9 @@ def _val_ndcg(U, V, S, H, rel, users, betas, k=10, chunk=None, cols=None):
         e = min(len(users), s + chunk); base = torch.from_numpy(np.asarray(U[users[s:e]], np.float32)) @ Vt
         kt = torch.from_numpy(_knn_rows(Hk[s:e], S).toarray())   # per block: the kNN rows of heavy readers are large
         seen = H[s:e].tocoo(); si, sj = torch.from_numpy(seen.row.astype(np.int64)), torch.from_numpy(seen.col.astype(np.int64))
-        R = rel[s:e]; buf = torch.empty_like(base)
+        R = rel[s:e]; buf = torch.empty_like(base); base[si, sj] = -torch.inf   # training books masked once: -inf + βk stays -inf
         for b in betas:
-            torch.add(base, kt, alpha=float(b), out=buf); buf[si, sj] = -torch.inf
-            top = torch.topk(buf, k, dim=1)[1].numpy().copy()
+            top = torch.topk(base if b == 0 else torch.add(base, kt, alpha=float(b), out=buf), k, dim=1)[1].numpy().copy()
             hits = torch.from_numpy(np.asarray(R[np.arange(e - s)[:, None], top].todense()) > 0)
             out[b] += float(((hits * disc).sum(1).numpy() / ideal[s:e]).sum())
     return {b: v / len(users) for b, v in out.items()}

@@ -240,7 +240,7 @@ class TitleIndex:
         wk = work_keys(tu)
         full = _title_words(_str(tu)).to_numpy(dtype=object)
         base = np.where(wk['base'].to_numpy(dtype=object) != '', wk['base'].to_numpy(dtype=object), full)
-        main = np.where(wk['main'].to_numpy(dtype=object) != '', wk['main'].to_numpy(dtype=object), base)
+        main = np.where(wk['head'].to_numpy(dtype=object) != '', wk['head'].to_numpy(dtype=object), base)   # a comma makes no subtitle here ("Hobbits, Elves, and Wizards")
         ac, au = pd.factorize(b['Book-Author'].astype(object).fillna('').to_numpy(dtype=object))
         akey = author_key(pd.Series(np.asarray(au, dtype=object), dtype=object)).to_numpy(dtype=object) if len(au) else np.zeros(0, dtype=object)
         s = dict(full=full[tc], base=base[tc], main=main[tc], author=akey[ac] if n else np.zeros(0, dtype=object))
@@ -351,6 +351,14 @@ class TitleIndex:
         first = ~pd.Series(s['book_id'][idx]).duplicated().to_numpy()   # one row per work
         return self._result(idx[first][:int(k)], match[first][:int(k)], score[first][:int(k)])
 
+    def author_mask(self, author:str, # an author as typed: any spelling of the name, or the surname
+                   )->np.ndarray: # bool per row: is the book by this author?
+        "Which books are by `author`, matched across spellings (`J.R.R. TOLKIEN`, `J. R. R. Tolkien`, `tolkien`): for `--author` filters"
+        from bx_rec.data import author_key
+        self._build_search(); a = author_key(author)
+        codes, u = pd.factorize(self._s['author'])
+        return np.array([_author_ok(a, x) for x in u], bool)[codes] if len(u) else np.zeros(0, bool)
+
     def _result(self, idx, match, score)->pd.DataFrame:
         cols = ['Book-Embedding-ID', 'Book-ID', 'Book-Title', 'Book-Author', 'Year-Of-Publication']
         out = pd.DataFrame({c: self.books[c].array.take(idx) for c in cols})
@@ -383,10 +391,12 @@ class TitleIndex:
         from rapidfuzz import fuzz, process
         out, found = [], self.search(query, k=4 * n, min_match=0.0)['Book-Title'].tolist()
         if not found:
-            self._build_search(); keys = pd.unique(self._s['base'])
-            best = [k for k, _, _ in process.extract(_query_levels(query)[1], keys, scorer=fuzz.ratio, limit=n, score_cutoff=50)]
-            rows = pd.Series(np.arange(len(self.books))).groupby(self._s['base']).first()
-            found = [self.titles[rows[k]] for k in best]
+            self._build_search()
+            if 'keys' not in self._s:                                   # distinct title keys and a row of each, once
+                codes, keys = pd.factorize(self._s['base']); first = np.full(len(keys), len(codes)); np.minimum.at(first, codes, np.arange(len(codes)))
+                self._s['keys'], self._s['key_row'] = list(keys), first
+            best = process.extract(_query_levels(query)[1], self._s['keys'], scorer=fuzz.ratio, limit=n, score_cutoff=50)
+            found = [self.titles[self._s['key_row'][j]] for _, _, j in best]
         for t in found:
             if t not in out: out.append(t)
             if len(out) == n: break

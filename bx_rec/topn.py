@@ -84,7 +84,7 @@ def _rows_topk(G:sp.csr_matrix, # sparse rows without duplicate entries (e.g. a 
     rows = np.repeat(np.arange(G.shape[0]), nnz)[p]
     return sp.csr_matrix((d[p], (rows, G.indices[p])), shape=G.shape)
 
-# %% ../nbs/06b_topn.ipynb #33c86589
+# %% ../nbs/06b_topn.ipynb #c6ecedb7
 def _item_graphs(A:sp.csr_matrix, # items × readers (left factor)
                  B:sp.csr_matrix, # readers × items (right factor)
                  weights:list, # functions (rows, cols, values) -> new values, one graph each
@@ -103,7 +103,7 @@ def _item_graphs(A:sp.csr_matrix, # items × readers (left factor)
     cat = lambda p, i, t: np.concatenate([q[i] for q in p]).astype(t) if p else np.zeros(0, t)
     return [sp.csr_matrix((cat(p, 2, np.float32), (cat(p, 0, np.int64), cat(p, 1, np.int64))), shape=(m, B.shape[1])) for p in parts]
 
-# %% ../nbs/06b_topn.ipynb #43cb5da7
+# %% ../nbs/06b_topn.ipynb #8f3d3f65
 class ItemKNN:
     "Anchor: item-kNN, cosine between books' reader columns with a shrink term, k neighbours, binary history"
     def __init__(self, X:sp.csr_matrix, # readers × books (non-zero = rated or read)
@@ -128,7 +128,7 @@ class ItemKNN:
                 if g.get('shrink', 0.) == h: yield g, cls(X, S=_rows_topk(S, g.get('k', 100)), **g)
     def scores(self, users, H): return (_binary(H) @ self.S).toarray()
 
-# %% ../nbs/06b_topn.ipynb #051b4c11
+# %% ../nbs/06b_topn.ipynb #8df3a257
 class RP3beta:
     "Anchor: RP3beta (Paudel et al. 2016): 3-step random walk book → reader → book, α-powered, divided by popularity^β"
     def __init__(self, X:sp.csr_matrix, # readers × books (non-zero = rated or read)
@@ -159,7 +159,7 @@ class RP3beta:
                     if g.get('beta', .5) == b: yield g, cls(X, W=_rows_topk(W, g.get('k', 100)), **g)
     def scores(self, users, H): return (_binary(H) @ self.W).toarray()
 
-# %% ../nbs/06b_topn.ipynb #3e723426
+# %% ../nbs/06b_topn.ipynb #e1352981
 class Popularity:
     "Anchor: the most-read books first, for everyone"
     def __init__(self, X:sp.csr_matrix, **kw): self.pop = np.asarray((X > 0).sum(0), np.float32).ravel()
@@ -182,7 +182,7 @@ class PureSVD:
         for g in grid: yield g, cls(X, V=big.V[:, :g['rank']], **g)
     def scores(self, users, H): return np.asarray((_binary(H) @ self.V) @ self.V.T)
 
-# %% ../nbs/06b_topn.ipynb #a1cb69bc
+# %% ../nbs/06b_topn.ipynb #af82e8a2
 def _spd_inverse(G:np.ndarray)->np.ndarray:
     "Inverse of a symmetric positive definite matrix by Cholesky (LAPACK potrf + potri): half the work of `np.linalg.inv`"
     from scipy.linalg import lapack
@@ -257,7 +257,7 @@ class RankingScorer:
             out[r] = _topk_rows(sc[None], k)[0][0]
         return out
 
-# %% ../nbs/06b_topn.ipynb #acb63f79
+# %% ../nbs/06b_topn.ipynb #aa5518fd
 def default_models(ease_lambda:float=500., # EASE's ridge (500 on MovieLens, 200 on Book-Crossing)
                    svd_rank:int=50, # PureSVD's rank
                    knn_k:int=100, # item-kNN neighbours
@@ -301,7 +301,7 @@ def topn_protocol(train:pd.DataFrame, # user, item, rating: explicit training ra
     return dict(train=tr, implicit=imp, users=users, items=items, X=X, readers=readers, known=known, H=H, seen=seen, rel=rel,
                 share=np.asarray(X.sum(0)).ravel() / max(len(users), 1), no_history=int((np.diff(H.indptr) == 0).sum()))
 
-# %% ../nbs/06b_topn.ipynb #6197b770
+# %% ../nbs/06b_topn.ipynb #29c56f18
 def topn_lists(model, # fitted: `.top(users, H, seen, k)` or `.scores(users, H)`
                P:dict, # from `topn_protocol`
                k:int=10, # list length
@@ -322,7 +322,7 @@ def _setting(factory)->str:
     kw = getattr(factory, 'keywords', {}) or {}
     return ', '.join(f"{a}={v:g}" if isinstance(v, (int, float)) else f"{a}={v}" for a, v in kw.items() if isinstance(v, (int, float, str)))
 
-# %% ../nbs/06b_topn.ipynb #888e73f4
+# %% ../nbs/06b_topn.ipynb #2257337a
 def evaluate_topn(train:pd.DataFrame, # user, item (str), rating: what the models learn from
                   test:pd.DataFrame, # user, item, rating: held-out ratings (relevant = rating >= threshold)
                   models:dict|None=None, # name -> factory (see `default_models`, `tuned_models`)
@@ -351,7 +351,7 @@ def evaluate_topn(train:pd.DataFrame, # user, item (str), rating: what the model
         say(f"{name}: ndcg@{k} {met[f'ndcg@{k}']:.4f} ({rows[-1]['seconds']}s)")
     return pd.DataFrame(rows)
 
-# %% ../nbs/06b_topn.ipynb #b7b4fceb
+# %% ../nbs/06b_topn.ipynb #d8818f28
 def validation_split(train:pd.DataFrame, # user, item, rating: the training ratings
                      scale:tuple=(1, 10), # rating scale (relevant = `relevant_threshold`)
                      seed:int=0, # seed of the split and of the readers' sample
@@ -365,7 +365,7 @@ def validation_split(train:pd.DataFrame, # user, item, rating: the training rati
     if len(liked) > max_val_users: liked = np.sort(np.random.default_rng(seed).choice(liked, max_val_users, replace=False))
     return tr, va[va['user'].isin(set(liked))]
 
-# %% ../nbs/06b_topn.ipynb #02f7e536
+# %% ../nbs/06b_topn.ipynb #f35adeb7
 def _fits(factory, X, grid, **kw):
     "(setting, fitted model) for every setting of the grid; anchors with `fit_many` share work across settings"
     f = getattr(factory, 'func', factory); fixed = getattr(factory, 'keywords', {}) or {}
@@ -393,12 +393,12 @@ def tune_anchor(name:str, # the anchor's name (for the progress lines)
     res = pd.DataFrame(out); best = tried[int(np.argmax(res[f'val_ndcg@{k}'].to_numpy()))]
     return best, res
 
-# %% ../nbs/06b_topn.ipynb #705dddcd
-ANCHOR_GRIDS = {   # small grids, after Ferrari Dacrema et al. (2019)
-    'item-kNN': [dict(k=k, shrink=h) for k in (50, 100, 200) for h in (0., 10., 100.)],
-    'RP3beta': [dict(alpha=a, beta=b, k=k) for a in (0.5, 1.) for b in (0.25, 0.5, 0.75) for k in (50, 100, 200)],
-    'PureSVD': [dict(rank=r) for r in (10, 20, 50, 100)],
-    'EASE': [dict(lam=l) for l in (100., 300., 1000.)],
+# %% ../nbs/06b_topn.ipynb #1767f1a7
+ANCHOR_GRIDS = {   # small grids, after Ferrari Dacrema et al. (2019), widened where Book-Crossing or MovieLens chose an edge
+    'item-kNN': [dict(k=k, shrink=h) for k in (10, 20, 50, 100, 200) for h in (0., 10., 100.)],
+    'RP3beta': [dict(alpha=a, beta=b, k=k) for a in (0.5, 1.) for b in (0., 0.2, 0.4, 0.6) for k in (50, 200)],
+    'PureSVD': [dict(rank=r) for r in (20, 50, 100, 200)],
+    'EASE': [dict(lam=l) for l in (10., 50., 200., 500., 2000.)],
 }
 ANCHORS = {'popularity': Popularity, 'item-kNN': ItemKNN, 'RP3beta': RP3beta, 'PureSVD': PureSVD, 'EASE': EASE}
 

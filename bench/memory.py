@@ -15,7 +15,7 @@ and, with --real, the default `bx-rec train` on the real dump (../shared/data/bo
 Usage: python bench/memory.py [--threads 2] [--real] [--keep DIR]
 """
 from __future__ import annotations
-import argparse, os, resource, subprocess, sys, tempfile, time
+import argparse, os, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -144,6 +144,7 @@ class Recommender:
             self._r_of_e = pd.Index(np.asarray(ranking.item_ids, dtype=object)).get_indexer(self.books['Book-ID'].astype(str).to_numpy())
             self._e_of_r = np.full(len(ranking.item_ids), -1, np.int64)
             ok = self._r_of_e >= 0; self._e_of_r[self._r_of_e[ok]] = np.flatnonzero(ok)
+            self._same_ids = len(self._e_of_r) == len(self.V) and bool((self._e_of_r == np.arange(len(self.V))).all())   # one id space (`fit` pads the rating model)
             self._ruser = pd.Index(np.asarray(ranking.user_ids, dtype=object))
 
     @property
@@ -238,7 +239,8 @@ class Recommender:
         idx = top_k(s, n)
         if getattr(self, '_list_cols', None) is None:   # the shown columns as arrays, taken per list (faster than iloc on the frame)
             cols = ['Book-Embedding-ID', 'Book-ID', 'Book-Title', 'Book-Author', 'Year-Of-Publication'] + [c for c in ('n_ratings', 'readers') if c in self.books.columns]
-            self._list_cols = {c: self.books[c].array for c in cols}
+            self._list_cols = {c: (self.books[c].to_numpy(dtype=object) if self.books[c].dtype == object or str(self.books[c].dtype).startswith('str')
+                                   else self.books[c].array) for c in cols}   # plain arrays: a take of 10 rows is then microseconds
         out = pd.DataFrame({c: a.take(idx) for c, a in self._list_cols.items()})
         out['score'] = scores[idx].astype(np.float32)
         return out
@@ -305,17 +307,18 @@ class Recommender:
                 )->pd.DataFrame: # Book-Embedding-ID, Book-ID, Book-Title, Book-Author, Year-Of-Publication, [n_ratings], score, [ranking_score], [because]
         "Top-N books for a known reader: in the ranking model's order (default, when there is one) or by predicted rating"
         e = self.user(user)
-        s = self.mu + float(self.arrays['user_bias'][e]) + self.bi + self.V @ self.arrays['user_factors'][e]
+        ub, uf = float(self.arrays['user_bias'][e]), self.arrays['user_factors'][e]
         rb, rr = self.rated(e)
         if self._by(by) == 'ranking':
             ru = self._ruser.get_indexer([str(user)])[0]
+            s = lambda b: self.mu + ub + self.bi[b] + self.V[b] @ uf   # the predicted rating of the listed books only
             if ru >= 0:
-                it, sc = self.ranking.recommend(np.array([ru]), k=len(self.ranking.item_ids))
-                rs = self._to_books(it[0], sc[0]); st = self.ranking.state_of(ru) if explain else None
+                rs = self._to_books(None, self.ranking.scores_known(ru)); st = self.ranking.state_of(ru) if explain else None
                 if st is not None: rb, rr = self._e_of_r[st.items], self._rating_of(st.weights)   # every book they read, as ratings
             else:   # a reader of the rating model the ranking model lacks: fold them in from their ratings
                 st = self._rank_fold(rb, rr); rs = self._to_books(None, self.ranking.scores_folded(st))
             return self._ranked(rs, s, self.mask(rb if exclude_rated else (), min_ratings, author, years), n, st, dict(zip(rb.tolist(), rr.tolist())), explain)
+        s = self.mu + ub + self.bi + self.V @ uf
         out = self._top(s, self.mask(rb if exclude_rated else (), min_ratings, author, years), n)
         if explain: out['because'] = self._because(self.fold_user(user), out['Book-Embedding-ID'].to_numpy(), explain)
         return self._shown(out)
@@ -346,11 +349,12 @@ class Recommender:
         if isinstance(rated, FoldIn): fold = rated
         elif not len(rated): return self.popular(n, (), min_ratings, author, years)
         else: fold = self.fold(rated)
-        s = self.mu + fold.bias + self.bi + self.V @ fold.x
         if self._by(by) == 'ranking':
+            s = lambda b: self.mu + fold.bias + self.bi[b] + self.V[b] @ fold.x
             st = self._rank_fold(fold.books, fold.ratings)
             return self._ranked(self._to_books(None, self.ranking.scores_folded(st)), s, self.mask(fold.books, min_ratings, author, years),
                                 n, st, dict(zip(fold.books.tolist(), fold.ratings.tolist())), explain)
+        s = self.mu + fold.bias + self.bi + self.V @ fold.x
         out = self._top(s, self.mask(fold.books, min_ratings, author, years), n)
         if explain: out['because'] = self._because(fold, out['Book-Embedding-ID'].to_numpy(), explain)
         return self._shown(out)
@@ -365,6 +369,7 @@ def _by(self:Recommender, by:str)->str:
 @patch
 def _to_books(self:Recommender, items, scores)->np.ndarray:
     "Ranking scores by Book-Embedding-ID (-inf for books the ranking model lacks or left out)"
+    if items is None and getattr(self, '_same_ids', False): return np.asarray(scores, np.float64)
     s = np.full(len(self.V), -np.inf)
     items = np.arange(len(scores)) if items is None else np.asarray(items, np.int64)
     e = self._e_of_r[items]; ok = e >= 0
@@ -382,7 +387,8 @@ def _ranked(self:Recommender, rank_scores, rating_scores, ok, n:int, st, liked:d
     "The top of a ranking-model list, with the predicted rating beside each book and the reasons"
     out = self._top(rank_scores, ok, n)
     e = out['Book-Embedding-ID'].to_numpy(np.int64)
-    pr = rating_scores[e] if self.scale is None else np.clip(rating_scores[e], *self.scale)   # as `_shown`, without pandas' clip
+    pr = rating_scores(e) if callable(rating_scores) else rating_scores[e]   # predicted ratings: only the listed books' are needed
+    if self.scale is not None: pr = np.clip(pr, *self.scale)                   # as `_shown`, without pandas' clip
     out['ranking_score'] = out['score']; out['score'] = pr.astype(np.float32)
     if explain and st is not None: out['because'] = self._rank_because(st, e, liked, explain)
     return self._evidence(out, None if st is None else len(st.items))
@@ -439,5 +445,5 @@ def similar(self:Recommender, book, # Book-ID, ISBN or title (see `book`), or a 
     st = self.ranking.fold_in([r], [self.scale[1] if self.scale else 10.])
     if self._VtV is None: self._VtV = self.V.astype(np.float64).T @ self.V.astype(np.float64)
     f = fold_in(self.arrays, [e], [self.scale[1] if self.scale else 10.], self.penalties(1), fit_bias=self.kind == 'biased', VtV=self._VtV)
-    s = self.mu + f.bias + self.bi + self.V @ f.x
+    s = lambda b: self.mu + f.bias + self.bi[b] + self.V[b] @ f.x   # predicted ratings of the listed books only
     return self._evidence(self._ranked(self._to_books(None, self.ranking.scores_folded(st)), s, ok, n, None, {}, 0), source=e)

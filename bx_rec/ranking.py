@@ -190,8 +190,8 @@ class RankingModel:
             f"arrays do not match the ids: item_factors {self.V.shape[0]} rows for {m} item_ids, user_factors {self.U.shape[0]} rows for {len(self.user_ids)} user_ids")
         self.S = sp.csr_matrix((a['knn_data'], a['knn_indices'], a['knn_indptr']), shape=(m, m))
         self.H = sp.csr_matrix((a['history_weights'], a['history_indices'], a['history_indptr']), shape=(len(self.user_ids), m))
-        V64 = self.V.astype(np.float64); self._V64 = V64
-        self.G = config['a0'] * (V64.T @ V64) + config['reg'] * np.eye(V64.shape[1])
+        V64 = self.V.astype(np.float64)   # the Gram matrix in float64; the factors stay float32 (rows are widened where they are used)
+        self.G = config['a0'] * (V64.T @ V64) + config['reg'] * np.eye(V64.shape[1]); del V64
         self.readers = np.diff(self.H.tocsc().indptr)     # readers of each book in the training data: a list's evidence
         self.listable = self.readers >= int(config.get('min_list_readers', 1))   # books a list may hold
         self._cand = None
@@ -254,7 +254,7 @@ def recommend(self:RankingModel, users:np.ndarray, # reader indices (rows of use
 # %% ../nbs/05c_ranking.ipynb #5e68a9ac
 @patch
 def _fold(self:RankingModel, items:np.ndarray, w:np.ndarray)->FoldIn:
-    Vh = self._V64[items]; A = self.G + (Vh * w[:, None]).T @ Vh
+    Vh = self.V[items].astype(np.float64); A = self.G + (Vh * w[:, None]).T @ Vh
     P = np.linalg.solve(A, Vh.T)
     return FoldIn(items, w, P, P @ (self.config['a0'] + w))
 
@@ -282,10 +282,12 @@ def state_of(self:RankingModel, user:int, # a known reader's index
 
 @patch
 def scores_folded(self:RankingModel, st:FoldIn)->np.ndarray:
-    "Score of every book for a folded-in reader (float64)"
-    s = self._V64 @ st.user_vector
+    "Score of every listable book for a folded-in reader (float64; -inf for books a list may not hold), one pass over their factors"
+    c, _, _ = self._candidates(); s = np.full(len(self.item_ids), -np.inf)
+    s[c] = self._candidates()[1] @ st.user_vector.astype(np.float32)   # float32: one pass over the listable books' factors
     if self.config['beta'] and len(st.items):
-        s += (self.config['beta'] / st.weights.sum()) * (st.weights @ self.S[st.items].toarray())
+        k = self.S[st.items]; k = (self.config['beta'] / st.weights.sum()) * (sp.diags(st.weights) @ k).sum(0).A1
+        s[c] += k[c]
     return s
 
 @patch
@@ -306,13 +308,23 @@ def similar(self:RankingModel, item:int, # a book index
     "Nearest books: the list of a reader who gave `item` the top rating"
     return self.recommend_folded(self.fold_in([item], [self.config['scale'][1]]), k, exclude)
 
+@patch
+def scores_known(self:RankingModel, user:int, # a known reader's index
+                )->np.ndarray: # float64, -inf for the reader's own books and for books a list may not hold
+    "Score of every listable book for a known reader (trained taste vector plus the kNN term of their history): one reader's `recommend`, unsorted"
+    c, Vc, Sc = self._candidates(); s = np.full(len(self.item_ids), -np.inf); h = self.H[int(user)]
+    v = (Vc @ self.U[int(user)]).astype(np.float64)
+    if self.config['beta'] and h.nnz: v += (self.config['beta'] / h.data.sum()) * (sp.csr_matrix(h.data[None]) @ Sc[h.indices]).toarray().ravel()
+    s[c] = v; s[h.indices] = -np.inf
+    return s
+
 # %% ../nbs/05c_ranking.ipynb #6093a59a
 @patch
 def contributions(self:RankingModel, st:FoldIn, # from `fold_in` or `state_of`
                   item:int, # the book being explained
                  )->np.ndarray: # one term per book in st.items; they sum to the book's score
     "Exact split of a folded-in reader's score for `item` into one term per book they rated"
-    v = self._V64[int(item)]
+    v = self.V[int(item)].astype(np.float64)
     c = (self.config['a0'] + st.weights) * (v @ st.P)
     if self.config['beta'] and len(st.items):
         c = c + (self.config['beta'] / st.weights.sum()) * st.weights * self.S[st.items][:, [int(item)]].toarray().ravel()

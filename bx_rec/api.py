@@ -6,7 +6,8 @@
 from __future__ import annotations
 from pathlib import Path
 import numpy as np, pandas as pd
-from .pipeline import Interactions, load_interactions, fit as _fit, _items_frame, _plain, core_filters
+from .pipeline import Interactions, load_interactions, fit as _fit, _items_frame, core_filters
+from .fileio import json_ready
 from .store import ModelBundle, load_model_dir, save_model_dir, fingerprint_interactions
 from .personal import Recommender
 from fastcore.basics import patch
@@ -169,7 +170,7 @@ def fit(ratings, # a ratings file or folder (any supported format), or a DataFra
     f = _fit(inter, seed=seed, progress=progress, ranking=ranking, threads=threads, **core_filters(inter.fmt, min_user_ratings, min_book_ratings), **options)
     if f.summary.get('stopped_reason') in ('diverged', 'interrupted'): raise RuntimeError(f"training stopped: {f.summary.get('message')}")
     df = inter.ratings
-    meta = dict(config=dict(f.config, summary=_plain(f.summary)),
+    meta = dict(config=dict(f.config, summary=json_ready(f.summary, other='drop')),
                 data_fingerprint=fingerprint_interactions(df['user'], df['item'], df['rating']))
     return Model(ModelBundle(f.arrays, f.kind, f.user_ids, f.item_ids, items=_items_frame(f, inter), item_aliases=inter.aliases,
                              metadata=meta, history=f.history, ratings=f.ratings, ranking=f.ranking))

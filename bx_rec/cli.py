@@ -4,11 +4,12 @@
 
 # %% ../nbs/12_cli.ipynb #9721173f
 from __future__ import annotations
-import argparse, codecs, contextlib, inspect, json, math, os, re, sys, threading, time, traceback, warnings
+import argparse, codecs, contextlib, inspect, math, re, sys, threading, time, traceback, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.docments import docments
 from . import __version__
+from .fileio import atomic_write, dumps
 
 # %% auto #0
 __all__ = ['ANNOUNCE_AFTER', 'DEMO_TITLE', 'COMMANDS', 'synth', 'split_rows', 'split', 'preprocess', 'train', 'checkpoint_dir',
@@ -170,16 +171,9 @@ def _write_part(src:Path, dest:Path, rating_file:Path, data:bytes, overwrite:boo
     if src.is_dir():
         dest.mkdir(parents=True, exist_ok=True)
         for p in src.iterdir():
-            if p.is_file() and p != rating_file: _atomic_bytes(dest/p.name, p.read_bytes())
-        _atomic_bytes(dest/rating_file.name, data)
-    else: _atomic_bytes(dest, data)
-
-def _atomic_bytes(path:Path, data:bytes):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.tmp-{os.getpid()}')
-    try:
-        tmp.write_bytes(data); os.replace(tmp, path)
-    finally: tmp.unlink(missing_ok=True)
+            if p.is_file() and p != rating_file: atomic_write(dest/p.name, p.read_bytes())
+        atomic_write(dest/rating_file.name, data)
+    else: atomic_write(dest, data)
 
 def split(ratings:str, # ratings file or folder to split
           train_out:str, # where to write the training part (a folder for a folder, a file for a file)
@@ -239,15 +233,6 @@ def _load(path, fmt, user_col, item_col, rating_col, sep, min_user_ratings=1, mi
                                    drop_out_of_scale=drop_out_of_scale).items() if v}   # only what the user set
     return load_interactions(path, fmt, user_col=user_col, item_col=item_col, rating_col=rating_col, sep=_unescape(sep),
                              min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings, **extra)
-
-def _jsonable(d:dict)->dict:
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, (np.floating, float)): v = None if not math.isfinite(float(v)) else round(float(v), 6)
-        elif isinstance(v, np.integer): v = int(v)
-        elif isinstance(v, dict): v = _jsonable(v)
-        out[k] = v
-    return out
 
 def _note(cmd:str, msg:str): print(f"bx-rec {cmd}: {msg}", file=sys.stderr, flush=True)
 
@@ -346,8 +331,8 @@ def train(ratings:str, # ratings file or folder
     if plots and reason not in ('interrupted', 'diverged'):   # before the model is written: Ctrl-C here leaves --out as it was
         with _step(f"drawing the plots into {plots}", quiet): _write_plots(plots, f, inter)
     if saved:
-        with _step(f"writing {dest}", quiet): save_fit(dest, f, inter)   # Ctrl-C while writing: `_swap_in` puts the old directory back
-    print(json.dumps(_jsonable(summary)))             # the last line of stdout, whatever the outcome
+        with _step(f"writing {dest}", quiet): save_fit(dest, f, inter)   # Ctrl-C while writing: `swap_dir` puts the old directory back
+    print(dumps(summary, digits=6, other='str'))   # the last line of stdout (other='str': it prints, whatever it holds), whatever the outcome
     hint = f"; continue with --resume (checkpoint {ckpt.folder})" if ckpt is not None and ckpt.written else ''
     if reason == 'diverged':
         raise CommandExit(f"training diverged in the {s['phase']} run at epoch {s['epochs_reached']}: {s['message']} "
@@ -398,7 +383,7 @@ def _train_spark(ratings, fmt, out, user_col, item_col, rating_col, sep, encodin
               min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings)
     summary = train_spark(ratings, fmt, out, spark_master=spark_master, val_fraction=val_fraction, seed=seed, dim=dim, l2=l2,
                           epochs=epochs, quiet=quiet, **{k: v for k, v in kw.items() if v not in (None, False)})
-    print(json.dumps(_jsonable(summary)))
+    print(dumps(summary, digits=6, other='str'))
     return summary
 
 
@@ -466,11 +451,11 @@ def evaluate(model:str, # model directory written by `bx-rec train`
         for n in rows.loc[rows['note'].fillna('') != '', 'note'] if 'note' in rows else []: _note('evaluate', f"note: {n}")
         m = dict(protocol='topn', k=k, readers='new' if given else 'known', given=given or None, models=rows.to_dict('records'),
                  n_in_training=seen, partial_model=bool(b.partial))
-        print(json.dumps(_jsonable(m))); return m
+        print(dumps(m, digits=6, other='str')); return m
     m = evaluate_bundle(b, inter, k=k)
     m = dict(protocol='rating', ordering='predicted rating (the ranking metrics rank each reader\'s held-out books by it; '
              '--protocol topn scores the lists)', **m, n_in_training=seen, partial_model=bool(b.partial))
-    print(json.dumps(_jsonable(m)))
+    print(dumps(m, digits=6, other='str'))
     return m
 
 # %% ../nbs/12_cli.ipynb #4bda4253

@@ -4,11 +4,12 @@
 
 # %% ../nbs/00_data.ipynb #57ba5270
 from __future__ import annotations
-import codecs, csv, datetime, html, io, json, os, re, tempfile, unicodedata, zipfile
+import codecs, csv, datetime, html, io, json, os, re, unicodedata, zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, torch
+from .fileio import atomic_write_all, dumps
 
 # %% auto #0
 __all__ = ['BX_FILES', 'KAGGLE_FILES', 'COLUMNS', 'REQUIRED', 'RATINGS_SCHEMA', 'BOOKS_SCHEMA', 'IMPLICIT_SCHEMA',
@@ -1094,35 +1095,15 @@ BOOKS_SCHEMA = {'Book-Embedding-ID': 'int', 'Author-Embedding-ID': 'int', 'Year-
 
 IMPLICIT_SCHEMA = {'User-ID': 'int', 'Book-ID': 'int', 'ISBN': 'str'}
 
-def _umask()->int:
-    "The process umask, read without changing it for good"
-    u = os.umask(0); os.umask(u); return u
-
-def _atomic_write(path:Path, write):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())          # mkstemp makes 0600; give the file the mode open() would (0644 under umask 022)
-    try: write(tmp)
-    except BaseException:
-        if os.path.exists(tmp): os.unlink(tmp)
-        raise
-    return tmp
-
 def save_preprocessed(pre:Preprocessed, # output of `preprocess`
                       out_dir:str|Path, # folder (created if needed)
                      )->Path: # the folder
     "Write ratings.parquet, books.parquet, implicit.parquet (when there are implicit interactions) and report.json atomically"
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    todo = [(out/'ratings.parquet', lambda p: pre.ratings.to_parquet(p, index=False)),
-            (out/'books.parquet', lambda p: pre.books.to_parquet(p, index=False)),
-            *([(out/'implicit.parquet', lambda p: pre.implicit.to_parquet(p, index=False))] if pre.implicit is not None else []),
-            (out/'report.json', lambda p: Path(p).write_text(json.dumps(pre.report.to_dict(), indent=1)))]
-    tmps = []
-    try:
-        for path, write in todo: tmps.append((_atomic_write(path, write), path))
-    except BaseException:
-        for t, _ in tmps: os.path.exists(t) and os.unlink(t)
-        raise
-    for t, path in tmps: os.replace(t, path)
+    atomic_write_all({out/'ratings.parquet': lambda p: pre.ratings.to_parquet(p, index=False),
+                      out/'books.parquet': lambda p: pre.books.to_parquet(p, index=False),
+                      **({out/'implicit.parquet': lambda p: pre.implicit.to_parquet(p, index=False)} if pre.implicit is not None else {}),
+                      out/'report.json': dumps(pre.report.to_dict(), indent=1)})   # all written, then all renamed in (`bx_rec.fileio`)
     if pre.implicit is None and (out/'implicit.parquet').is_file(): (out/'implicit.parquet').unlink()   # not from an older run
     return out
 

@@ -4,8 +4,9 @@
 
 # %% ../nbs/00b_download.ipynb #e46ad6d3
 from __future__ import annotations
-import hashlib, os, tempfile, urllib.error, urllib.request, zipfile
+import hashlib, urllib.error, urllib.request, zipfile
 from pathlib import Path
+from .fileio import atomic_write
 
 # %% auto #0
 __all__ = ['DUMP_NAME', 'DUMP_URLS', 'DUMP_SHA256', 'zip_checksums', 'download_dump', 'download']
@@ -52,7 +53,11 @@ def _fetch(url:str, dest:Path, timeout:float, progress:bool):
         total = int(r.headers.get('Content-Length') or 0) or None
         with tqdm(total=total, unit='B', unit_scale=True, desc=DUMP_NAME, disable=not progress) as bar:
             for piece in iter(lambda: r.read(1 << 16), b''): f.write(piece); bar.update(len(piece))
-        f.flush(); os.fsync(f.fileno())
+
+def _fetch_checked(url:str, dest:Path, sums:dict, timeout:float, progress:bool):
+    "Download `url` into `dest` and check it: a bad file raises before it can be renamed into place"
+    _fetch(url, Path(dest), timeout, progress)
+    _check(Path(dest), sums, f"the file from {url}")
 
 def download_dump(out:str|Path, # folder to put BX-CSV-Dump.zip into (created if needed)
                   url:str|None=None, # download from this address only (default: the known addresses, in turn)
@@ -70,18 +75,10 @@ def download_dump(out:str|Path, # folder to put BX-CSV-Dump.zip into (created if
                                                     f"(overwrite=True in Python)") from None
     out.mkdir(parents=True, exist_ok=True)
     urls, errors = ([url] if url else DUMP_URLS), []
-    for u in urls:
-        fd, tmp = tempfile.mkstemp(dir=out, prefix=f'.{DUMP_NAME}.', suffix='.part'); os.close(fd); tmp = Path(tmp)
-        um = os.umask(0); os.umask(um); os.chmod(tmp, 0o666 & ~um)   # mkstemp makes 0600: the archive gets the mode open() would give
-        try:
-            _fetch(u, tmp, timeout, progress)
-            _check(tmp, sums, f"the file from {u}")
-            os.replace(tmp, dest)
-            return dest
+    for u in urls:   # `atomic_write`: the temporary .part file is removed on any failure, Ctrl-C included
+        try: return atomic_write(dest, lambda tmp: _fetch_checked(u, tmp, sums, timeout, progress), suffix='.part')
         except (urllib.error.URLError, OSError, ValueError) as e:
             errors.append(f"{u}: {e if isinstance(e, urllib.error.HTTPError) else getattr(e, 'reason', None) or e}")
-        finally:
-            if tmp.exists(): tmp.unlink()
     raise ConnectionError(f"could not get {DUMP_NAME} ({'; '.join(errors)}). Download it by hand from {urls[0]} (or a copy of it), "
                           f"put it in {out}, or point --ratings at the zip wherever it is")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd
 
+from .fileio import dumps, json_ready, swap_dir
 from .data import (read_raw, preprocess, load_preprocessed, read_ml100k, read_ratings_csv,
                          interactions_from_preprocessed, Preprocessed)
 
@@ -217,7 +218,7 @@ class Checkpoints:
     def write(self, phase:str, train_state:dict, extra:dict|None=None):
         "Write one checkpoint: `train_state` from `bx_rec.training.train`'s `state_fn`, `extra` = dict(val=..., val_arrays=...)"
         from safetensors.numpy import save as st_save
-        from bx_rec.store import _swap_in, _sha256
+        from bx_rec.store import _sha256, check_model_path
         extra = extra or {}
         arrays = {f'train/{k}': np.array(v, order='C') for k, v in train_state['arrays'].items()}
         arrays.update({f'val_arrays/{k}': np.array(v, order='C') for k, v in (extra.get('val_arrays') or {}).items()})
@@ -225,7 +226,9 @@ class Checkpoints:
         meta = dict(kind=self.KIND, version=1, phase=phase, fingerprint=self.fingerprint, settings=self.settings,
                     train={k: v for k, v in train_state.items() if k != 'arrays'}, val=extra.get('val'),
                     files={'state.safetensors': dict(sha256=_sha256(blob), bytes=len(blob))})
-        _swap_in(self.folder, {'state.safetensors': blob, 'metadata.json': json.dumps(meta, indent=1).encode()})
+        text = dumps(meta, keep_nan=True, indent=1)   # keep_nan: the best RMSE starts at inf, and resuming reads back what was written
+        check_model_path(self.folder)
+        swap_dir(self.folder, {'state.safetensors': blob, 'metadata.json': text.encode()})
         self.written += 1
 
     def read(self)->dict:
@@ -402,8 +405,8 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
     if checkpoint is not None:
         from bx_rec.store import fingerprint_interactions
         checkpoint.bind(fingerprint_interactions(df['user'], df['item'], r),
-                        _plain({**kwargs, **own, 'preset': preset, 'seed': seed, 'val_fraction': val_fraction, 'refit': refit,
-                                **({} if tune is None else {'tune': tune})}))
+                        json_ready({**kwargs, **own, 'preset': preset, 'seed': seed, 'val_fraction': val_fraction, 'refit': refit,
+                                    **({} if tune is None else {'tune': tune})}, other='drop'))
         if resume: start = checkpoint.read()
     elif resume: raise ValueError("resume=True needs a checkpoint (a `Checkpoints` folder)")
     def hook(phase, extra=None):
@@ -453,7 +456,7 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
             if cfg.get('solver') == 'als':   # warm start from the validation run: a third of the epochs suffices
                 kw['solver_options'] = {**(kw.get('solver_options') or {}), 'init': val_arrays}
                 refit_epochs = max(2, -(-best // 3))
-            extra = dict(val=_plain(dict(best_epoch=best, val_rmse=val_rmse, seconds=secs, history=history.to_dict('records'), tuned=tuned)),
+            extra = dict(val=json_ready(dict(best_epoch=best, val_rmse=val_rmse, seconds=secs, history=history.to_dict('records'), tuned=tuned), other='drop'),
                          val_arrays=val_arrays)
             res = train(u, i, r, len(user_ids), len(item_ids), epochs=refit_epochs, patience=None,
                         on_epoch=hook('refit', extra), resume=resume_state('refit'), **common, **kw)
@@ -490,16 +493,16 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
                    n_items=len(item_ids), stopped_reason=res.stopped_reason, phase=phase, epochs_reached=int(res.epochs_run),
                    weights_epoch=int(res.best_epoch), resumed=start is not None, message=message, implicit=implicit_done)
     if tuned is not None: summary['tuned'] = {**{k: v for k, v in tuned.items() if k != 'l2_tried'}, 'factor_gain': gain}
-    config = _plain({**res.config, 'preset': preset, 'val_fraction': val_fraction, 'refit': refit, 'seed': seed,
-                     'implicit': implicit_done, 'tuned': tuned, 'min_user_ratings': min_user_ratings, 'min_book_ratings': min_book_ratings,
-                     'rating_min': float(scale[0]), 'rating_max': float(scale[1])})
+    config = json_ready({**res.config, 'preset': preset, 'val_fraction': val_fraction, 'refit': refit, 'seed': seed,
+                         'implicit': implicit_done, 'tuned': tuned, 'min_user_ratings': min_user_ratings, 'min_book_ratings': min_book_ratings,
+                         'rating_min': float(scale[0]), 'rating_max': float(scale[1])}, other='drop')   # other='drop': no warm-start arrays
     ratings = pd.DataFrame({'User-ID': user_ids[u], 'User-Embedding-ID': u.astype(np.int32),
                             'Book-Embedding-ID': i.astype(np.int32), 'Book-Rating': r})
     rank = None
     if ranking and res.stopped_reason not in ('interrupted', 'diverged'):
         rank, summary['ranking_seconds'] = fit_ranking_step(df_all, getattr(inter, 'implicit', None), scale, seed, progress, log,
                                                             {} if ranking is True else dict(ranking))
-        summary['ranking'] = _plain({k: v for k, v in rank.config.items() if k != 'search'}) if rank is not None else None
+        summary['ranking'] = json_ready({k: v for k, v in rank.config.items() if k != 'search'}, other='drop') if rank is not None else None
         if rank is None:   # Ctrl-C while the lists' model fits: an interrupted run, never a finished model without lists
             summary.update(stopped_reason='interrupted', phase='ranking',
                            message=((summary['message'] or '') + ' interrupted while fitting the ranking model: the model has none').strip())
@@ -531,20 +534,10 @@ def save_fit(path:str|Path, # model directory to write
     df = inter.ratings if isinstance(inter, Interactions) else inter
     fp = fingerprint_interactions(df['user'], df['item'], df['rating']) if df is not None else None
     aliases = inter.aliases if isinstance(inter, Interactions) else None
-    cfg = dict(f.config, summary=_plain(f.summary))
+    cfg = dict(f.config, summary=json_ready(f.summary, other='drop'))
     return save_model_dir(path, f.arrays, f.kind, f.user_ids, f.item_ids, items=_items_frame(f, inter),
                           item_aliases=aliases, config=cfg, data_fingerprint=fp, history=f.history,
                           ratings=f.ratings, ranking=f.ranking)
-
-def _plain(x):
-    "`x` with NumPy scalars, tuples and nested dicts turned into JSON-ready Python values (others dropped)"
-    if isinstance(x, dict): return {str(k): v for k, v in ((k, _plain(v)) for k, v in x.items()) if v is not _DROP}
-    if isinstance(x, (list, tuple)): return [v for v in map(_plain, x) if v is not _DROP]
-    if isinstance(x, (np.integer,)): return int(x)
-    if isinstance(x, (np.floating, float)): return float(x) if np.isfinite(x) else None
-    if isinstance(x, (int, str, bool, type(None))): return x
-    return _DROP
-_DROP = object()
 
 # %% ../nbs/10_pipeline.ipynb #ca3701a9
 def evaluate_bundle(bundle, # a `bx_rec.store.ModelBundle`

@@ -4,12 +4,13 @@
 
 # %% ../nbs/09_plots.ipynb #bd00058d
 from __future__ import annotations
-import html, os, tempfile
+import html, os
 from pathlib import Path
 import numpy as np, pandas as pd
 import plotly.colors
 import plotly.graph_objects as go
 import plotly.io as pio
+from .fileio import atomic_write
 
 # %% auto #0
 __all__ = ['OTHER_LABEL', 'OTHER_COLOUR', 'PALETTE', 'PLOT_PAGES', 'moving_average', 'loss_figure', 'pca_2d', 'category_colours',
@@ -211,9 +212,6 @@ def rating_distribution(ratings, # ratings frame (`Book-Rating` or `rating` colu
     return fig
 
 # %% ../nbs/09_plots.ipynb #736d64b7
-def _umask()->int:
-    m = os.umask(0); os.umask(m); return m
-
 def save_html(fig:go.Figure, # figure to save
               path:str|os.PathLike, # destination .html file (parent folders are created)
               plotlyjs:str='inline', # 'inline': plotly.js inside the file; 'directory': one shared plotly.min.js beside it
@@ -226,20 +224,8 @@ def save_html(fig:go.Figure, # figure to save
     if plotlyjs == 'directory':
         from plotly.offline import get_plotlyjs
         js, lib = get_plotlyjs(), path.parent/'plotly.min.js'
-        if not lib.is_file() or lib.read_text(encoding='utf-8') != js: _atomic_text(lib, js)
-    _atomic_text(path, text)
-    return path
-
-def _atomic_text(path:Path, text:str):
-    "Write text under a temporary name beside `path`, then rename it into place (mode as `open` would give)"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())      # mkstemp makes 0600 files; a plot is as readable as any other file
-        with os.fdopen(fd, 'w', encoding='utf-8') as f: f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        if not lib.is_file() or lib.read_text(encoding='utf-8') != js: atomic_write(lib, js)
+    return atomic_write(path, text)           # `bx_rec.fileio`: a temporary sibling renamed in, with the usual file mode
 
 # %% ../nbs/09_plots.ipynb #21774875
 def author_groups(authors, # author names as written, one per book (NaN or '' for none)

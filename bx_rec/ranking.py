@@ -246,7 +246,7 @@ def recommend(self:RankingModel, users:np.ndarray, # reader indices (rows of use
         S = self.U[u] @ Vc.T
         if self.config['beta']:
             tot = np.asarray(H.sum(1)).ravel(); Hn = sp.diags(self.config['beta'] / np.maximum(tot, 1e-30)) @ H
-            S += (Hn @ Sc).toarray().astype(np.float32, copy=False)
+            K = (Hn @ Sc).tocoo(); S[K.row, K.col] += K.data.astype(np.float32)   # only the nonzeros: no dense copy of the kNN term
         block = (H + ex[s:s + chunk])[:, c].tocoo(); S[block.row, block.col] = -np.inf
         i, scores[s:s + chunk] = _topk_rows(S, kk); items[s:s + chunk] = np.where(i >= 0, c[np.maximum(i, 0)], -1)
     return items, scores
@@ -397,13 +397,14 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
                 factors:int=64, # latent dimensions
                 iters:int=12, # ALS rounds of the final fit when there is no search (cold start)
                 cg:int=3, # conjugate-gradient steps per half-round
-                knn_k:int=100, # neighbours per book in the kNN term
+                knn_k:int=100, # neighbours per book in the kNN term, when there is no search
+                knn_variants:tuple=((100, 0.), (20, 10.)), # (neighbours, shrink) of the kNN term searched on the shared search fit
                 knn_max_per_reader:int|None=300, # the kNN co-counts use at most this many books per reader (`cosine_knn`)
                 min_list_readers:int=2, # a list holds only books with at least this many readers (its evidence)
                 power:float=2., alpha:float=5., a0:float=1., # confidence weights (`confidence`) and weight of unobserved pairs
                 regs:tuple=(15., 30., 60.), # ridge values searched on validation
                 implicit_weights:tuple=(0.1, 0.3), # implicit-row weights searched (only with `implicit`)
-                betas:tuple=(0., 1., 2., 4., 8.), # kNN-term weights searched
+                betas:tuple=(0., 1., 2., 4., 8., 32.), # kNN-term weights searched
                 search_iters:int=4, # ALS rounds of the shared search fit (middle ridge, first implicit weight), cold start
                 val_fraction:float=0.2, # share of each reader's ratings held out for the search
                 max_val_users:int=2000, # readers the validation NDCG is measured on (seeded sample)
@@ -423,6 +424,7 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
     n, m = len(users), len(items)
     iws = tuple(implicit_weights) if imp is not None and len(imp) else (0.,)
     grid, t0, init, skipped = [], time.time(), None, None
+    kv, kscore = (int(knn_k), 0.), {}                  # the kNN term's (neighbours, shrink), and their search
     if len(regs) * len(iws) * len(betas) > 1:
         tr, va = split_per_user(r.assign(w=conf), val_fraction, seed, user_col='user')
         vrel = va[va['rating'] >= relevant_threshold(scale)]
@@ -440,16 +442,20 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
             Ws = {iw: _weights_matrix(tr, vimp, users, items, n, m, tr['w'].to_numpy(), iw) for iw in iws}
             # the kNN matrix depends on which pairs are observed, not on their weights: one per pattern
             need = np.unique(Ws[iws[0]][vu].indices)   # the search scores only the validation readers: their books' neighbours suffice
-            knn = {iws[0] > 0: cosine_knn(Ws[iws[0]] > 0, knn_k, max_per_reader=knn_max_per_reader, seed=seed, rows=need)}
+            kvs = [(int(a), float(b)) for a, b in knn_variants] or [(int(knn_k), 0.)]
+            knns = {v: cosine_knn(Ws[iws[0]] > 0, v[0], v[1], max_per_reader=knn_max_per_reader, seed=seed, rows=need) for v in kvs}
             nread = np.bincount(_weights_matrix(r, imp, users, items, n, m, conf, 1.).indices, minlength=m)   # readers of each book, all pairs
             cols = np.flatnonzero(nread >= min_list_readers)   # scored over the books a list may hold, as the final model's lists are
             say(f"  kNN of the search's training part ({m:,} books, {time.time() - t0:.1f}s)")
             base = ials(Ws[iws[0]], factors, regs[len(regs) // 2], a0, search_iters, cg, seed)
             say(f"  shared search fit: reg={regs[len(regs) // 2]:g} implicit_weight={iws[0]:g}, {search_iters} rounds ({time.time() - t0:.1f}s)")
+            kscore = {v: max(_val_ndcg(*base, knns[v], Ws[iws[0]][vu], rel[vu], vu, betas, cols=cols).values()) for v in kvs} if len(kvs) > 1 else {}
+            kv = max(kvs, key=lambda v: kscore.get(v, 0.)); knn = {iws[0] > 0: knns[kv]}; knn_k = kv[0]; del knns
+            if kscore: say("  kNN (neighbours, shrink) on the shared fit: " + ' '.join(f"{v}:{x:.4f}" for v, x in kscore.items()) + f" -> {kv} ({time.time() - t0:.1f}s)")
             best_v = -np.inf
             for iw in iws:
                 W = Ws[iw]
-                if (iw > 0) not in knn: knn[iw > 0] = cosine_knn(W > 0, knn_k, max_per_reader=knn_max_per_reader, seed=seed, rows=np.unique(W[vu].indices))
+                if (iw > 0) not in knn: knn[iw > 0] = cosine_knn(W > 0, kv[0], kv[1], max_per_reader=knn_max_per_reader, seed=seed, rows=np.unique(W[vu].indices))
                 H = W[vu]; vrel_u = rel[vu]
                 for reg in regs:
                     U, V = ials(W, factors, reg, a0, warm_iters, cg, seed, init=base)
@@ -462,9 +468,9 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
     else: best = dict(reg=float(regs[0]), implicit_weight=float(iws[0]), beta=float(betas[0]))
     W = _weights_matrix(r, imp, users, items, n, m, conf, best['implicit_weight'])
     U, V = ials(W, factors, best['reg'], a0, iters if init is None else final_iters, cg, seed, init=init)
-    S = cosine_knn(W > 0, knn_k, max_per_reader=knn_max_per_reader, seed=seed)
+    S = cosine_knn(W > 0, kv[0], kv[1], max_per_reader=knn_max_per_reader, seed=seed)
     config = dict(kind='ials+knn', scale=[float(scale[0]), float(scale[1])], factors=int(factors), iters=int(iters), cg=int(cg),
-                  knn_k=int(knn_k), min_list_readers=int(min_list_readers), knn_max_per_reader=None if knn_max_per_reader is None else int(knn_max_per_reader), power=float(power), alpha=float(alpha), a0=float(a0), reg=best['reg'],
+                  knn_k=int(kv[0]), knn_shrink=float(kv[1]), knn_search=[dict(k=a, shrink=b, val_ndcg10=x) for (a, b), x in kscore.items()], min_list_readers=int(min_list_readers), knn_max_per_reader=None if knn_max_per_reader is None else int(knn_max_per_reader), power=float(power), alpha=float(alpha), a0=float(a0), reg=best['reg'],
                   implicit_weight=best['implicit_weight'], beta=best['beta'], seed=int(seed), search_iters=int(search_iters),
                   warm_iters=int(warm_iters), final_iters=int(final_iters), search=grid,
                   relevant_min=float(relevant_threshold(scale)), n_ratings=int(len(r)), n_implicit=int(0 if imp is None else len(imp)))

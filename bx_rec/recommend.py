@@ -4,11 +4,12 @@
 
 # %% ../nbs/08_recommend.ipynb #3842011d
 from __future__ import annotations
-import html, math, os, re, unicodedata
+import html, math, re, unicodedata
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from .fileio import atomic_write
 
 # %% auto #0
 __all__ = ['save_book_embeddings', 'load_book_embeddings', 'TitleNotFoundError', 'AmbiguousTitleError', 'normalize_title',
@@ -21,15 +22,9 @@ def save_book_embeddings(path, # destination .npy file
     "Save book embeddings as a float32 .npy file, atomically"
     path = Path(path); a = np.asarray(book_factors, dtype=np.float32)
     if a.ndim != 2: raise ValueError(f"book_factors must be 2-D (n_books, d), got shape {a.shape}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.tmp-{os.getpid()}')
-    try:
-        with open(tmp, 'wb') as f:
-            np.save(f, a, allow_pickle=False); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
-    return path
+    def write(tmp):
+        with open(tmp, 'wb') as f: np.save(f, a, allow_pickle=False)   # a file object: given a name, np.save adds .npy to it
+    return atomic_write(path, write)
 
 def load_book_embeddings(path, # a .npy file written by `save_book_embeddings`
                         )->np.ndarray: # (n_books, d) float32

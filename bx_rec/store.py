@@ -4,13 +4,14 @@
 
 # %% ../nbs/07_store.ipynb #d0bd8892
 from __future__ import annotations
-import datetime, hashlib, io, json, os, shutil, uuid
+import datetime, hashlib, io, json
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from . import __version__
 from .model import ARRAY_KEYS, predict_arrays
+from .fileio import dumps, json_ready, swap_dir
 
 # %% auto #0
 __all__ = ['FORMAT_VERSION', 'ModelDirError', 'fingerprint_interactions', 'save_model_dir', 'check_model_path', 'encode',
@@ -30,15 +31,9 @@ class ModelDirError(ValueError):
 
 def _sha256(b:bytes)->str: return hashlib.sha256(b).hexdigest()
 
-def _json_default(o):
-    "Make numpy scalars/arrays, paths, tuples and sets JSON-serialisable in configs"
-    if isinstance(o, np.generic): return o.item()
-    if isinstance(o, np.ndarray): return o.tolist()
-    if isinstance(o, (Path, datetime.datetime)): return str(o)
-    if isinstance(o, (set, frozenset)): return sorted(o, key=str)
-    return repr(o)
-
-def _json_bytes(obj)->bytes: return json.dumps(obj, indent=1, default=_json_default, ensure_ascii=False).encode('utf-8')
+def _json_bytes(obj)->bytes:
+    "JSON of ids and metadata (`bx_rec.fileio.dumps`: NumPy values made plain, NaN as null, other objects as their str)"
+    return dumps(obj, other='str', indent=1, ensure_ascii=False).encode('utf-8')
 
 # %% ../nbs/07_store.ipynb #2080182d
 def fingerprint_interactions(users, # user ids of the training triples (any type; compared as strings)
@@ -57,19 +52,6 @@ def fingerprint_interactions(users, # user ids of the training triples (any type
     return 'sha256:' + h.hexdigest()
 
 # %% ../nbs/07_store.ipynb #998bc677
-def _write_file(path:Path, data:bytes):
-    "Write bytes and fsync them"
-    with open(path, 'wb') as f:
-        f.write(data); f.flush(); os.fsync(f.fileno())
-
-def _fsync_dir(path:Path):
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError: return
-    try: os.fsync(fd)
-    except OSError: pass
-    finally: os.close(fd)
-
 def _npy_bytes(a:np.ndarray)->bytes:
     buf = io.BytesIO(); np.save(buf, a, allow_pickle=False); return buf.getvalue()
 
@@ -97,8 +79,8 @@ def _expected_shapes(n_users:int, n_items:int, dim:int)->dict:
 # %% ../nbs/07_store.ipynb #da097688
 def _meta_sha256(meta:dict)->str:
     "SHA-256 of the metadata without its own checksum, in a canonical JSON form (sorted keys)"
-    body = json.loads(_json_bytes({k: v for k, v in meta.items() if k != 'metadata_sha256'}))   # as written to disk
-    return _sha256(json.dumps(body, sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode('utf-8'))
+    body = {k: v for k, v in meta.items() if k != 'metadata_sha256'}   # NaN kept: directories written before NaN became null still verify
+    return _sha256(dumps(body, other='str', keep_nan=True, sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode('utf-8'))
 
 # %% ../nbs/07_store.ipynb #f03a197b
 _RANKING_IDS = ('ranking_user_ids.json', 'ranking_item_ids.json')
@@ -176,10 +158,11 @@ def save_model_dir(path, # the model directory to (re)create
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
                 files={name: dict(sha256=_sha256(b), bytes=len(b)) for name, b in files.items()})
     if rank_meta is not None: meta['ranking'] = rank_meta
+    meta = json_ready(meta, other='str')                     # as it will read back (NaN as None), before it is hashed
     meta['metadata_sha256'] = _meta_sha256(meta)             # metadata.json checks itself too
     files['metadata.json'] = _json_bytes(meta)
-    _swap_in(path, files)
-    return path
+    check_model_path(path)
+    return swap_dir(path, files)
 
 # %% ../nbs/07_store.ipynb #588c6495
 def check_model_path(path, # a model directory about to be (re)written
@@ -190,27 +173,6 @@ def check_model_path(path, # a model directory about to be (re)written
     if path.is_dir() and any(path.iterdir()) and not (path/'metadata.json').exists():
         raise FileExistsError(f"{path} is a non-empty directory that is not a bx_rec model directory; refusing to replace it: choose another --out")
     return path
-
-def _swap_in(path:Path, files:dict):
-    "Write `files` into a temporary sibling of `path`, then replace `path` by it"
-    parent = path.parent if str(path.parent) else Path('.')
-    parent.mkdir(parents=True, exist_ok=True)
-    check_model_path(path)
-    tag = uuid.uuid4().hex[:12]
-    tmp, old = parent/f'.{path.name}.tmp-{tag}', parent/f'.{path.name}.old-{tag}'
-    moved = False
-    try:
-        tmp.mkdir()
-        for name, data in files.items(): _write_file(tmp/name, data)
-        _fsync_dir(tmp)
-        if path.exists(): os.rename(path, old); moved = True
-        os.rename(tmp, path)
-        _fsync_dir(parent)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if moved and not path.exists(): os.rename(old, path)
-        raise
-    if moved: shutil.rmtree(old, ignore_errors=True)
 
 # %% ../nbs/07_store.ipynb #aa0e0203
 def _fix_hint(path)->str: return f"the model directory {path} is truncated or altered; train it again (`bx-rec train --out {path}`)"

@@ -9,10 +9,11 @@ __all__ = ['GENERATOR_VERSION', 'GENRES', 'GENRE_SHARE', 'BX_FILES', 'BX_HEADERS
            'bx_file_bytes', 'write_synthetic_bx']
 
 # %% ../nbs/01_synth.ipynb #d6f5e3df
-import json, os, re, shutil, tempfile
+import re
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, pyarrow as pa, pyarrow.compute as pc
+from .fileio import atomic_write_all, dumps, swap_dir
 
 # %% ../nbs/01_synth.ipynb #7c84174c
 GENERATOR_VERSION = '1.0'
@@ -1068,7 +1069,7 @@ def bx_file_bytes(data:SynthData)->dict:
                 files=list(BX_FILES))
     return {'BX-Book-Ratings.csv': _csv_bytes(data.ratings), 'BX-Books.csv': _csv_bytes(data.books),
             'BX-Users.csv': _csv_bytes(data.users, bare_null=True),
-            'SYNTHETIC.json': (json.dumps(meta, indent=2, sort_keys=True) + '\n').encode()}
+            'SYNTHETIC.json': (dumps(meta, indent=2, sort_keys=True) + '\n').encode()}
 
 # %% ../nbs/01_synth.ipynb #5b86d1a7
 def write_synthetic_bx(out_dir, # folder for BX-Book-Ratings.csv, BX-Books.csv, BX-Users.csv, SYNTHETIC.json
@@ -1088,14 +1089,7 @@ def write_synthetic_bx(out_dir, # folder for BX-Book-Ratings.csv, BX-Books.csv, 
                               "or choose another folder")
     data = synthetic_bx(n_users=n_users, n_books=n_books, n_ratings=n_ratings, seed=seed, dirty=dirty)
     files = bx_file_bytes(data)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f'.{out_dir.name}.tmp-', dir=out_dir.parent))
-    try:
-        for n, b in files.items(): (tmp / n).write_bytes(b)
-        if not out_dir.exists(): tmp.rename(out_dir)   # the whole folder appears at once
-        else:
-            for n in names: os.replace(tmp / n, out_dir / n)  # each file replaced atomically
-    finally:
-        if tmp.exists(): shutil.rmtree(tmp)
+    if not out_dir.exists(): swap_dir(out_dir, files)                             # the whole folder appears at once
+    else: atomic_write_all({out_dir / n: b for n, b in files.items()})         # all written, then each replaced atomically
     return SynthInfo(out_dir=out_dir, paths={n: out_dir / n for n in names}, counts=data.counts, truth=data.truth,
                      params=data.params)

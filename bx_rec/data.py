@@ -1012,7 +1012,9 @@ def preprocess(raw:RawData, # output of `read_raw`
     dup = r.duplicated(['User-ID', 'Book-ID'], keep='last').to_numpy()
     dropped['duplicate (user, work) rating, last kept'] = int(dup.sum()); r = r[~dup]
     if len(r) == 0:
-        raise ValueError(f"no explicit (1-10) ratings of known books left before filtering: {dict(dropped)}; check the ratings and books files")
+        if rows_in == 0: raise ValueError(f"{raw.folder}: the ratings file has no rating rows (only a header?)")
+        why = ', '.join(f'{k}: {v:,}' for k, v in dropped.items() if v)   # only the reasons that dropped something
+        raise ValueError(f"no explicit (1-10) ratings of known books left before filtering ({why}); check the ratings and books files")
 
     max_u, max_b = int(r['User-ID'].value_counts().max()), int(r['Book-ID'].value_counts().max())
     du = db = 0
@@ -1315,7 +1317,8 @@ def read_ratings_csv(path:str|Path, # any delimited text file with a header row
         raise ValueError(f"{path}: not valid {encoding} ({e.reason})" + ("; it looks UTF-16 encoded (byte-order mark): "
                          "save it as UTF-8 or use --encoding utf-16 (encoding='utf-16' in Python)" if utf16 else
                          "; give the right one with --encoding, e.g. --encoding latin-1 (encoding='latin-1' in Python)")) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as e: raise ValueError(f"{path}: cannot parse with separator {sep!r} (--sep): {e}") from None
+    except pd.errors.EmptyDataError: raise ValueError(f"{path}: the file is empty (no header, no ratings)") from None
+    except pd.errors.ParserError as e: raise ValueError(f"{path}: cannot parse with separator {sep!r} (--sep): {e}") from None
     if not parts: raise MissingColumnsError(f"{path}: no header row and no ratings; expected columns {[user_col, item_col, rating_col]}")
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     return _scale(out, np.arange(2, len(out) + 2), path, rating_scale, drop_out_of_scale)

@@ -114,7 +114,7 @@ def main(argv=None):
     best = tab.loc[tab.groupby(['row', 'anchor'], sort=False)['val_ndcg@10'].idxmax()]
     wall = time.time() - t0
     cmd = 'python bench/topn.py' + (' ' + ' '.join(sys.argv[1:]) if argv is None and len(sys.argv) > 1 else '')
-    md = [f"# Top-N at full coverage, NDCG@10", '',
+    md = ["# Top-N at full coverage, NDCG@10", '',
           f"`{cmd}`: one run, {a.threads} thread(s) (torch, BLAS), seed {a.seed}, wall time {wall:.0f} s. "
           f"Anchors tuned on each row's validation split, the test split scored once; EASE cut to the {a.max_items:,} most-read books.", '',
           markdown(piv), '', *[f"- {s}" for s in sizes], '',
@@ -124,7 +124,7 @@ def main(argv=None):
           '## Settings chosen on validation (NDCG@10 on the validation readers)', '',
           markdown(best.assign(setting=[', '.join(f"{k}={r[k]:g}" for k in ('k', 'shrink', 'alpha', 'beta', 'rank', 'lam') if k in r and pd.notna(r[k])) for _, r in best.iterrows()])
                    [['row', 'anchor', 'setting', 'val_ndcg@10', 'seconds']].rename(columns={'seconds': 'tuning s'}), index=False), '',
-          f"Grids: `bx_rec.topn.ANCHOR_GRIDS`; the ranking model's own search runs inside `fit_ranking`.", '',
+          "Grids: `bx_rec.topn.ANCHOR_GRIDS`; the ranking model's own search runs inside `fit_ranking`.", '',
           '## Time', '', *[f"- {l}" for l in lines], *demo, '', f"Total {wall:.0f} s ({a.threads} thread(s)), peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.1f} GB"]
     print('\n'.join(md)); Path(a.out).write_text('\n'.join(md) + '\n')
 

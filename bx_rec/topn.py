@@ -387,7 +387,7 @@ def tune_anchor(name:str, # the anchor's name (for the progress lines)
     "Choose an anchor's setting by validation NDCG@k: fit on the fit part, rank for the validation readers"
     P = P or topn_protocol(train, val, scale, None, implicit); out, tried = [], []
     for g, model in _fits(factory, P['X'], grid, seed=seed, items=P['items'], rows=np.unique(P['H'].indices)):
-        t = time.time(); nd = topn_metrics(topn_lists(model, P, k), P['rel'], P['share'], k)[f'ndcg@{k}']; del model
+        nd = topn_metrics(topn_lists(model, P, k), P['rel'], P['share'], k)[f'ndcg@{k}']; del model
         out.append({**g, f'val_ndcg@{k}': nd}); tried.append(g)
         if progress: print(f"  {name} {g}: {nd:.4f}", flush=True)
     res = pd.DataFrame(out); best = tried[int(np.argmax(res[f'val_ndcg@{k}'].to_numpy()))]

@@ -302,7 +302,7 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
         best_rmse, best_epoch, since = float(resume['best']), int(resume['best_epoch']), int(resume['since_best'])
     last, last_epoch = None, len(rows)
     reason, message = 'completed', ''
-    bar = tqdm(range(len(rows) + 1, epochs + 1), desc='ALS', disable=not progress, leave=False)
+    bar = tqdm(range(len(rows) + 1, epochs + 1), desc='ALS', disable=not progress, leave=True)   # the last state stays: n/n epochs
     try:
       for ep in bar:
         U, bu, _, _ = _half_step(plan_u, zp, V, bi, ridge_u, bias_reg, gamma, U, bu, cg_steps)
@@ -315,7 +315,7 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
             vr_ = rmse(vu, vb, vz)
         else: vloss = vr_ = math.nan
         rows.append(dict(epoch=ep, train_loss=loss, val_loss=vloss, train_rmse=tr, val_rmse=vr_))
-        if progress: bar.set_postfix(train_rmse=f"{tr:.4f}", val_rmse=f"{vr_:.4f}")
+        if progress: bar.set_postfix(train_rmse=f"{tr:.4f}", **({'val_rmse': f"{vr_:.4f}"} if has_val else {}))   # no 'val_rmse=nan' in a refit
         if not (math.isfinite(loss) and (math.isfinite(vr_) or not has_val)):
             reason = 'diverged'
             message = f"ALS diverged: the loss became {loss} at epoch {ep}; keeping the arrays of epoch {best_epoch if has_val else last_epoch}"

@@ -338,7 +338,7 @@ def _tune(u, i, r, n_users, n_items, tr, va, cfg, kwargs, seed, scale, device, p
         bias = tune_bias_reg(train_, val_, n_users, n_items, scale=scale)
         bu_reg, bi_reg = bias['bias_reg'], bias['bias_reg_books']
     max_evals = 1 if 'l2' in kwargs else int(cfg.get('tune_evals', 4))   # a given l2 is kept
-    bar = tqdm(total=max_evals, desc='choosing the ridges', disable=not progress, leave=False)
+    bar = tqdm(total=max_evals, desc='choosing the ridges', disable=not progress, leave=True)   # its last line stays, complete
     def on_fit(lam, res):
         bar.update(1); bar.set_postfix(l2=f"{lam:g}", val_rmse=f"{res.best_val_rmse:.4f}", refresh=False)
         if log is not None:
@@ -348,7 +348,9 @@ def _tune(u, i, r, n_users, n_items, tr, va, cfg, kwargs, seed, scale, device, p
         t = tune_reg(train_, val_, n_users, n_items, reg=float(cfg['l2']), max_evals=max_evals, epochs=int(cfg['epochs']),
                      seed=seed, dim=int(cfg['dim']), init_std=float(cfg['init_std']), bias_reg=bu_reg, bias_reg_books=bi_reg,
                      device=device, on_fit=on_fit, **als_kw)
-    finally: bar.close()
+    finally:
+        if bar.n < (bar.total or 0): bar.total = bar.n; bar.refresh()   # the walk stopped early: the bar ends at 100 %, not 2/4
+        bar.close()
     res = t['result']
     tuned = dict(bias_reg=bu_reg, bias_reg_books=bi_reg, l2=t['reg'], val_rmse=res.best_val_rmse,
                  bias_val_rmse=None if bias is None else bias['val_rmse'], n_bias_fits=0 if bias is None else len(bias['evals']),

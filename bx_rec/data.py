@@ -666,7 +666,7 @@ def read_raw(folder:str|Path, # folder with BX-*.csv (original dump) or Ratings/
         where = str(folder)
         def source(n): return ((folder/n).read_bytes(), folder/n) if (folder/n).is_file() else None
     files, notes, out = {}, [], {}
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
     bar = tqdm(('books', 'ratings', 'users'), desc='reading', unit='file', disable=not progress)
     for kind in bar:
         bar.set_postfix_str(names[kind])

@@ -47,7 +47,7 @@ def _check(path:Path, sums:dict, source:str):
 
 def _fetch(url:str, dest:Path, timeout:float, progress:bool):
     "Stream `url` into the file `dest`, with a progress bar"
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
     req = urllib.request.Request(url, headers={'User-Agent': 'bx-rec'})
     with urllib.request.urlopen(req, timeout=timeout) as r, open(dest, 'wb') as f:
         total = int(r.headers.get('Content-Length') or 0) or None

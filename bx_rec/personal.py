@@ -132,16 +132,15 @@ class Recommender:
         if user_ids is not None: self._uid = {str(u): e for e, u in enumerate(user_ids)}
         if self.n_ratings is not None and 'n_ratings' not in self.books.columns: self.books['n_ratings'] = self.n_ratings
         self.readers = None
-        if ranking is not None:   # every reader of a book (ratings and implicit rows): a list's evidence, and what a title search ranks by
-            r_of_e = pd.Index(np.asarray(ranking.item_ids, dtype=object)).get_indexer(self.books['Book-ID'].astype(str).to_numpy())
-            self.readers = np.where(r_of_e >= 0, ranking.readers[np.maximum(r_of_e, 0)], 0)
+        if ranking is not None:   # ranking index of each Book-Embedding-ID (-1: not in the ranking model), and every reader of a book
+            self._r_of_e = pd.Index(np.asarray(ranking.item_ids, dtype=object)).get_indexer(self.books['Book-ID'].astype(str).to_numpy())
+            self.readers = np.where(self._r_of_e >= 0, ranking.readers[np.maximum(self._r_of_e, 0)], 0)   # a list's evidence, what a search ranks by
             self.books['readers'] = self.readers
         self.titles = TitleIndex(self.books if self.readers is None else self.books.assign(n_ratings=self.readers))   # candidates ranked by readership
         self._VtV = None
         self.note = None   # what the last title lookup had to choose between (see `book`)
         self.ranking = ranking
-        if ranking is not None:   # ranking index of each Book-Embedding-ID (-1: not in the ranking model), and back
-            self._r_of_e = pd.Index(np.asarray(ranking.item_ids, dtype=object)).get_indexer(self.books['Book-ID'].astype(str).to_numpy())
+        if ranking is not None:   # and back: the Book-Embedding-ID of each ranking index
             self._e_of_r = np.full(len(ranking.item_ids), -1, np.int64)
             ok = self._r_of_e >= 0; self._e_of_r[self._r_of_e[ok]] = np.flatnonzero(ok)
             self._same_ids = len(self._e_of_r) == len(self.V) and bool((self._e_of_r == np.arange(len(self.V))).all())   # one id space (`fit` pads the rating model)
@@ -383,7 +382,7 @@ def _rank_fold(self:Recommender, books, ratings):
     return self.ranking.fold_in(r[ok], np.asarray(ratings, np.float64)[ok])
 
 @patch
-def _ranked(self:Recommender, rank_scores, rating_scores, ok, n:int, st, liked:dict, explain:int)->pd.DataFrame:
+def _ranked(self:Recommender, rank_scores, rating_scores, ok, n:int, st, liked:dict, explain:int, source:int|None=None)->pd.DataFrame:
     "The top of a ranking-model list, with the predicted rating beside each book and the reasons"
     out = self._top(rank_scores, ok, n)
     e = out['Book-Embedding-ID'].to_numpy(np.int64)
@@ -391,7 +390,7 @@ def _ranked(self:Recommender, rank_scores, rating_scores, ok, n:int, st, liked:d
     if self.scale is not None: pr = np.clip(pr, *self.scale)                   # as `_shown`, without pandas' clip
     out['ranking_score'] = out['score']; out['score'] = pr.astype(np.float32)
     if explain and st is not None: out['because'] = self._rank_because(st, e, liked, explain)
-    return self._evidence(out, None if st is None else len(st.items))
+    return self._evidence(out, None if st is None else len(st.items), source)   # `source`: the book a `similar` list is about
 
 @patch
 def _evidence(self:Recommender, out:pd.DataFrame, n_read:int|None=None, source:int|None=None)->pd.DataFrame:
@@ -446,4 +445,4 @@ def similar(self:Recommender, book, # Book-ID, ISBN or title (see `book`), or a 
     if self._VtV is None: self._VtV = self.V.astype(np.float64).T @ self.V.astype(np.float64)
     f = fold_in(self.arrays, [e], [self.scale[1] if self.scale else 10.], self.penalties(1), fit_bias=self.kind == 'biased', VtV=self._VtV)
     s = lambda b: self.mu + f.bias + self.bi[b] + self.V[b] @ f.x   # predicted ratings of the listed books only
-    return self._evidence(self._ranked(self._to_books(None, self.ranking.scores_folded(st)), s, ok, n, None, {}, 0), source=e)
+    return self._ranked(self._to_books(None, self.ranking.scores_folded(st)), s, ok, n, None, {}, 0, source=e)

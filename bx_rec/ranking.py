@@ -206,12 +206,10 @@ class RankingModel:
                                 f"{int(self.listable.sum()):,} listable)")
 
 # %% ../nbs/05c_ranking.ipynb #688a09f5
-@patch
-def _knn_term(self:RankingModel, H:sp.csr_matrix)->np.ndarray:
-    "β · (h / Σh) @ S for each row h of H: the item-kNN part of the score"
-    tot = np.asarray(H.sum(1)).ravel()
-    Hn = sp.diags(self.config['beta'] / np.maximum(tot, 1e-30)) @ H
-    return (Hn @ self.S).toarray().astype(np.float32, copy=False)
+def _knn_rows(H:sp.csr_matrix, S:sp.csr_matrix)->sp.csr_matrix:
+    "(h / Σh) @ S for each row h of H, sparse float32: the kNN term before β"
+    H = sp.csr_matrix(H, dtype=np.float32); tot = np.asarray(H.sum(1)).ravel()
+    return (sp.diags((1 / np.maximum(tot, 1e-30)).astype(np.float32)) @ H @ sp.csr_matrix(S, dtype=np.float32)).tocsr()
 
 def _exclusion_rows(exclude, n:int, m:int)->sp.csr_matrix:
     if exclude is None: return sp.csr_matrix((n, m))
@@ -245,8 +243,7 @@ def recommend(self:RankingModel, users:np.ndarray, # reader indices (rows of use
         u = users[s:s + chunk]; H = self.H[u]
         S = self.U[u] @ Vc.T
         if self.config['beta']:
-            tot = np.asarray(H.sum(1)).ravel(); Hn = sp.diags(self.config['beta'] / np.maximum(tot, 1e-30)) @ H
-            K = (Hn @ Sc).tocoo(); S[K.row, K.col] += K.data.astype(np.float32)   # only the nonzeros: no dense copy of the kNN term
+            K = _knn_rows(H, Sc).tocoo(); S[K.row, K.col] += self.config['beta'] * K.data   # only the nonzeros: no dense copy of the kNN term
         block = (H + ex[s:s + chunk])[:, c].tocoo(); S[block.row, block.col] = -np.inf
         i, scores[s:s + chunk] = _topk_rows(S, kk); items[s:s + chunk] = np.where(i >= 0, c[np.maximum(i, 0)], -1)
     return items, scores
@@ -283,8 +280,8 @@ def state_of(self:RankingModel, user:int, # a known reader's index
 @patch
 def scores_folded(self:RankingModel, st:FoldIn)->np.ndarray:
     "Score of every listable book for a folded-in reader (float64; -inf for books a list may not hold), one pass over their factors"
-    c, _, _ = self._candidates(); s = np.full(len(self.item_ids), -np.inf)
-    s[c] = self._candidates()[1] @ st.user_vector.astype(np.float32)   # float32: one pass over the listable books' factors
+    c, Vc, _ = self._candidates(); s = np.full(len(self.item_ids), -np.inf)
+    s[c] = Vc @ st.user_vector.astype(np.float32)   # float32: one pass over the listable books' factors
     if self.config['beta'] and len(st.items):
         k = self.S[st.items]; k = (self.config['beta'] / st.weights.sum()) * (sp.diags(st.weights) @ k).sum(0).A1
         s[c] += k[c]
@@ -314,7 +311,7 @@ def scores_known(self:RankingModel, user:int, # a known reader's index
     "Score of every listable book for a known reader (trained taste vector plus the kNN term of their history): one reader's `recommend`, unsorted"
     c, Vc, Sc = self._candidates(); s = np.full(len(self.item_ids), -np.inf); h = self.H[int(user)]
     v = (Vc @ self.U[int(user)]).astype(np.float64)
-    if self.config['beta'] and h.nnz: v += (self.config['beta'] / h.data.sum()) * (sp.csr_matrix(h.data[None]) @ Sc[h.indices]).toarray().ravel()
+    if self.config['beta'] and h.nnz: v += self.config['beta'] * _knn_rows(h, Sc).toarray().ravel()
     s[c] = v; s[h.indices] = -np.inf
     return s
 
@@ -383,11 +380,6 @@ def _val_ndcg(U, V, S, H, rel, users, betas, k=10, chunk=None, cols=None):
             hits = torch.from_numpy(np.asarray(R[np.arange(e - s)[:, None], top].todense()) > 0)
             out[b] += float(((hits * disc).sum(1).numpy() / ideal[s:e]).sum())
     return {b: v / len(users) for b, v in out.items()}
-
-def _knn_rows(H:sp.csr_matrix, S:sp.csr_matrix)->sp.csr_matrix:
-    "(h / Σh) @ S for each row h of H, sparse float32: the kNN term before β"
-    H = sp.csr_matrix(H, dtype=np.float32); tot = np.asarray(H.sum(1)).ravel()
-    return (sp.diags((1 / np.maximum(tot, 1e-30)).astype(np.float32)) @ H @ sp.csr_matrix(S, dtype=np.float32)).tocsr()
 
 def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explicit ratings
                 implicit:pd.DataFrame|None=None, # user, item (str): interactions without a rating (BX rating-0 rows)

@@ -16,9 +16,9 @@ __all__ = ['BX_FILES', 'KAGGLE_FILES', 'COLUMNS', 'REQUIRED', 'RATINGS_SCHEMA', 
            'shared_data_dir', 'normalize_isbn', 'normalize_isbns', 'isbn10_check', 'repair_isbns',
            'MissingColumnsError', 'detect_format', 'FileReport', 'RawReport', 'fix_mojibake', 'author_key',
            'canonical_authors', 'read_table', 'RawData', 'read_raw', 'text_key', 'work_keys', 'assign_book_ids',
-           'PreprocessReport', 'Preprocessed', 'preprocess', 'catalogue', 'save_preprocessed', 'load_preprocessed',
-           'split_dataframe', 'split_per_user', 'train_val_test_split', 'build_rating_sparse_tensor', 'read_ml100k',
-           'read_ratings_csv', 'interactions_from_preprocessed']
+           'PreprocessReport', 'Preprocessed', 'core_mask', 'preprocess', 'catalogue', 'save_preprocessed',
+           'load_preprocessed', 'split_dataframe', 'split_per_user', 'train_val_test_split',
+           'build_rating_sparse_tensor', 'read_ml100k', 'read_ratings_csv', 'interactions_from_preprocessed']
 
 # %% ../nbs/00_data.ipynb #2e5ced28
 def shared_data_dir(start:str|Path|None=None, # folder to start looking from (default: the current folder)
@@ -958,6 +958,20 @@ class Preprocessed:
     implicit:pd.DataFrame|None=None # User-ID, Book-ID (int64), ISBN: rating-0 interactions with known works, one per (user, work), none already rated
 
 # %% ../nbs/00_data.ipynb #a0f5fccd
+def core_mask(users, # the user of each rating
+              items, # the item of each rating, same length
+              min_user_ratings:int=1, # keep users with at least this many ratings
+              min_book_ratings:int=1, # keep items with at least this many ratings
+             )->tuple: # (bool mask of the rows kept, rows dropped for their user, rows dropped for their item)
+    "The dense core of a ratings table: drop users, then items, under the minimum counts, repeatedly, until none is"
+    u, i = pd.factorize(pd.Series(users))[0], pd.factorize(pd.Series(items))[0]
+    keep = np.ones(len(u), bool); du = di = 0
+    while True:
+        bad_u = keep & (np.bincount(u[keep], minlength=u.max() + 1 if len(u) else 0)[u] < min_user_ratings); keep &= ~bad_u
+        bad_i = keep & (np.bincount(i[keep], minlength=i.max() + 1 if len(i) else 0)[i] < min_book_ratings); keep &= ~bad_i
+        du += int(bad_u.sum()); di += int(bad_i.sum())
+        if not bad_u.any() and not bad_i.any(): return keep, du, di
+
 _READ_REASONS = ['broken quotes', 'wrong number of fields', 'empty or non-integer User-ID', 'invalid ISBN (empty)',
                  'invalid ISBN (not in the books file)', 'non-numeric Book-Rating', 'Book-Rating not an integer in 0-10']
 
@@ -1017,13 +1031,7 @@ def preprocess(raw:RawData, # output of `read_raw`
         raise ValueError(f"no explicit (1-10) ratings of known books left before filtering ({why}); check the ratings and books files")
 
     max_u, max_b = int(r['User-ID'].value_counts().max()), int(r['Book-ID'].value_counts().max())
-    du = db = 0
-    while True:
-        uc = r.groupby('User-ID')['User-ID'].transform('size').to_numpy()
-        bad_u = uc < min_user_ratings; du += int(bad_u.sum()); r = r[~bad_u]
-        bc = r.groupby('Book-ID')['Book-ID'].transform('size').to_numpy()
-        bad_b = bc < min_book_ratings; db += int(bad_b.sum()); r = r[~bad_b]
-        if not bad_u.any() and not bad_b.any(): break
+    keep, du, db = core_mask(r['User-ID'], r['Book-ID'], min_user_ratings, min_book_ratings); r = r[keep]
     dropped[f'user has < min_user_ratings ({min_user_ratings})'] = du
     dropped[f'book has < min_book_ratings ({min_book_ratings})'] = db
     if len(r) == 0:

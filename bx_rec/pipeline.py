@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 
 from .fileio import dumps, json_ready, swap_dir
-from .data import (read_raw, preprocess, load_preprocessed, read_ml100k, read_ratings_csv,
+from .data import (read_raw, preprocess, core_mask, load_preprocessed, read_ml100k, read_ratings_csv,
                          interactions_from_preprocessed, Preprocessed)
 
 # %% auto #0
@@ -296,14 +296,8 @@ def filter_counts(df:pd.DataFrame, # user, item, ...: one row per rating
                   min_user_ratings:int=1, # keep users with at least this many rows
                   min_book_ratings:int=1, # keep items with at least this many rows
                  )->pd.DataFrame: # the rows of the dense core, in their order
-    "The dense core of an interaction table: drop users and items under the minimum counts, repeatedly, until none is"
-    keep = np.ones(len(df), bool); u, i = pd.factorize(df['user'])[0], pd.factorize(df['item'])[0]
-    while True:
-        bad_u = np.bincount(u[keep], minlength=u.max() + 1 if len(u) else 0)[u] < min_user_ratings
-        bad_i = np.bincount(i[keep & ~bad_u], minlength=i.max() + 1 if len(i) else 0)[i] < min_book_ratings
-        new = keep & ~bad_u & ~bad_i
-        if (new == keep).all(): return df[keep]
-        keep = new
+    "The dense core of an interaction table (`bx_rec.data.core_mask`, the filter `preprocess` applies)"
+    return df[core_mask(df['user'], df['item'], min_user_ratings, min_book_ratings)[0]]
 
 def _pad(arrays:dict, user_ids, item_ids, all_users, all_items)->tuple:
     "Rating-model arrays on a larger id set: readers and books outside the core get zero factors and biases (the mean's prediction)"

@@ -133,11 +133,11 @@ def default_paths(root: Path = ROOT) -> tuple[Path, Path]:
 _re_nb_link = re.compile(r'\]\((?!https?:|/)([^)#\s]+\.ipynb)(#[^)]*)?\)')
 
 def render(nb_path: Path) -> str:
-    "README markdown; links to sibling notebooks (`(00_data.ipynb)`) point into the notebook folder, as GitHub needs"
+    "README markdown; links to sibling notebooks (`(01_data.ipynb)`) point into the notebook folder, as GitHub needs"
     if not Path(nb_path).exists(): raise FileNotFoundError(f"{nb_path}: readme notebook not found (settings.ini readme_nb)")
     md = notebook_markdown(json.loads(Path(nb_path).read_text(encoding='utf-8')))
     folder = Path(nb_path).parent.name
-    def link(m):   # a link already written from the repository root (`nbs/00_data.ipynb`) is kept, not made `nbs/nbs/...`
+    def link(m):   # a link already written from the repository root (`nbs/01_data.ipynb`) is kept, not made `nbs/nbs/...`
         target = m.group(1)[len(folder)+1:] if m.group(1).startswith(folder + '/') else m.group(1)
         return f"]({folder}/{target}{m.group(2) or ''})"
     return _re_nb_link.sub(link, md)

@@ -109,10 +109,10 @@ def test_notebook_links():
     "Links to notebooks point into the notebook folder once, whether written as siblings or from the repository root"
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / 'nbs' / 'index.ipynb'; p.parent.mkdir()
-        p.write_text(json.dumps(nb(('markdown', '# T\n\n[a](00_data.ipynb), [b](nbs/05c_ranking.ipynb#fit), '
+        p.write_text(json.dumps(nb(('markdown', '# T\n\n[a](01_data.ipynb), [b](nbs/11_ranking.ipynb#fit), '
                                                '[c](https://x.org/nbs/y.ipynb)'))), encoding='utf-8')
         got = mr.render(p)
-    assert '[a](nbs/00_data.ipynb), [b](nbs/05c_ranking.ipynb#fit), [c](https://x.org/nbs/y.ipynb)' in got, got
+    assert '[a](nbs/01_data.ipynb), [b](nbs/11_ranking.ipynb#fit), [c](https://x.org/nbs/y.ipynb)' in got, got
 
 
 def test_readme_links_resolve():

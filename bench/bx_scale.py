@@ -9,9 +9,8 @@ each part in its own subprocess so that peak memory (ru_maxrss) is measured sepa
 - the speed-up, and each part's peak resident memory (VmHWM on Linux, else ru_maxrss);
 - optional (--quality): time to quality: the default solver vs the original recipe's 1000 epochs, by validation RMSE;
 - optional (--cli): the real command line at that scale: `bx-rec synth` (a BX-size raw dump), `bx-rec preprocess`,
-  `bx-rec train --format preprocessed` (its training seconds, validation RMSE and peak RSS), then, on the model it
-  wrote, query latency of `BookIndex.similar` (p50/p95 over 300 titles) and one batched `recommend_batch` call for
-  10,000 readers excluding the books they rated.
+  `bx-rec train --format preprocessed` (its training seconds, validation RMSE and peak RSS). Query latency of the lists
+  is measured by `bench/coverage.py` on the real dump.
 
 Usage: python bench/bx_scale.py [--epochs 20] [--warmup 3] [--repeats 1] [--quality] [--cli] [--random]
        python bench/bx_scale.py --all        # everything: the figures quoted in the docs
@@ -20,7 +19,7 @@ random data of the same shape instead. The machine's load average is printed: on
 figures only within one run.
 """
 from __future__ import annotations
-import argparse, json, math, os, resource, subprocess, sys, tempfile, time
+import argparse, json, os, resource, subprocess, sys, tempfile, time
 from pathlib import Path
 import numpy as np
 
@@ -79,7 +78,8 @@ def part(name:str, d:Path, epochs:int, warmup:int, threads:int=0)->dict:
     "One measurement, run in a fresh process"
     import torch
     if threads: torch.set_num_threads(threads)
-    from bx_rec.training import train, train_original
+    from bx_rec.training import train_original
+    from bx_rec.als import train
     a, info = _load(d)
     data = (a['tu'], a['tb'], a['tr'], info['n_users'], info['n_books'])
     val = (a['vu'], a['vb'], a['vr'])
@@ -123,46 +123,6 @@ def _timed_cli(args:list, timeout:int=3600)->dict:
     if r['rc'] != 0: raise RuntimeError(f"bx-rec {args[0]} failed ({r['rc']}):\n{r['err']}")
     return r
 
-def query_part(model_dir:Path, n_titles:int=300, n_users:int=10_000, seed:int=0, threads:int=0)->dict:
-    "Query latency and batched recommendations on a saved model, in this (fresh) process"
-    import torch
-    if threads: torch.set_num_threads(threads)
-    from bx_rec.store import load_model_dir
-    from bx_rec.recommend import BookIndex, rated_matrix, recommend_batch
-    b = load_model_dir(model_dir); A = b.arrays
-    rng = np.random.default_rng(seed)
-    t0 = time.perf_counter(); idx = BookIndex(A['book_factors'], b.items); build = time.perf_counter() - t0
-    titles = idx.books['Book-Title'].to_numpy()[rng.choice(len(idx.books), n_titles, replace=False)]
-    emb = [idx.resolve(embedding_id=int(e)) for e in rng.choice(len(idx.books), n_titles, replace=False)]
-    for e in emb[:20]: idx.similar(embedding_id=e, k=10)                      # warm-up
-    lat_e = []
-    for e in emb:
-        t = time.perf_counter(); idx.similar(embedding_id=e, k=10); lat_e.append(time.perf_counter() - t)
-    lat_t, failed = [], 0
-    for t_ in titles:
-        t = time.perf_counter()
-        try: idx.similar(title=t_, k=10)
-        except KeyError: failed += 1; continue                               # ambiguous titles list candidates instead
-        lat_t.append(time.perf_counter() - t)
-    r = b.ratings
-    ex = rated_matrix(r['User-Embedding-ID'].to_numpy(), r['Book-Embedding-ID'].to_numpy(), len(A['user_factors']), len(A['book_factors']))
-    users = rng.choice(len(A['user_factors']), min(n_users, len(A['user_factors'])), replace=False)
-    recommend_batch(A['user_factors'], A['book_factors'], A['user_bias'], A['book_bias'], users[:500], k=10, exclude=ex)  # warm-up
-    times = []
-    for _ in range(3):
-        t = time.perf_counter()
-        items, scores = recommend_batch(A['user_factors'], A['book_factors'], A['user_bias'], A['book_bias'], users, k=10,
-                                        exclude=ex, global_mean=float(A['global_mean']))
-        times.append(time.perf_counter() - t)
-    rated = set(zip(r['User-Embedding-ID'].to_numpy().tolist(), r['Book-Embedding-ID'].to_numpy().tolist()))
-    leaks = sum((int(u), int(i)) in rated for u, row in zip(users, items) for i in row)
-    ms = lambda v, q: float(np.percentile(np.array(v) * 1000, q))
-    return dict(n_books=len(A['book_factors']), n_users=len(A['user_factors']), dim=int(A['book_factors'].shape[1]),
-                index_build_s=build, similar_id_p50_ms=ms(lat_e, 50), similar_id_p95_ms=ms(lat_e, 95),
-                similar_title_p50_ms=ms(lat_t, 50) if lat_t else math.nan, similar_title_p95_ms=ms(lat_t, 95) if lat_t else math.nan,
-                titles_ambiguous=failed, batch_users=len(users), batch_s_median=float(np.median(times)), batch_s_all=times,
-                rated_books_recommended=leaks, peak_rss_mb=_rss_mb(), threads=torch.get_num_threads())
-
 def cli_stage(tmp:Path, seed:int=0, threads:int=0)->dict:
     "bx-rec synth + preprocess + train at BX size, then queries on the trained model"
     raw, pre, model = tmp/'raw', tmp/'pre', tmp/'model'
@@ -181,10 +141,6 @@ def cli_stage(tmp:Path, seed:int=0, threads:int=0)->dict:
     out.update(train_wall_s=r['wall'], train_rss_mb=r['rss_mb'], train_summary=s)
     print(f"  bx-rec train: {r['wall']:.1f} s wall ({s['train_seconds']:.1f} s training), val RMSE {s['val_rmse']:.4f}, "
           f"peak RSS {r['rss_mb']:.0f} MB", flush=True)
-    p = subprocess.run([sys.executable, __file__, '--part', 'queries', '--data', str(model), '--threads', str(threads)],
-                       capture_output=True, text=True, cwd=ROOT)
-    if p.returncode: raise RuntimeError(p.stderr[-3000:])
-    out['queries'] = json.loads(p.stdout.strip().splitlines()[-1])
     return out
 
 def run_part(name:str, d:Path, epochs:int, warmup:int, threads:int=0, timeout:int=3600)->dict:
@@ -202,13 +158,11 @@ def main(argv=None):
     ap.add_argument('--recommend', action='store_true', help='also run the recommendation hook')
     ap.add_argument('--threads', type=int, default=0, help='torch threads (0: torch default, all cores)')
     ap.add_argument('--random', action='store_true', help='random data of BX shape instead of bx_rec.synth')
-    ap.add_argument('--cli', action='store_true', help='also bx-rec synth/preprocess/train at BX size, memory and queries')
+    ap.add_argument('--cli', action='store_true', help='also bx-rec synth/preprocess/train at BX size, and memory')
     ap.add_argument('--all', action='store_true', help='--quality --cli --repeats 2')
     ap.add_argument('--part', help=argparse.SUPPRESS); ap.add_argument('--data', help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.all: args.quality = args.cli = True; args.repeats = max(args.repeats, 2)
-    if args.part == 'queries':
-        print(json.dumps(query_part(Path(args.data), threads=args.threads))); return
     if args.part:
         print(json.dumps(part(args.part, Path(args.data), args.epochs, args.warmup, args.threads))); return
     with tempfile.TemporaryDirectory() as tmp:
@@ -253,7 +207,7 @@ def main(argv=None):
         print(f"target (lower validation RMSE in at most 1/20 of the original's time): {'MET' if ok else 'NOT MET'}")
     if rec is not None: print(f"\n### Recommendation\n\n{rec}")
     if cli is not None:
-        q, s, rep = cli['queries'], cli['train_summary'], cli['preprocess_report']
+        s, rep = cli['train_summary'], cli['preprocess_report']
         print(f"\n### The command line at Book-Crossing scale\n\n`bx-rec preprocess` kept {rep['rows_out']:,} explicit ratings of "
               f"{rep['n_users']:,} users and {rep['n_books']:,} books (synthetic BX-size dump: {rep['rows_in']:,} rating rows).\n")
         print("| measure | figure | target |\n|---|---|---|")
@@ -262,13 +216,6 @@ def main(argv=None):
         print(f"| `bx-rec train` (default: ALS, d={s.get('dim')}; validation run, refit, implicit term) | {s['train_seconds']:.1f} s training, "
               f"{cli['train_wall_s']:.1f} s wall; val RMSE {s['val_rmse']:.4f} | |")
         print(f"| peak RSS of `bx-rec train` | {cli['train_rss_mb']:.0f} MB | at most 2048 MB |")
-        print(f"| `BookIndex` build ({q['n_books']:,} books) | {q['index_build_s']:.2f} s | once per model |")
-        print(f"| nearest books, by embedding id: p50 / p95 | {q['similar_id_p50_ms']:.2f} / {q['similar_id_p95_ms']:.2f} ms | p50 at most 5 ms |")
-        print(f"| nearest books, by title: p50 / p95 | {q['similar_title_p50_ms']:.2f} / {q['similar_title_p95_ms']:.2f} ms | p50 at most 5 ms |")
-        print(f"| top-10 for {q['batch_users']:,} readers, one batched call, rated books excluded (median of 3) | "
-              f"{q['batch_s_median']:.2f} s | at most 2 s |")
-        print(f"| already-rated books among those recommendations | {q['rated_books_recommended']} | 0 |")
-        print(f"| peak RSS of the query process | {q['peak_rss_mb']:.0f} MB | |")
     print(f"\nload average at the end: {os.getloadavg()}")
 
 if __name__ == '__main__': main()

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Gradient descent on the real Book-Crossing dump: the preset's settings against `bx_rec.training.tune_gd`, and the
+"""Gradient descent on the real Book-Crossing dump: the preset's settings against `bx_rec.als.tune_gd`, and the
 biases alone, on the validation split `bx_rec.pipeline.fit` uses (10 %, seed 0) of the ratings `bx-rec train` reads
 (`--format bx`, 5/5 filters).
 
@@ -25,7 +25,8 @@ def main(argv=None)->int:
     import numpy as np, pandas as pd, torch
     torch.set_num_threads(1)
     from bx_rec.pipeline import load_interactions
-    from bx_rec.training import train, tune_gd
+    from bx_rec.training import train
+    from bx_rec.als import tune_gd
     kw = dict(min_user_ratings=5, min_book_ratings=5) if a.format in ('bx', 'kaggle') else {}
     inter = load_interactions(a.ratings, a.format, **kw)
     df = inter.ratings

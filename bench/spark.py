@@ -9,7 +9,8 @@
 Rows of the quality table, each fitted on the same training part and scored on the same held-out part:
 
 - `in-process`: `bx_rec.pipeline.fit` with the default preset, exactly what `bx-rec train` runs (ridges chosen on a
-  10 % validation split, warm ALS refit, then the implicit-feedback term when the factors earned it);
+  10 % validation split, warm ALS refit, then the implicit-feedback term when the factors earned it), the rating model
+  alone (`ranking=False`: the lists' ranking model is not what Spark fits);
 - `in-process, no implicit`: the same without the implicit-feedback term (the model Spark fits has none);
 - `spark local[N]`: `bx_rec.spark.train_spark` (damped biases by Spark aggregations, Spark MLlib ALS on the
   residuals, ridges and regParam chosen on a 10 % validation split, refit), written as a model directory and read back.
@@ -48,7 +49,7 @@ def in_process(train, test, threads:int, implicit:bool|None=None)->dict:
     from bx_rec.store import load_model_dir
     torch.set_num_threads(threads)
     t0 = time.perf_counter()
-    f = fit(train, progress=False, implicit=implicit)
+    f = fit(train, progress=False, implicit=implicit, ranking=False)   # the rating model, what Spark's ALS is compared with
     secs = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as d:
         save_fit(Path(d)/'m', f, train)

@@ -6,9 +6,9 @@
 from __future__ import annotations
 from pathlib import Path
 import numpy as np, pandas as pd
-from .pipeline import Interactions, load_interactions, fit as _fit, _items_frame, core_filters
-from .fileio import json_ready
-from .store import ModelBundle, load_model_dir, save_model_dir, fingerprint_interactions
+from . import pipeline
+from .pipeline import Interactions, load_interactions
+from .store import ModelBundle, load_model_dir
 from .personal import Recommender
 from fastcore.basics import patch
 
@@ -52,10 +52,76 @@ class Model:
         df = df.drop(columns=[c for c in ('Book-Embedding-ID',) if c in df.columns])
         return df.rename(columns={'Book-ID': self.id_column}) if self.id_column != 'Book-ID' else df
 
-# %% ../nbs/19_api.ipynb #api0010
+# %% ../nbs/19_api.ipynb #api0013
+def load(path:str|Path, # a model directory (`bx-rec train --out`, `Model.save`)
+        )->Model:
+    "Load a model directory, verified (checksums, shapes), never unpickling"
+    return Model(load_model_dir(path))
+
+# %% ../nbs/19_api.ipynb #72890c01
+def fit(ratings, # a ratings file or folder (any supported format), a DataFrame with columns user, item, rating, or `bx_rec.pipeline.Interactions`
+        fmt:str|None=None, # the format of a path (default: detected, see `detect_format`)
+        ranking:bool=True, # also fit the ranking model of the lists
+        threads:int|None=None, # CPU threads (see `bx_rec.threads`)
+        seed:int=0, # seed of the splits and the models
+        progress:bool=False, # show the training's progress
+        min_user_ratings:int|None=None, # the rating model learns from readers with at least this many ratings (default: 5 for bx and kaggle, 1 otherwise, as `bx-rec train`); the lists cover everyone
+        min_book_ratings:int|None=None, # the rating model learns from books with at least this many ratings (same defaults); the lists cover every book
+        rating_scale:tuple|None=None, # (lowest, highest) rating of a DataFrame or csv (default: the data's range)
+        **options, # `load_interactions` options (user_col=, item_col=, rating_col=, sep=, encoding=) and `bx_rec.pipeline.fit`'s
+       )->Model:
+    "Train the default models on ratings, as `bx-rec train` does, and return the model (not yet saved: see `Model.save`)"
+    read = {k: options.pop(k) for k in ('user_col', 'item_col', 'rating_col', 'sep', 'encoding', 'drop_out_of_scale') if k in options}
+    if isinstance(ratings, Interactions): inter = ratings          # read already (e.g. a training part: `dataclasses.replace(inter, ratings=part)`)
+    elif isinstance(ratings, pd.DataFrame):
+        miss = [c for c in ('user', 'item', 'rating') if c not in ratings.columns]
+        if miss: raise ValueError(f"the ratings DataFrame lacks the column(s) {miss}; it needs user, item, rating")
+        df = ratings[['user', 'item', 'rating']].astype({'user': str, 'item': str, 'rating': np.float32}).reset_index(drop=True)
+        scale = tuple(float(x) for x in rating_scale) if rating_scale else (float(df['rating'].min()), float(df['rating'].max()))
+        inter = Interactions(df, None, None, 'dataframe', 'DataFrame', rating_scale=scale)
+    else:
+        fmt = fmt or detect_format(ratings)
+        inter = load_interactions(ratings, fmt, **({'rating_scale': rating_scale} if rating_scale else {}), **read)
+    f = pipeline.fit(inter, seed=seed, progress=progress, ranking=ranking, threads=threads,
+                     min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings, **options)
+    if f.summary.get('stopped_reason') in ('diverged', 'interrupted'): raise RuntimeError(f"training stopped: {f.summary.get('message')}")
+    return Model(f.to_bundle(inter))
+
+# %% ../nbs/19_api.ipynb #f5d2e5bb
 def _years(years):
     return None if years is None else tuple(years)
 
+# %% ../nbs/19_api.ipynb #b30f346a
+@patch
+def _book_row(self:Model, book, by_id:bool=False, author:str|None=None)->int:
+    "The row (Book-Embedding-ID) of the book that `book` names: an id or ISBN with `by_id`, else a title, id or ISBN"
+    if not by_id: return self.recommender.book(book, author=author)
+    e = int(self.bundle.item_embedding_ids([str(book)])[0])
+    if e < 0: raise KeyError(f"{self.id_column} or ISBN {book!r} is not in the model")
+    return e
+
+# %% ../nbs/19_api.ipynb #991063c3
+@patch
+def title(self:Model, book, # a title (forgiving), Book-ID or ISBN of any edition
+          by_id:bool=False, # `book` is an id (Book-ID or ISBN) only, never a title
+          author:str|None=None, # the author of `book`, for an ambiguous title
+         )->str: # the title of the book it names
+    "The title of the book a query names, as `similar` reads it (`note` says what else the title matched)"
+    return self.recommender.books['Book-Title'].iat[self._book_row(book, by_id, author)]
+
+# %% ../nbs/19_api.ipynb #c7fb598a
+@patch(as_prop=True)
+def note(self:Model)->str|None:
+    "What the last title lookup chose between (several books matched the title), or None"
+    return self.recommender.note
+
+# %% ../nbs/19_api.ipynb #8a269925
+@patch(as_prop=True)
+def scale(self:Model)->tuple|None:
+    "(lowest, highest) rating of the model's scale, or None when unknown"
+    return self.recommender.scale
+
+# %% ../nbs/19_api.ipynb #135bfb42
 @patch
 def similar(self:Model, book, # a title (forgiving), Book-ID or ISBN of any edition
             k:int=10, # number of books
@@ -68,12 +134,20 @@ def similar(self:Model, book, # a title (forgiving), Book-ID or ISBN of any edit
            )->pd.DataFrame:
     "The books nearest to one book"
     rec = self.recommender
-    if by_id:
-        e = int(self.bundle.item_embedding_ids([str(book)])[0])
-        if e < 0: raise KeyError(f"{self.id_column} or ISBN {book!r} is not in the model")
-        return self._out(rec.similar(e, k, min_ratings, author, _years(years), by=by, embedding_id=True))
+    if by_id: return self._out(rec.similar(self._book_row(book, True), k, min_ratings, author, _years(years), by=by, embedding_id=True))
     return self._out(rec.similar(book, k, min_ratings, author, _years(years), by=by, book_author=book_author))
 
+# %% ../nbs/19_api.ipynb #60b27c2b
+@patch
+def search(self:Model, query:str, # a title typed loosely, part of one, an author's surname with a title word, or an ISBN of any edition
+           k:int=10, # most works
+           author:str|None=None, # only works by this author (any spelling, or the surname)
+          )->pd.DataFrame: # id, Book-Title, Book-Author, Year-Of-Publication, readers, match (0..1), search_score; best first
+    "The works a query may mean, as a library catalogue's search box lists them: by how well they match, then by readers"
+    out = self.recommender.titles.search(query, k=k, author=author)
+    return self._out(out.rename(columns={'n_ratings': 'readers' if self.recommender.readers is not None else 'n_ratings', 'score': 'search_score'}))
+
+# %% ../nbs/19_api.ipynb #9d43385c
 @patch
 def recommend(self:Model, user=None, # a reader of the training data (their original id)
               k:int=10, # number of books
@@ -90,16 +164,8 @@ def recommend(self:Model, user=None, # a reader of the training data (their orig
     if user is not None: out = rec.for_user(user, k, min_ratings=min_ratings, author=author, years=yrs, explain=explain, by=by)
     else: out = rec.for_reader(likes or [], k, min_ratings=min_ratings, author=author, years=yrs, explain=explain if likes else 0, by=by)
     return self._out(out)
-@patch
-def search(self:Model, query:str, # a title typed loosely, part of one, an author's surname with a title word, or an ISBN of any edition
-           k:int=10, # most works
-           author:str|None=None, # only works by this author (any spelling, or the surname)
-          )->pd.DataFrame: # id, Book-Title, Book-Author, Year-Of-Publication, readers, match (0..1), search_score; best first
-    "The works a query may mean, as a library catalogue's search box lists them: by how well they match, then by readers"
-    out = self.recommender.titles.search(query, k=k, author=author)
-    return self._out(out.rename(columns={'n_ratings': 'readers' if self.recommender.readers is not None else 'n_ratings', 'score': 'search_score'}))
 
-# %% ../nbs/19_api.ipynb #api0011
+# %% ../nbs/19_api.ipynb #7e7443bd
 @patch
 def predict(self:Model, users, # original reader ids
             items, # original book ids (or ISBNs of any edition), same length
@@ -112,6 +178,18 @@ def predict(self:Model, users, # original reader ids
                       "(not in its data, or outside the core it learnt from): their predictions are the mean and biases", stacklevel=2)
     return p
 
+# %% ../nbs/19_api.ipynb #fef61a20
+@patch
+def train_rmse(self:Model)->float:
+    "RMSE of the rating model on the ratings it learnt from (clipped to the scale)"
+    from bx_rec.model import predict_arrays
+    from bx_rec.metrics import rmse
+    tr = self.bundle.ratings
+    if tr is None: raise ValueError("the model has no training ratings (ratings.parquet)")
+    p = predict_arrays(self.bundle.arrays, tr['User-Embedding-ID'].to_numpy(np.int64), tr['Book-Embedding-ID'].to_numpy(np.int64), clip=self.scale)[0]
+    return rmse(p, tr['Book-Rating'].to_numpy(np.float32))
+
+# %% ../nbs/19_api.ipynb #ed148f50
 @patch
 def recommend_many(self:Model, users, # original ids of known readers
                    k:int=10, # list length
@@ -119,58 +197,20 @@ def recommend_many(self:Model, users, # original ids of known readers
     "Top-k books for many known readers at once (the ranking model, batched; books it has but the rating model lacks are skipped)"
     rk, rec = self.bundle.ranking, self.recommender
     if rk is None: raise ValueError("recommend_many needs a ranking model; this model has none (trained with --no-ranking)")
-    ru = pd.Index(np.asarray(rk.user_ids, dtype=object)).get_indexer(pd.Index([str(u) for u in users]))
+    ru = rec.ranking_users.get_indexer(pd.Index([str(u) for u in users]))
     if (ru < 0).any(): raise KeyError(f"reader {list(users)[int(np.argmax(ru < 0))]!r} is not known to the ranking model")
-    extra = int((rec._e_of_r < 0).sum())
-    it, sc = rk.recommend(ru, k=k + extra)
-    e = rec._e_of_r[it]; keep = e >= 0
+    outer = rec.item_map.outer                       # the ranking model's books -> Book-Embedding-IDs (-1: the rating model lacks it)
+    it, sc = rk.recommend(ru, k=k + int((outer < 0).sum()))
+    e = outer[it]; keep = e >= 0
     rank = np.cumsum(keep, axis=1); keep &= rank <= k
     rows, cols = np.nonzero(keep)
     return pd.DataFrame({'user': np.asarray([str(u) for u in users], dtype=object)[rows], 'rank': rank[rows, cols],
                          self.id_column: rec.books['Book-ID'].to_numpy()[e[rows, cols]],
                          'Book-Title': rec.books['Book-Title'].to_numpy()[e[rows, cols]], 'ranking_score': sc[rows, cols]})
 
+# %% ../nbs/19_api.ipynb #67d8736e
 @patch
 def save(self:Model, path:str|Path, # the model directory to (re)write, atomically
         )->Path:
     "Write the model as a model directory (`load` and every `bx-rec` command read it)"
-    b = self.bundle
-    return save_model_dir(path, b.arrays, b.kind, b.user_ids, b.item_ids, items=b.items, item_aliases=b.item_aliases,
-                          config=b.config, data_fingerprint=b.metadata.get('data_fingerprint'), history=b.history,
-                          ratings=b.ratings, ranking=b.ranking)
-
-# %% ../nbs/19_api.ipynb #api0013
-def load(path:str|Path, # a model directory (`bx-rec train --out`, `Model.save`)
-        )->Model:
-    "Load a model directory, verified (checksums, shapes), never unpickling"
-    return Model(load_model_dir(path))
-
-def fit(ratings, # a ratings file or folder (any supported format), or a DataFrame with columns user, item, rating
-        fmt:str|None=None, # the format of a path (default: detected, see `detect_format`)
-        ranking:bool=True, # also fit the ranking model of the lists
-        threads:int|None=None, # CPU threads (see `bx_rec.threads`)
-        seed:int=0, # seed of the splits and the models
-        progress:bool=False, # show the training's progress
-        min_user_ratings:int|None=None, # the rating model learns from readers with at least this many ratings (default: 5 for bx and kaggle, 1 otherwise, as `bx-rec train`); the lists cover everyone
-        min_book_ratings:int|None=None, # the rating model learns from books with at least this many ratings (same defaults); the lists cover every book
-        rating_scale:tuple|None=None, # (lowest, highest) rating of a DataFrame or csv (default: the data's range)
-        **options, # `load_interactions` options (user_col=, item_col=, rating_col=, sep=, encoding=) and `bx_rec.pipeline.fit`'s
-       )->Model:
-    "Train the default models on ratings, as `bx-rec train` does, and return the model (not yet saved: see `Model.save`)"
-    read = {k: options.pop(k) for k in ('user_col', 'item_col', 'rating_col', 'sep', 'encoding', 'drop_out_of_scale') if k in options}
-    if isinstance(ratings, pd.DataFrame):
-        miss = [c for c in ('user', 'item', 'rating') if c not in ratings.columns]
-        if miss: raise ValueError(f"the ratings DataFrame lacks the column(s) {miss}; it needs user, item, rating")
-        df = ratings[['user', 'item', 'rating']].astype({'user': str, 'item': str, 'rating': np.float32}).reset_index(drop=True)
-        scale = tuple(float(x) for x in rating_scale) if rating_scale else (float(df['rating'].min()), float(df['rating'].max()))
-        inter = Interactions(df, None, None, 'dataframe', 'DataFrame', rating_scale=scale)
-    else:
-        fmt = fmt or detect_format(ratings)
-        inter = load_interactions(ratings, fmt, **({'rating_scale': rating_scale} if rating_scale else {}), **read)
-    f = _fit(inter, seed=seed, progress=progress, ranking=ranking, threads=threads, **core_filters(inter.fmt, min_user_ratings, min_book_ratings), **options)
-    if f.summary.get('stopped_reason') in ('diverged', 'interrupted'): raise RuntimeError(f"training stopped: {f.summary.get('message')}")
-    df = inter.ratings
-    meta = dict(config=dict(f.config, summary=json_ready(f.summary, other='drop')),
-                data_fingerprint=fingerprint_interactions(df['user'], df['item'], df['rating']))
-    return Model(ModelBundle(f.arrays, f.kind, f.user_ids, f.item_ids, items=_items_frame(f, inter), item_aliases=inter.aliases,
-                             metadata=meta, history=f.history, ratings=f.ratings, ranking=f.ranking))
+    return self.bundle.save(path)

@@ -29,6 +29,7 @@ def _preset_default(name:str)->str:
     vals = [f"{show(PRESETS[p].get(key))} with --preset {p}" for p in PRESETS]
     return f" (default: {', '.join(vals)})"
 
+# %% ../nbs/21_cli.ipynb #8bde7d1f
 def _parser(func, prog:str)->argparse.ArgumentParser:
     "An argparse parser from `func`'s signature and docments"
     p = argparse.ArgumentParser(prog=prog, description=(func.__doc__ or '').strip(), allow_abbrev=False)
@@ -75,6 +76,7 @@ def _step(what:str, quiet:bool=False, at_once:bool=False):
         if timer is not None: timer.cancel(); timer.join()
     if said: print(f"{what}: done in {time.perf_counter()-t0:.1f} s", file=err, flush=True)
 
+# %% ../nbs/21_cli.ipynb #7aa3497b
 class _Heartbeat:
     "While a long step runs, say on stderr that it is still working whenever nothing was reported for `every` seconds"
     def __init__(self, what:str, every:float=2.0, quiet:bool=False):
@@ -95,6 +97,7 @@ class _Heartbeat:
         self.stop.set()
         if not self.quiet: self.thread.join()
 
+# %% ../nbs/21_cli.ipynb #b7a8bee8
 def synth(out:str, # folder to write BX-Book-Ratings.csv, BX-Books.csv, BX-Users.csv and SYNTHETIC.json into
           users:int=5000, # number of readers
           books:int=0, # number of works (0: the hand-written catalogue)
@@ -146,6 +149,7 @@ def _rating_lines(path:Path, fmt:str, sep:str, user_col:str|None)->tuple:
     users = [r[col] if len(r) > col else '' for r in rows]
     return f, head, lines, users
 
+# %% ../nbs/21_cli.ipynb #d92fdfe4
 def split_rows(users:list, # the user id of each rating row
                test_fraction:float=0.2, # share of the rows held out
                by:str='random', # 'random' rows, or 'user': this share of every reader's rows
@@ -175,6 +179,7 @@ def _write_part(src:Path, dest:Path, rating_file:Path, data:bytes, overwrite:boo
         atomic_write(dest/rating_file.name, data)
     else: atomic_write(dest, data)
 
+# %% ../nbs/21_cli.ipynb #1b615615
 def split(ratings:str, # ratings file or folder to split
           train_out:str, # where to write the training part (a folder for a folder, a file for a file)
           test_out:str, # where to write the held-out part, likewise
@@ -210,11 +215,11 @@ def preprocess(raw:str, # folder with the raw BX dump or the Kaggle variant
                quiet:bool=False, # no progress lines
               ):
     "Clean, merge editions, filter and index a Book-Crossing folder; write Parquet frames and print the report"
-    from bx_rec.data import read_raw, preprocess as _pre, save_preprocessed
-    with _step(f"reading {raw}", quiet): rd = read_raw(raw, **({'encoding': encoding} if encoding else {}))
+    from bx_rec import data
+    with _step(f"reading {raw}", quiet): rd = data.read_raw(raw, **({'encoding': encoding} if encoding else {}))
     with _step("cleaning, merging editions and filtering", quiet):
-        pre = _pre(rd, min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings, allow_missing_books=rd.books is None)
-    with _step(f"writing {out}", quiet): save_preprocessed(pre, out)
+        pre = data.preprocess(rd, min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings, allow_missing_books=rd.books is None)
+    with _step(f"writing {out}", quiet): data.save_preprocessed(pre, out)
     print(rd.report); print(pre.report)
     print(f"wrote {Path(out)/'ratings.parquet'} ({len(pre.ratings):,} ratings) and {Path(out)/'books.parquet'} ({len(pre.books):,} books)")
     return pre
@@ -226,22 +231,30 @@ def _unescape(sep:str)->str:
     if sep.lower() == 'tab': return '\t'
     return codecs.decode(sep, 'unicode_escape') if '\\' in sep else sep
 
-def _load(path, fmt, user_col, item_col, rating_col, sep, min_user_ratings=1, min_book_ratings=1,
-          encoding=None, rating_scale=None, drop_out_of_scale=False):
+# %% ../nbs/21_cli.ipynb #1535daf1
+def _load(path, fmt, user_col, item_col, rating_col, sep, encoding=None, rating_scale=None, drop_out_of_scale=False):
+    "Ratings as `bx_rec.pipeline.load_interactions` reads them: every rating (the rating model's core is `fit`'s choice)"
     from bx_rec.pipeline import load_interactions
     extra = {k: v for k, v in dict(encoding=encoding, rating_scale=tuple(rating_scale) if rating_scale else None,
                                    drop_out_of_scale=drop_out_of_scale).items() if v}   # only what the user set
-    return load_interactions(path, fmt, user_col=user_col, item_col=item_col, rating_col=rating_col, sep=_unescape(sep),
-                             min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings, **extra)
+    return load_interactions(path, fmt, user_col=user_col, item_col=item_col, rating_col=rating_col, sep=_unescape(sep), **extra)
 
+# %% ../nbs/21_cli.ipynb #f8b3beea
 def _note(cmd:str, msg:str): print(f"bx-rec {cmd}: {msg}", file=sys.stderr, flush=True)
 
-def _load_model(model:str, cmd:str):
-    "Load a model directory; say on stderr when it is a partial model (an interrupted run)"
+# %% ../nbs/21_cli.ipynb #7fb1f4e9
+def _load_bundle(model:str, cmd:str):
+    "A model directory as loaded and verified (`bx_rec.store.load_model_dir`); say on stderr when it is a partial model (an interrupted run)"
     from bx_rec.store import load_model_dir
     b = load_model_dir(model)
     if b.partial: _note(cmd, f"WARNING: {model} is a partial model: {b.partial}")
     return b
+
+# %% ../nbs/21_cli.ipynb #80eca54b
+def _load_model(model:str, cmd:str):
+    "The `bx_rec.Model` of a model directory (what `bx_rec.load` returns), with the partial-model warning"
+    from bx_rec.api import Model
+    return Model(_load_bundle(model, cmd))
 
 # %% ../nbs/21_cli.ipynb #f3b46aff
 def train(ratings:str, # ratings file or folder
@@ -280,59 +293,73 @@ def train(ratings:str, # ratings file or folder
           spark_master:str='local[*]', # --engine spark: the Spark master URL: local[*], local[N], spark://HOST:PORT, yarn, k8s://...
          ):
     "Train a model on a ratings file; print a JSON summary as the last line"
-    from bx_rec.pipeline import fit, save_fit, Checkpoints, core_filters
-    import torch
-    t0 = time.perf_counter()
-    if engine == 'spark': return _train_spark(**{k: v for k, v in locals().items() if k not in ('fit', 'save_fit', 'Checkpoints', 'torch', 't0')})
+    if engine == 'spark': return _train_spark(**locals())
     if engine != 'torch': raise ValueError(f"--engine must be torch or spark, got {engine!r}")
     if checkpoint_every < 0 or log_every < 0: raise ValueError("--checkpoint-every and --log-every must be >= 0")
+    from bx_rec.pipeline import fit
     from bx_rec.store import check_model_path
+    import torch
+    t0 = time.perf_counter()
     check_model_path(out)                       # before any work: a folder --out may not replace is refused at once
-    ckpt = Checkpoints(checkpoint_dir(out), every=checkpoint_every) if (checkpoint_every or resume) else None
-    if resume and not (ckpt.folder/'metadata.json').is_file():
-        raise FileNotFoundError(f"--resume: no checkpoint in {ckpt.folder}; start with --checkpoint-every K (without --resume)")
-    with _step(f"reading {ratings} (--format {fmt})", quiet):
-        inter = _load(ratings, fmt, user_col, item_col, rating_col, sep, 1, 1, encoding, rating_scale, drop_out_of_scale)
-    if getattr(inter, 'n_duplicates', 0):
-        _note('train', f"note: {inter.n_duplicates:,} repeated (user, item) ratings in {ratings}; kept the last of each")
-    if getattr(inter, 'n_out_of_scale', 0):
-        _note('train', f"note: dropped {inter.n_out_of_scale:,} ratings outside the scale (--drop-out-of-scale)")
+    ckpt = _checkpoints(out, checkpoint_every, resume)
+    inter = _read_ratings(ratings, fmt, user_col, item_col, rating_col, sep, encoding, rating_scale, drop_out_of_scale, quiet)
     load_s = time.perf_counter() - t0
     hp = {k: v for k, v in dict(solver=solver, model=model_type, dim=dim, epochs=epochs, lr=lr, l2=l2, gravity=gravity).items() if v is not None}
     if patience is not None: hp['patience'] = patience or None
-    def log(phase, epoch, row):
-        if phase == 'implicit':
-            if epoch == 1: beat.beat('the implicit-feedback step')   # at its start the heartbeat keeps counting from the last refit epoch
-            if log_every and epoch == 1: print(f"implicit-feedback step: done in {row['seconds']:.1f} s", file=sys.stderr, flush=True)
-            return
-        if phase == 'ranking':
-            beat.beat('the rating model' if epoch == 0 else 'the ranking model')
-            if not quiet: print(f"ranking model: fitting on {row['ranking']}" if epoch == 0 else
-                                f"ranking model: {'interrupted after' if row.get('interrupted') else 'done in'} {row['seconds']:.1f} s",
-                                file=sys.stderr, flush=True)
-            return
-        beat.beat(f"{phase} epoch {epoch}")
-        if log_every and epoch % log_every == 0:
-            v = f", val_rmse {row['val_rmse']:.4f}" if math.isfinite(row['val_rmse']) else ''
-            print(f"{phase} epoch {epoch}: train_loss {row['train_loss']:.6g}{v}", file=sys.stderr, flush=True)
     with warnings.catch_warnings():   # the stop reason is reported below, in one line
         warnings.filterwarnings('ignore', message=r'(training|ALS) (diverged|interrupted)')
         with _step(f"training on {len(inter.ratings):,} ratings ({torch.get_num_threads()} threads)", quiet, at_once=True), \
              _Heartbeat('training', quiet=quiet) as beat:    # e.g. the implicit-feedback step after the last refit epoch
             f = fit(inter, val_fraction=val_fraction, refit=not no_refit, seed=seed, preset=preset, device=device, progress=not quiet,
-                    implicit=False if no_implicit else None, ranking=not no_ranking, checkpoint=ckpt, resume=resume, log=log,
-                    **core_filters(fmt, min_user_ratings, min_book_ratings), **hp)
-    s = f.summary; reason = s['stopped_reason']
-    saved = not (reason == 'diverged' or (reason == 'interrupted' and s['weights_epoch'] < 1))
-    dest = interrupted_dir(out) if reason == 'interrupted' else Path(out)   # --out changes only when training succeeds
-    summary = dict(s, model_dir=str(dest) if saved else None, saved=saved, partial=reason == 'interrupted',
-                   load_seconds=round(load_s, 3), format=fmt, solver=f.config.get('solver'), dim=f.config.get('dim'),
-                   threads=torch.get_num_threads(), checkpoint=str(ckpt.folder) if ckpt is not None and ckpt.written else None)
-    if plots and reason not in ('interrupted', 'diverged'):   # before the model is written: Ctrl-C here leaves --out as it was
-        with _step(f"drawing the plots into {plots}", quiet): _write_plots(plots, f, inter)
-    if saved:
-        with _step(f"writing {dest}", quiet): save_fit(dest, f, inter)   # Ctrl-C while writing: `swap_dir` puts the old directory back
-    print(dumps(summary, digits=6, other='str'))   # the last line of stdout (other='str': it prints, whatever it holds), whatever the outcome
+                    implicit=False if no_implicit else None, ranking=not no_ranking, checkpoint=ckpt, resume=resume,
+                    log=_TrainLog(beat, log_every, quiet), min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings, **hp)
+    return _finish_train(f, inter, out, fmt, ratings, rating_scale, plots, quiet, load_s, ckpt, torch.get_num_threads())
+
+# %% ../nbs/21_cli.ipynb #d1925c12
+def _checkpoints(out, every:int, resume:bool):
+    "The `Checkpoints` of `bx-rec train --out OUT` in OUT.ckpt (None without --checkpoint-every or --resume)"
+    from bx_rec.pipeline import Checkpoints
+    if not (every or resume): return None
+    ckpt = Checkpoints(checkpoint_dir(out), every=every)
+    if resume and not (ckpt.folder/'metadata.json').is_file():
+        raise FileNotFoundError(f"--resume: no checkpoint in {ckpt.folder}; start with --checkpoint-every K (without --resume)")
+    return ckpt
+
+# %% ../nbs/21_cli.ipynb #79a0d39a
+def _read_ratings(ratings, fmt, user_col, item_col, rating_col, sep, encoding, rating_scale, drop_out_of_scale, quiet):
+    "Read the training ratings, saying what was dropped"
+    with _step(f"reading {ratings} (--format {fmt})", quiet):
+        inter = _load(ratings, fmt, user_col, item_col, rating_col, sep, encoding, rating_scale, drop_out_of_scale)
+    if getattr(inter, 'n_duplicates', 0):
+        _note('train', f"note: {inter.n_duplicates:,} repeated (user, item) ratings in {ratings}; kept the last of each")
+    if getattr(inter, 'n_out_of_scale', 0):
+        _note('train', f"note: dropped {inter.n_out_of_scale:,} ratings outside the scale (--drop-out-of-scale)")
+    return inter
+
+# %% ../nbs/21_cli.ipynb #ccbefd7a
+class _TrainLog:
+    "`fit`'s log for `bx-rec train`: keeps the heartbeat informed, and prints a line every `every` epochs and for the ranking model"
+    def __init__(self, beat, every:int, quiet:bool): self.beat, self.every, self.quiet = beat, every, quiet
+    def __call__(self, phase:str, epoch:int, row:dict):
+        if phase == 'implicit':
+            if epoch == 1: self.beat.beat('the implicit-feedback step')   # at its start the heartbeat keeps counting from the last refit epoch
+            if self.every and epoch == 1: print(f"implicit-feedback step: done in {row['seconds']:.1f} s", file=sys.stderr, flush=True)
+            return
+        if phase == 'ranking':
+            self.beat.beat('the rating model' if epoch == 0 else 'the ranking model')
+            if not self.quiet: print(f"ranking model: fitting on {row['ranking']}" if epoch == 0 else
+                                     f"ranking model: {'interrupted after' if row.get('interrupted') else 'done in'} {row['seconds']:.1f} s",
+                                     file=sys.stderr, flush=True)
+            return
+        self.beat.beat(f"{phase} epoch {epoch}")
+        if self.every and epoch % self.every == 0:
+            v = f", val_rmse {row['val_rmse']:.4f}" if math.isfinite(row['val_rmse']) else ''
+            print(f"{phase} epoch {epoch}: train_loss {row['train_loss']:.6g}{v}", file=sys.stderr, flush=True)
+
+# %% ../nbs/21_cli.ipynb #c223b1df
+def _train_outcome(s:dict, out, dest:Path, saved:bool, ckpt):
+    "End `bx-rec train`: a `CommandExit` for a diverged or interrupted run (saying what was kept); else the checkpoint goes"
+    reason = s['stopped_reason']
     hint = f"; continue with --resume (checkpoint {ckpt.folder})" if ckpt is not None and ckpt.written else ''
     if reason == 'diverged':
         raise CommandExit(f"training diverged in the {s['phase']} run at epoch {s['epochs_reached']}: {s['message']} "
@@ -344,24 +371,45 @@ def train(ratings:str, # ratings file or folder
     if ckpt is not None: ckpt.remove()
     if 'worse than the biases alone' in (s.get('message') or ''):   # --solver gd that lost to the biases: said, not hidden in the JSON
         _note('train', 'WARNING: ' + s['message'][s['message'].index('gradient descent ends'):])
+
+# %% ../nbs/21_cli.ipynb #af921de3
+def _finish_train(f, inter, out, fmt:str, ratings, rating_scale, plots, quiet:bool, load_s:float, ckpt, threads:int)->dict:
+    "After `fit`: the plots, the model directory (OUT, or OUT.interrupted for a partial model), the JSON summary line, the outcome"
+    from bx_rec.pipeline import save_fit
+    s = f.summary; reason = s['stopped_reason']
+    saved = not (reason == 'diverged' or (reason == 'interrupted' and s['weights_epoch'] < 1))
+    dest = interrupted_dir(out) if reason == 'interrupted' else Path(out)   # --out changes only when training succeeds
+    summary = dict(s, model_dir=str(dest) if saved else None, saved=saved, partial=reason == 'interrupted',
+                   load_seconds=round(load_s, 3), format=fmt, solver=f.config.get('solver'), dim=f.config.get('dim'),
+                   threads=threads, checkpoint=str(ckpt.folder) if ckpt is not None and ckpt.written else None)
+    if plots and reason not in ('interrupted', 'diverged'):   # before the model is written: Ctrl-C here leaves --out as it was
+        with _step(f"drawing the plots into {plots}", quiet): _write_plots(plots, f, inter)
+    if saved:
+        with _step(f"writing {dest}", quiet): save_fit(dest, f, inter)   # Ctrl-C while writing: `swap_dir` puts the old directory back
+    print(dumps(summary, digits=6, other='str'))   # the last line of stdout (other='str': it prints, whatever it holds), whatever the outcome
+    _train_outcome(s, out, dest, saved, ckpt)
     if fmt == 'csv' and not rating_scale:   # after success only: a failed run's error stays one line
         r = inter.ratings['rating']
         _note('train', f"note: no --rating-scale given: the ratings of {ratings} run from {r.min():g} to {r.max():g}, taken as "
                        "the scale (predictions are clipped to it); give --rating-scale LO HI to have values outside it refused")
     return summary
 
+# %% ../nbs/21_cli.ipynb #c54dc739
 def checkpoint_dir(out:str|Path)->Path:
     "Where `bx-rec train --out OUT` keeps its checkpoint: the sibling folder `OUT.ckpt`"
     out = Path(out); return out.with_name(out.name + '.ckpt')
 
+# %% ../nbs/21_cli.ipynb #78113d86
 def interrupted_dir(out:str|Path)->Path:
     "Where an interrupted `bx-rec train --out OUT` puts its best weights so far: the sibling `OUT.interrupted` (OUT is left alone)"
     out = Path(out); return out.with_name(out.name + '.interrupted')
 
+# %% ../nbs/21_cli.ipynb #fbee06e8
 class CommandExit(Exception):
     "A command ends with this message on stderr and this exit status (e.g. 130 after Ctrl-C, with the work saved)"
     def __init__(self, message:str, code:int=1): super().__init__(message); self.code = code
 
+# %% ../nbs/21_cli.ipynb #aa605807
 def _write_plots(folder, f, inter):
     "The training pictures (`bx_rec.plots.write_training_plots`): the map of the lists' books, the searches, the ratings"
     from bx_rec.plots import write_training_plots
@@ -391,6 +439,7 @@ def _train_spark(ratings, fmt, out, user_col, item_col, rating_col, sep, encodin
 def _check_k(k:int):
     if k < 1: raise ValueError(f"-k must be at least 1, got {k}")
 
+# %% ../nbs/21_cli.ipynb #782d616c
 def _overlap(b, df:pd.DataFrame, rating:bool=True)->tuple:
     "(rows whose user or book the model (`rating`: its rating model) does not know, rows that are among the model's own training ratings)"
     col = 'isbn' if 'isbn' in df.columns and b.item_aliases else 'item'
@@ -405,6 +454,7 @@ def _overlap(b, df:pd.DataFrame, rating:bool=True)->tuple:
         seen = int(np.isin(u[ok] * n + i[ok], train).sum())
     return unknown, seen
 
+# %% ../nbs/21_cli.ipynb #25d9e942
 def evaluate(model:str, # model directory written by `bx-rec train`
              ratings:str, # held-out ratings file or folder (e.g. the test part of `bx-rec split`)
              fmt:str='bx', # bx, kaggle, preprocessed, ml100k or csv
@@ -423,7 +473,7 @@ def evaluate(model:str, # model directory written by `bx-rec train`
     "Score a saved model on held-out ratings; print one JSON line of metrics (`n_in_training`: held-out rows that are also training ratings of the model)"
     from bx_rec.pipeline import evaluate_bundle
     _check_k(k)
-    b = _load_model(model, 'evaluate')
+    b = _load_bundle(model, 'evaluate')
     inter = _load(ratings, fmt, user_col, item_col, rating_col, sep, encoding=encoding, rating_scale=rating_scale,
                   drop_out_of_scale=drop_out_of_scale)
     if k > len(b.item_ids): _note('evaluate', f"note: -k {k} is more than the model's {len(b.item_ids):,} books; the ranking metrics use k={len(b.item_ids):,}")
@@ -468,39 +518,35 @@ def demo(out:str='bx-rec-demo', # folder for the synthetic data, the model and t
          quiet:bool=False, # no progress bar
         ):
     "Generate synthetic Book-Crossing data, train the default model, show RMSE and books like Harry Potter"
+    import dataclasses
+    from bx_rec import api
     from bx_rec.synth import write_synthetic_bx
-    from bx_rec.pipeline import load_interactions, fit, save_fit, evaluate_bundle, _items_frame
-    from bx_rec.store import load_model_dir
-    from bx_rec.metrics import rmse
+    from bx_rec.pipeline import load_interactions, evaluate_bundle
     from bx_rec.data import split_dataframe
-    from bx_rec.recommend import BookIndex
     from bx_rec.plots import loss_figure, save_html
     t0 = time.perf_counter(); out = Path(out)
     if out.exists() and any(out.iterdir()) and not (out/'data'/'SYNTHETIC.json').exists():
         raise FileExistsError(f"{out} exists and is not a bx-rec demo folder; choose another with --out")
     write_synthetic_bx(out/'data', n_users=users, n_ratings=ratings, seed=seed, overwrite=True)
-    inter = load_interactions(out/'data', 'bx', min_user_ratings=5, min_book_ratings=5)
+    inter = load_interactions(out/'data', 'bx')
     print(f"synthetic Book-Crossing data: {inter.report.rows_in:,} rating rows -> {len(inter.ratings):,} explicit ratings "
           f"of {inter.ratings['user'].nunique():,} readers and {inter.ratings['item'].nunique():,} books ({time.perf_counter()-t0:.1f} s)")
     train_df, test_df = split_dataframe(inter.ratings, holdout_fraction=0.1, seed=seed)
-    f = fit(train_df, seed=seed, progress=not quiet)
-    save_fit(out/'model', f, inter)
-    b = load_model_dir(out/'model')                  # scored as `bx-rec evaluate` would score it, baselines included
-    m = evaluate_bundle(b, test_df)
-    train_rmse = rmse(b.predict(train_df['user'], train_df['item'], clip=(b.config['rating_min'], b.config['rating_max'])),
-                      train_df['rating'].to_numpy())
+    api.fit(dataclasses.replace(inter, ratings=train_df), seed=seed, progress=not quiet).save(out/'model')
+    model = api.load(out/'model')                    # scored as `bx-rec evaluate` would score it, baselines included
+    m = evaluate_bundle(model.bundle, test_df)
     base = {n.replace('_', ' '): v['rmse'] for n, v in m['baselines'].items()}
-    print(f"trained {f.config.get('model')} model with solver {f.config.get('solver')}, dim {f.config.get('dim')}: "
-          f"{f.summary['epochs']} epochs, best epoch {f.summary['best_epoch']}, {f.summary['train_seconds']:.1f} s")
-    print(f"train RMSE {train_rmse:.3f}   test RMSE {m['rmse']:.3f}")
+    s, cfg = model.bundle.config['summary'], model.bundle.config
+    print(f"trained {cfg.get('model')} model with solver {cfg.get('solver')}, dim {cfg.get('dim')}: "
+          f"{s['epochs']} epochs, best epoch {s['best_epoch']}, {s['train_seconds']:.1f} s")
+    print(f"train RMSE {model.train_rmse():.3f}   test RMSE {m['rmse']:.3f}")
     print("baselines, test RMSE: " + ', '.join(f"{n} {v:.3f}" for n, v in base.items()))
-    idx = BookIndex(f.arrays['book_factors'], _items_frame(f, inter))
-    near = idx.similar(title=DEMO_TITLE, k=5)
+    near = model.similar(DEMO_TITLE, k=5, by='rating')   # the rating model's nearest books (cosine of the book factors); `bx-rec similar` shows the lists'
     print(f"\nbooks nearest to {DEMO_TITLE!r}:")
-    print(near.to_string(index=False, formatters={'similarity': '{:.3f}'.format}))
-    save_html(loss_figure(f.history), out/'loss.html')
+    _show(near, False)
+    save_html(loss_figure(model.bundle.history), out/'loss.html')
     print(f"\nwrote {out/'loss.html'} (loss curves) and the model to {out/'model'}; {time.perf_counter()-t0:.1f} s in all")
-    return dict(fit=f, nearest=near, test=test_df, inter=inter, baselines=base)
+    return dict(model=model, nearest=near, test=test_df, inter=inter, baselines=base)
 
 # %% ../nbs/21_cli.ipynb #4928ad2b
 def _show(df:pd.DataFrame, as_json:bool, title:str=''):
@@ -512,21 +558,22 @@ def _show(df:pd.DataFrame, as_json:bool, title:str=''):
     legend = [f"{c}: {w}" for c, w in _COLUMNS.items() if c in df.columns]
     if len(df) and legend: print('(' + '; '.join(legend) + ')')
 
+# %% ../nbs/21_cli.ipynb #9973080d
 _COLUMNS = dict(   # what each column of a list means, printed under the table
     n_ratings='ratings of the book the rating model learnt from', match='how well the title (and author) match the query, 0 to 1', search_score='100 × match plus a bonus for readers: the order of the list', readers="readers of the book in the data (ratings and implicit rows): the list's evidence",
     score='predicted rating on the model\'s scale', ranking_score="the lists' model score that orders the list (higher first)",
     similarity='cosine similarity of the rating model\'s book factors', because="the reader's liked books behind the book, with their share of its score")
 
 def _api_model(model:str, cmd:str, by:str):
-    "The `bx_rec.api.Model` of a model directory; a note on stderr when the lists fall back to the predicted rating"
-    from bx_rec.api import Model
-    m = Model(_load_model(model, cmd))
+    "The `bx_rec.Model` of a model directory; a note on stderr when the lists fall back to the predicted rating"
+    m = _load_model(model, cmd)
     if by not in ('auto', 'ranking', 'rating'): raise ValueError(f"--by must be ranking, rating or auto, got {by!r}")
     if by == 'auto' and not m.has_ranking:
         _note(cmd, f"note: {model} has no ranking model (trained with --no-ranking or by an older bx-rec): the list is "
                    "ordered by the rating model; train it again without --no-ranking for the ranking model's lists")
     return m
 
+# %% ../nbs/21_cli.ipynb #feb5fd81
 def similar(model:str, # model directory
             title:str, # title of the book (forgiving lookup); or a Book-ID with --by-id
             k:int=5, # number of books
@@ -543,12 +590,13 @@ def similar(model:str, # model directory
     m = _api_model(model, 'similar', by)
     years = None if year_from is None and year_to is None else (year_from, year_to)
     out = m.similar(title, k, by=by, book_author=author, by_id=by_id, min_ratings=min_ratings, years=years)
-    e = int(m.bundle.item_embedding_ids([title])[0]) if by_id else m.recommender.book(title, author=author)
-    if not by_id and m.recommender.note: _note('similar', 'note: ' + m.recommender.note)
+    shown = m.title(title, by_id=by_id, author=author)
+    if not by_id and m.note: _note('similar', 'note: ' + m.note)
     if out.attrs.get('note'): _note('similar', 'note: ' + out.attrs['note'])
-    _show(out, as_json, f"books like {m.recommender.books['Book-Title'].iat[e]!r}:")
+    _show(out, as_json, f"books like {shown!r}:")
     return out
 
+# %% ../nbs/21_cli.ipynb #71b72fa9
 def _likes(pairs:list, scale:tuple|None=None)->list:
     "(title, rating) pairs from --likes TITLE=RATING arguments, each rating within the model's scale"
     out = []
@@ -563,6 +611,7 @@ def _likes(pairs:list, scale:tuple|None=None)->list:
         out.append((t.strip(), v))
     return out
 
+# %% ../nbs/21_cli.ipynb #4811c2b6
 def recommend(model:str, # model directory
               user:str=None, # original User-ID of a reader known to the model
               likes:list=None, # for a new reader: "TITLE=RATING" pairs (or Book-ID=RATING); none at all: popular books
@@ -580,15 +629,16 @@ def recommend(model:str, # model directory
     _check_k(k)
     m = _api_model(model, 'recommend', by)
     years = None if year_from is None and year_to is None else (year_from, year_to)
-    pairs = _likes(likes or [], m.recommender.scale)
+    pairs = _likes(likes or [], m.scale)
     out = m.recommend(user, k, likes=pairs, by=by, author=author, years=years, min_ratings=min_ratings, explain=explain)
-    if pairs and m.recommender.note: _note('recommend', 'note: ' + m.recommender.note)
+    if pairs and m.note: _note('recommend', 'note: ' + m.note)
     if out.attrs.get('note'): _note('recommend', 'note: ' + out.attrs['note'])
     head = (f"for reader {user}:" if user is not None else "for a new reader:" if likes else
             "popular books (no ratings given): the most read, with their damped mean rating as score:")
     _show(out, as_json, head)
     return out
 
+# %% ../nbs/21_cli.ipynb #ba5948f2
 def search(model:str, # model directory
            query:str, # what the reader typed: a title (typos, case, articles, subtitles forgiven), an author's surname with a title word, or an ISBN
            k:int=10, # most works listed
@@ -597,8 +647,7 @@ def search(model:str, # model directory
           ):
     "Find the book a reader means: candidate works ranked by how well they match, then by readers, as a catalogue's search box"
     _check_k(k)
-    from bx_rec.api import Model
-    m = Model(_load_model(model, 'search'))
+    m = _load_model(model, 'search')
     out = m.search(query, k=k, author=author)
     _show(out, as_json, f"works matching {query!r}:")
     return out
@@ -673,6 +722,7 @@ def main(argv:list|None=None, # arguments without the program name (default: sys
               file=sys.stderr)
         return 1
 
+# %% ../nbs/21_cli.ipynb #a3d0c0ba
 def _console(): sys.exit(main())
 
 if __name__ == '__main__' and sys.argv and Path(sys.argv[0]).name == 'cli.py': _console()   # python -m bx_rec.cli

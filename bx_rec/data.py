@@ -208,7 +208,7 @@ class FileReport:
     def unrepair(self, kind:str, lines): self._note(self.unrepaired, kind, lines)
 
     def __str__(self):
-        out = [f"{self.file} ({self.kind}): {self.rows_read} rows read, {self.rows_kept} kept, "
+        out = [f"{Path(str(self.file)).name} ({self.kind}): {self.rows_read} rows read, {self.rows_kept} kept, "
                f"header {'found' if self.header else 'missing (default column names used)'}"]
         for what, d in (('skipped', self.skipped), ('repaired', self.repaired), ('not repaired', self.unrepaired), ('set to <NA>', self.set_missing)):
             for r, n in d.items(): out.append(f"  {what}: {n} x {r} (lines {', '.join(map(str, self.examples.get(r, [])))}{', ...' if n > len(self.examples.get(r, [])) else ''})")
@@ -658,12 +658,12 @@ def read_raw(folder:str|Path, # folder with BX-*.csv (original dump) or Ratings/
     zp = _zip_of(folder)
     if zp is not None:
         members = _zip_members(zp)
-        where = f"the zip {zp}"
+        where = f"the zip {Path(zp).name}"
         def source(n):
             if n not in members: return None
             with zipfile.ZipFile(zp) as z: return z.read(members[n]), f"{zp}:{members[n]}"
     else:
-        where = str(folder)
+        where = f"the folder {Path(folder).name}"
         def source(n): return ((folder/n).read_bytes(), folder/n) if (folder/n).is_file() else None
     files, notes, out = {}, [], {}
     from tqdm import tqdm
@@ -735,13 +735,15 @@ def _work_author(keys)->pd.Series:
     return (k.str.slice(0, 1) + ' ' + k.str.replace(r'^.* ', '', regex=True)).where(k.str.contains(' ', regex=False), k)
 
 # %% ../nbs/01_data.ipynb #f17a0009
-_STRONG = set('edition edn ed collector collectors tie tiein movie film paperback paperbacks hardcover hardback cassette cassettes audio audiobook cd cds '
+_STRONG = set('edition editions edn ed collector collectors tie tiein movie film paperback paperbacks hardcover hardback cassette cassettes audio audiobook cd cds '
               'unabridged abridged unabr abr large print leatherette deluxe illustrated anniversary reprint novel roman mti photoplay bolsillo'.split())
 _WEAK = _STRONG | set('editions collection mass market cover covers art anniv type audiobook special revised book club classic classics library media '
                       'young adult adults reader readers first second third new expanded uncut version original trade pocket vintage signet bantam '
                       'penguin international export a an the roma movieart premium student students school value gift boxed box set slipcase '
                       'motion picture tv series 1st 2nd 3rd 10th 20th 25th 30th 40th 50th 60th 75th 100th mm pb hc read along lp in of and with to s '
-                      'ausgabe sonderausgabe taschenbuch tb tpb mmp intl no dt'.split())
+                      'ausgabe sonderausgabe taschenbuch tb tpb mmp intl no dt '
+                      'complete comprehensive definitive authoritative authorized annotated critical unexpurgated restored updated centennial '
+                      'commemorative only text texts backgrounds sources criticism contexts'.split())   # what an edition says of its text
 _MEDIA = set('edition cd cds cassette cassettes audio audiobook paperback hardcover hardback unabridged abridged tie tiein leatherette mti'.split())
 _SEG = re.compile(r'\s*(?::|;|,|\.(?=\s|$)|\s[-–—]+\s|/)\s*')
 _VOL_RE = re.compile(_VOLUME)
@@ -777,7 +779,73 @@ def _numbered_many(subs)->np.ndarray:
     "`_numbered` for many subtitles at once (pyarrow regular expressions)"
     return _matches(subs, _VOLUME) | _matches(subs, _NUM_RE.pattern) | _matches(subs, _OTHER_WORK.pattern)
 
+# %% ../nbs/01_data.ipynb #0a947dda
+_UNITS = {w: i for i, w in enumerate('zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen '
+                                     'seventeen eighteen nineteen'.split())}
+_TENS = {w: 10 * i for i, w in enumerate('twenty thirty forty fifty sixty seventy eighty ninety'.split(), 2)}
+_SCALES = {'hundred': 100, 'thousand': 1000, 'million': 1_000_000}
+_ORDINALS = {w: i for i, w in enumerate('first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth '
+                                        'fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth'.split(), 1)}
+_ORDINALS.update({w: 10 * i for i, w in enumerate('twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth'.split(), 2)},
+                 hundredth=100, thousandth=1000)
+_NUMWORD = r'\b(?:' + '|'.join(sorted(_UNITS.keys() | _TENS.keys() | _SCALES.keys() | _ORDINALS.keys())) + r')\b'
+_FOREIGN_ART = 'el la los las lo le les il gli der die das den dem ein eine un une uno una'.split()   # articles of other languages
+_FILLER = ' (?:of|de|del|des|du|' + '|'.join(_FOREIGN_ART) + ') '                                  # between two words: neither first nor last
+_INV_ART = re.compile(r'^(.+) (' + '|'.join(_FOREIGN_ART) + r')$')                                  # 'rabino el' (from 'Rabino, El')
+
+def _suffix(n:int)->str: return 'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')
+
+def _numbers(key:str)->str:
+    "Number words of a title key written in digits: 'around world in eighty day' -> 'around world in 80 day', 'twenty first' -> '21st'"
+    out, w, i = [], key.split(' '), 0
+    while i < len(w):
+        total = cur = 0; j = i; last = None; ordinal = False
+        while j < len(w):
+            x = w[j]
+            if x in _UNITS or x in _TENS:
+                v = _UNITS.get(x, _TENS.get(x))
+                if last in ('unit', 'tens') and (last == 'unit' or v >= 10): break     # 'one two', 'twenty thirty': two numbers
+                cur += v; last = 'unit' if x in _UNITS else 'tens'
+            elif x in _SCALES:
+                if last is None and j > i: break
+                if x == 'hundred': cur = max(cur, 1) * 100
+                else: total += max(cur, 1) * _SCALES[x]; cur = 0
+                last = 'scale'
+            elif x == 'and' and last == 'scale' and j + 1 < len(w) and (w[j + 1] in _UNITS or w[j + 1] in _TENS): last = 'and'
+            elif x in _ORDINALS:
+                if last == 'unit' or (x == 'second' and (last is not None or (out and out[-1].isdigit()))): break   # 'sixty second(s)': time
+                v = _ORDINALS[x]
+                if v >= 100: cur = max(cur, 1) * v
+                else: cur += v
+                ordinal = True; j += 1; break
+            else: break
+            j += 1
+        if j == i: out.append(w[i]); i += 1; continue          # not a number word
+        n = total + cur
+        out.append(f'{n}{_suffix(n)}' if ordinal else str(n)); i = j
+    return ' '.join(out)
+
+def _merge_words(keys, # title keys as `_title_words` writes them
+                )->pd.Series: # the keys loosened for merging editions
+    "Title keys loosened for merging editions (not for search): number words in digits, 'of', 'de' and inner articles of other languages dropped"
+    k = pd.Series(keys, dtype='str').fillna('')
+    num = _matches(k, _NUMWORD)
+    if num.any(): k[num] = [_numbers(x) for x in k[num].to_numpy(dtype=object)]
+    inv = _matches(k, _INV_ART.pattern)
+    if inv.any(): k[inv] = [_INV_ART.sub(r'\2 \1', x) for x in k[inv].to_numpy(dtype=object)]   # an inverted article goes back in front
+    fill = np.flatnonzero(_matches(k, _FILLER))
+    if len(fill):
+        f = k.iloc[fill]
+        for _ in range(3): f = f.str.replace(_FILLER, ' ', regex=True)           # again for neighbours: 'de la'
+        k.iloc[fill] = f.to_numpy(dtype=object)
+    return k
+
 # %% ../nbs/01_data.ipynb #f17a000b
+_CODE = re.compile(r'(\S)\s+(?:P|PB|PBK|R|HB|HC|CS|MM|MMP|PR|RV|TP|ST)(\s*(?::|;|\s[-–—]+\s|$))')
+_OPENER = re.compile(r"(?i)\b((?!(?:in|of|to|for|and|or|from|with|by|on|at|about|writing|the|a|an)\b)[\w'.!?]+)\s+((?:the|an?)\s+(?:(?:true|untold|inside|"
+                     r"incredible|extraordinary|remarkable|amazing|unauthorized|authorized|official)\s+)?(?:story|life|lives|biography|autobiography|"
+                     r"memoirs?|history|journey|tale|legend|chronicle|account)\s+of\s|an?\s+novel\W*$)")
+
 def work_keys(titles, # book titles
              )->pd.DataFrame: # per title: `base` (no notes), `main` (also no subtitle), `sub` (the subtitle), `volume` ('' or a number), `sub_digits` (numbered or other-work subtitle)
     "Title parts used to merge editions: series and format notes dropped, the volume number they name kept, articles and plural/possessive s ignored"
@@ -791,6 +859,12 @@ def work_keys(titles, # book titles
         if m: vol[i] = m.group(1)
         for _ in range(3): x = par.sub(keep if other[i] else ' ', x)
         if x.strip(): bare[i] = x
+    b = pd.Series(bare, dtype='str')
+    for i in np.flatnonzero(_matches(b, _CODE.pattern)):          # "SISTERS PB", "HT WIN FRIENDS   R": a format code of an all-capitals short title
+        if bare[i] == bare[i].upper(): bare[i] = _CODE.sub(r'\1\2', bare[i], count=1)
+    b = pd.Series(bare, dtype='str')
+    for i in np.flatnonzero(_matches(b, r'(?i)\s(?:the|an?)\s.*(?:of|novel)\b') & ~_matches(b, r':|;|\s[-–—]+\s')):   # a subtitle without its colon
+        bare[i] = _OPENER.sub(r'\1: \2', bare[i], count=1)
     b = pd.Series(bare, dtype='str')
     for i in np.flatnonzero(_matches(b, r'(?i),\s*(?:the|a|an)\s*(?:[:;(]|$)')): bare[i] = _INVERTED.sub(' ', bare[i])
     strong = r'(?i)\b(?:' + '|'.join(sorted(_STRONG)) + r')\b'
@@ -864,6 +938,61 @@ def _join_authors(base:np.ndarray, a:np.ndarray, key_of:dict)->np.ndarray:
     for x in list(parent): rep[x] = find(x)
     return rep[a]
 
+_LITTLE = set('and or in on at to for with by from as its it is based'.split())    # words a subtitle may add or leave out
+_SEQUEL = set('more sequel another again further return continuing continued new next other'.split())   # "The Sequel: Even More …" is another book
+
+def _similar_subtitles(group:np.ndarray, # title + author code of each candidate row
+                       sub:np.ndarray, # subtitle key of each row
+                      )->np.ndarray: # pairs (i, j) of rows (positions in `group`) whose subtitles are alike
+    "Rows of one group whose subtitles are alike: the content words of one (two or more) are all in the other, which adds no number and no word of a sequel"
+    out = []
+    df = pd.DataFrame({'g': group, 's': sub, 'i': np.arange(len(group))}).drop_duplicates(['g', 's'])
+    for _, x in df.groupby('g'):
+        if len(x) < 2: continue
+        ws = [set(str(s).split()) - _LITTLE for s in x['s']]
+        for p in range(len(ws)):
+            for q in range(p):
+                small, big = sorted((ws[p], ws[q]), key=len)
+                extra = big - small
+                if len(small) >= 2 and small <= big and not extra & _SEQUEL and not any(w[0].isdigit() for w in extra):
+                    out.append((x['i'].iat[p], x['i'].iat[q]))
+    return np.array(out, np.int64).reshape(-1, 2)
+
+def _subtitle_tails(wk:pd.DataFrame, # `work_keys` of the distinct titles (loosened)
+                    tc:np.ndarray, a:np.ndarray, vc:np.ndarray, # per row: title code, work-author code (0: none), volume code
+                    surname:np.ndarray, # surname of each work-author code (as title keys write it)
+                    listed:np.ndarray, # per title: does its subtitle hold a comma or '/' (a list)?
+                   )->np.ndarray: # pairs (i, j) of rows: j's plain title is i's title plus words of i's subtitle
+    "Rows whose plain title is a subtitled row's title (same author and volume) followed by the first or the last words of its subtitle (no number; the words left out name no sequel)"
+    main, base, sub, head = (wk[c].to_numpy(dtype=object) for c in ('main', 'base', 'sub', 'head'))
+    subd = wk['sub_digits'].to_numpy(bool)
+    df = pd.DataFrame({'t': tc, 'a': a, 'v': vc, 'i': np.arange(len(tc))})
+    df = df[(df['a'] > 0) & (df['t'] >= 0)].drop_duplicates(['t', 'a', 'v'])
+    t = df['t'].to_numpy()
+    has_sub = (main[t] != base[t]) & (main[t] != '') & (head[t] == main[t]) & ~subd[t]     # a subtitle after ':', ';' or ' - '
+    plain = ~has_sub & (main[t] == base[t])
+    av = df['a'].to_numpy().astype(np.int64) * (int(vc.max()) + 2) + df['v'].to_numpy()      # only authors (and volumes) with both kinds
+    both = np.isin(av, np.intersect1d(av[has_sub], av[plain]))
+    has_sub &= both; plain &= both
+    heads = {}
+    for m, s, ai, v, i in zip(main[t][has_sub], sub[t][has_sub], df['a'].to_numpy()[has_sub], df['v'].to_numpy()[has_sub], df['i'].to_numpy()[has_sub]):
+        if surname[ai] in m.split(' '): continue                  # "Charles Dickens: Great Expectations, Hard Times, …": the author's name, not a title
+        heads.setdefault((m, ai, v), []).append(([w for w in s.split() if w not in _LITTLE], i, listed[tc[i]]))
+    if not heads: return np.zeros((0, 2), np.int64)
+    out = []
+    firsts = {k[0].split(' ', 1)[0] for k in heads}
+    for b, ai, v, j in zip(base[t][plain], df['a'].to_numpy()[plain], df['v'].to_numpy()[plain], df['i'].to_numpy()[plain]):
+        w = b.split(' ')
+        if len(w) < 2 or w[0] not in firsts: continue
+        for n in range(1, len(w)):
+            if w[n] in ('and', 'with', 'plus'): continue          # "Joseph Andrews and Shamela": a collection
+            for s, i, lst in heads.get((' '.join(w[:n]), ai, v), ()):
+                tail = [x for x in w[n:] if x not in _LITTLE]
+                if (tail and n + len(tail) >= 3 and not any(x[0].isdigit() for x in tail)
+                    and (s[:len(tail)] == tail or (s[-len(tail):] == tail and not lst))         # the last words of a list name one of its works
+                    and not (set(s) - set(tail)) & _SEQUEL): out.append((i, j))
+    return np.array(out, np.int64).reshape(-1, 2)
+
 def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
                     max_subtitles:int=4, # a title followed by more distinct subtitles (by one author) is a series prefix: its subtitles stay apart
                    )->np.ndarray: # Book-ID (int64) per row: one per work, numbered by the work's smallest ISBN
@@ -873,6 +1002,10 @@ def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
     tc, tu = pd.factorize(books['Book-Title'], use_na_sentinel=True)        # work on distinct titles and authors, then on codes
     ac, au = pd.factorize(books['Book-Author'], use_na_sentinel=True)
     wk = work_keys(tu)
+    cols = ('base', 'main', 'sub', 'head')                                       # numbers in digits, 'of', 'de', 'la', … dropped
+    codes, uk = pd.factorize(pd.concat([wk[c] for c in cols], ignore_index=True))  # each distinct key once
+    loose = _merge_words(pd.Series(uk, dtype='str')).to_numpy(dtype=object)[codes].reshape(len(cols), -1)
+    for c, x in zip(cols, loose): wk[c] = pd.Series(x, dtype='str')
     bcode, bu = pd.factorize(wk['base']); mcode = _lookup(wk['main'], pd.Series(bu)); scode = _lookup(wk['sub'], pd.Series(bu))
     akey = author_key(pd.Series(au, dtype=object)).to_numpy(dtype=object) if len(au) else np.zeros(0, dtype=object)
     acode, aw = pd.factorize(_work_author(akey).to_numpy(dtype=object))
@@ -911,6 +1044,30 @@ def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
         hit2 = own & ~np.isnan(t2)                                            # "Series: Title" is the work "Title" of that author
         # the edition joins that work, and so do the other editions of its full title ("The Hobbit or There and Back Again")
         work = _union(work, np.r_[work[sub[hit]], work[sub[hit2]]], np.r_[t[hit], t2[hit2]].astype(np.int64))
+    # 4. two subtitles of one title by one author join when the words of one hold the other's ("A Movie Storybook" and "The Storybook
+    #    Based on the Movie"): with no bare title to join, only the subtitles tell the editions apart; same guards as in 3, and the
+    #    subtitle must follow ':', ';' or ' - ' (after a comma it is often the rest of the title: "Gone, but Not Forgotten"), and only one
+    #    of them ("Garzanti - Gli Elefanti: Paula" and "…: Per Paula" are two books of one imprint)
+    mu = wk['main'].to_numpy(dtype=object); su = wk['sub'].to_numpy(dtype=object)
+    cand_t = np.flatnonzero((wk['main'] != wk['base']).to_numpy(bool) & (wk['head'] == wk['main']).to_numpy(bool) & (wk['main'] != '').to_numpy(bool)
+                            & ~wk['sub_digits'].to_numpy(bool))
+    nested = _matches(tu, r'(?:[:;]|\s[-–—]+\s).*(?:[:;]|\s[-–—]+\s)')       # "Series - Imprint: Title": which part is the subtitle?
+    row = np.flatnonzero(np.isin(tc, cand_t[~nested[cand_t]]) & (a > 0))
+    if len(row):
+        mk2 = (pd.factorize(mu[tc[row]])[0].astype(np.int64) * A + a[row]) * nv + vc[row]        # same title, author and volume
+        nsub2 = pd.Series(k[row]).groupby(mk2).transform('nunique').to_numpy()
+        sb = _lookup(su[tc[row]], pd.Series(bu))                                # the subtitle as a title of its own
+        own2 = (sb >= 0) & np.isin(np.maximum(sb, 0) * A + a[row], np.fromiter(own_titles, np.int64, len(own_titles)))
+        c = (nsub2 >= 2) & (nsub2 <= max_subtitles) & ~own2
+        if c.any():
+            e = _similar_subtitles(mk2[c], su[tc[row[c]]])
+            if len(e): work = _union(work, work[row[c][e[:, 0]]], work[row[c][e[:, 1]]])
+    # 5. a title that is another edition's title plus words of its subtitle is that edition's work ("Don Quixote de la Mancha" and
+    #    "Don Quixote: The Ingenious Hidalgo de la Mancha"), same author and volume, the subtitle naming no number and no other work
+    surname = _title_words(pd.Series([x.rsplit(' ', 1)[-1] for x in aw], dtype='str')).to_numpy(dtype=object)   # written as in title keys
+    listed = _matches(tu, r'(?:[:;]|\s[-–—]+\s).*[,/]')                       # a comma or '/' in the subtitle: a list of works
+    e = _subtitle_tails(wk, tc, a, vc, np.r_[[''], surname], listed)
+    if len(e): work = _union(work, work[e[:, 0]], work[e[:, 1]])
     work = np.where(ok_t & ok_a, work, -1 - np.arange(len(work)))             # no title or no author: a work of its own
     rank = np.empty(len(work), np.int64)
     rank[pc.sort_indices(_pa_str(books['ISBN'])).to_numpy()] = np.arange(len(work))
@@ -1225,7 +1382,8 @@ def build_rating_sparse_tensor(df:pd.DataFrame, # ratings with dense ids
         if len(a) and (a.min() < 0 or a.max() >= n): raise ValueError(f"{name} values must be in [0, {n}), found {a.min()}..{a.max()}")
     if len(np.unique(u * n_books + b)) != len(u): raise ValueError("duplicate (user, book) pairs: a sparse rating matrix holds one rating per pair")
     idx = torch.as_tensor(np.stack([u, b]), dtype=torch.int64)
-    return torch.sparse_coo_tensor(idx, torch.as_tensor(df[rating_col].to_numpy(np.float32)), (n_users, n_books))
+    return torch.sparse_coo_tensor(idx, torch.as_tensor(df[rating_col].to_numpy(np.float32)), (n_users, n_books),
+                                   check_invariants=False)   # the ids were checked above
 
 # %% ../nbs/01_data.ipynb #22137d66
 _EMPTY = {'', 'nan', 'none', 'null', 'na', '<na>'}

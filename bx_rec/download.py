@@ -45,6 +45,7 @@ def _check(path:Path, sums:dict, source:str):
     bad = [n for n in sums if got[n] != sums[n]]
     if bad: raise ValueError(f"{source}: SHA-256 of {bad[0]} is {got[bad[0]][:16]}..., expected {sums[bad[0]][:16]}... (changed or damaged copy)")
 
+# %% ../nbs/02_download.ipynb #0cd39f9e
 def _fetch(url:str, dest:Path, timeout:float, progress:bool):
     "Stream `url` into the file `dest`, with a progress bar"
     from tqdm import tqdm
@@ -54,11 +55,13 @@ def _fetch(url:str, dest:Path, timeout:float, progress:bool):
         with tqdm(total=total, unit='B', unit_scale=True, desc=DUMP_NAME, disable=not progress) as bar:
             for piece in iter(lambda: r.read(1 << 16), b''): f.write(piece); bar.update(len(piece))
 
+# %% ../nbs/02_download.ipynb #f4b41f05
 def _fetch_checked(url:str, dest:Path, sums:dict, timeout:float, progress:bool):
     "Download `url` into `dest` and check it: a bad file raises before it can be renamed into place"
     _fetch(url, Path(dest), timeout, progress)
     _check(Path(dest), sums, f"the file from {url}")
 
+# %% ../nbs/02_download.ipynb #d7d5ed19
 def download_dump(out:str|Path, # folder to put BX-CSV-Dump.zip into (created if needed)
                   url:str|None=None, # download from this address only (default: the known addresses, in turn)
                   progress:bool=True, # show a tqdm progress bar

@@ -16,6 +16,7 @@ def umask()->int:
     "The process umask, read without changing it for good"
     u = os.umask(0); os.umask(u); return u
 
+# %% ../nbs/00_fileio.ipynb #b47e8871
 def file_mode()->int:
     "The mode `open()` gives a new file: 0o666 less the umask"
     return 0o666 & ~umask()

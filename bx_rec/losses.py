@@ -6,6 +6,7 @@
 from __future__ import annotations
 import warnings
 import torch
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['sparse_mse', 'gravity', 'l2_penalty', 'RatingMatrix', 'sparse_dot', 'mf_loss', 'mf_loss_grads']
@@ -19,12 +20,14 @@ def sparse_mse(pred:torch.Tensor, # predictions at the observed pairs
     if pred.numel() == 0: raise ValueError("sparse_mse needs at least one observed rating")
     return ((ratings - pred) ** 2).mean()
 
+# %% ../nbs/04_losses.ipynb #97e80e54
 def gravity(U:torch.Tensor, # (N, d) user factors
             V:torch.Tensor, # (M, d) book factors
            )->torch.Tensor: # scalar: mean squared prediction over all N·M pairs
     "Gravity term `1/(N·M)·Σ (UᵀU ∘ VᵀV)`, computed from the d×d Gram matrices"
     return ((U.T @ U) * (V.T @ V)).sum() / (U.shape[0] * V.shape[0])
 
+# %% ../nbs/04_losses.ipynb #7d8061d2
 def l2_penalty(*tables:torch.Tensor, # embedding tables (or bias vectors)
               )->torch.Tensor: # scalar
     "The course's L2 term: for each table, the sum of squares divided by its number of rows"
@@ -45,6 +48,24 @@ def _csr_works(device:torch.device)->bool:
         return bool(torch.allclose(v.cpu(), torch.full((2,), 3.)) and torch.allclose(y.cpu(), torch.full((2, 3), 4.)))
     except Exception: return False
 
+# %% ../nbs/04_losses.ipynb #c1883733
+# CSR support is "beta" in torch: say so once, here, rather than in every training run
+with warnings.catch_warnings():
+    warnings.simplefilter('ignore'); _csr_works(torch.device('cpu'))
+
+# %% ../nbs/04_losses.ipynb #61cc8bb1
+def _check_ratings(u:torch.Tensor, b:torch.Tensor, r:torch.Tensor, # user ids, book ids, ratings
+                   n_users:int, n_books:int):
+    "Raise a clear error for ratings a `RatingMatrix` cannot hold: lengths, ids out of range, NaN or infinite values"
+    if not (len(u) == len(b) == len(r)):
+        raise ValueError(f"users, books and ratings must have the same length, got {len(u)}, {len(b)}, {len(r)}")
+    if len(u) == 0: raise ValueError("no ratings given: RatingMatrix needs at least one")
+    for ids, n, what in ((u, n_users, 'user'), (b, n_books, 'book')):
+        if ids.min() < 0 or ids.max() >= n:
+            raise IndexError(f"{what} ids must lie in [0, {n-1}] (n_{what}s={n}); got values from {ids.min().item()} to {ids.max().item()}")
+    if not torch.isfinite(r).all(): raise ValueError(f"{(~torch.isfinite(r)).sum().item()} ratings are NaN or infinite")
+
+# %% ../nbs/04_losses.ipynb #02a39daa
 class RatingMatrix:
     "Observed ratings sorted by (user, book), with CSR layouts of the matrix and its transpose, built once"
     def __init__(self,
@@ -59,21 +80,14 @@ class RatingMatrix:
                 ):
         u, b = torch.as_tensor(users).long().cpu().reshape(-1), torch.as_tensor(books).long().cpu().reshape(-1)
         r = torch.as_tensor(ratings).to(dtype).cpu().reshape(-1)
-        if not (len(u) == len(b) == len(r)):
-            raise ValueError(f"users, books and ratings must have the same length, got {len(u)}, {len(b)}, {len(r)}")
-        if len(u) == 0: raise ValueError("no ratings given: RatingMatrix needs at least one")
-        for ids, n, what in ((u, n_users, 'user'), (b, n_books, 'book')):
-            if ids.min() < 0 or ids.max() >= n:
-                raise IndexError(f"{what} ids must lie in [0, {n-1}] (n_{what}s={n}); got values from {ids.min().item()} to {ids.max().item()}")
-        if not torch.isfinite(r).all(): raise ValueError(f"{(~torch.isfinite(r)).sum().item()} ratings are NaN or infinite")
+        _check_ratings(u, b, r, n_users, n_books)
         self.n_users, self.n_books, self.n = int(n_users), int(n_books), len(u)
-        self.device = torch.device(device)
+        self.device = dev = torch.device(device)
         self.order = torch.argsort(u * self.n_books + b, stable=True)  # input order -> sorted order
         u, b, r = u[self.order], b[self.order], r[self.order]
         self.perm = torch.argsort(b, stable=True)  # sorted (user-major) order -> book-major order
         crow = torch.zeros(self.n_users + 1, dtype=torch.long); crow[1:] = torch.cumsum(torch.bincount(u, minlength=self.n_users), 0)
         crowT = torch.zeros(self.n_books + 1, dtype=torch.long); crowT[1:] = torch.cumsum(torch.bincount(b, minlength=self.n_books), 0)
-        dev = self.device
         self.users, self.books, self.ratings = u.to(dev), b.to(dev), r.to(dev)
         self.usersT, self.booksT, self.perm = u[self.perm].to(dev), b[self.perm].to(dev), self.perm.to(dev)
         # the CSR index arrays in int32 where they fit: the sparse kernels run ~10% faster than with int64
@@ -85,46 +99,56 @@ class RatingMatrix:
 
     def __repr__(self): return f"RatingMatrix({self.n} ratings, {self.n_users} users x {self.n_books} books, mode={self.mode!r}, device={self.device})"
 
-    def _csr(self, values, transpose=False):
-        if transpose: return torch.sparse_csr_tensor(self.crowT, self.colT, values.index_select(0, self.perm), (self.n_books, self.n_users), check_invariants=False)
-        return torch.sparse_csr_tensor(self.crow, self.col, values, (self.n_users, self.n_books), check_invariants=False)
+# %% ../nbs/04_losses.ipynb #10321340
+@patch
+def _csr(self:RatingMatrix, values:torch.Tensor, # one value per rating, in sorted order
+         transpose:bool=False, # the books × users matrix instead
+        )->torch.Tensor:
+    "The ratings' sparsity pattern as a CSR tensor holding `values`"
+    if transpose: return torch.sparse_csr_tensor(self.crowT, self.colT, values.index_select(0, self.perm), (self.n_books, self.n_users), check_invariants=False)
+    return torch.sparse_csr_tensor(self.crow, self.col, values, (self.n_users, self.n_books), check_invariants=False)
 
-    def dot_(self, U:torch.Tensor, V:torch.Tensor,
-             reuse:bool=False, # write into a buffer kept by `self` (faster; the result is overwritten by the next call)
-            )->torch.Tensor:
-        "`U[u]·V[b]` for every rating, in sorted order (no autograd: see `sparse_dot`)"
-        if self.mode == 'gather': return (U.index_select(0, self.users) * V.index_select(0, self.books)).sum(1)
-        if U.dtype not in self._patterns:
-            self._patterns[U.dtype] = [self._csr(torch.zeros(self.n, dtype=U.dtype, device=self.device)) for _ in range(2)]
-        pattern, buf = self._patterns[U.dtype]
-        if reuse: return torch.sparse.sampled_addmm(pattern, U, V.T, beta=0., out=buf).values()
-        return torch.sparse.sampled_addmm(pattern, U, V.T, beta=0.).values()
+# %% ../nbs/04_losses.ipynb #e8155a48
+@patch
+def dot_(self:RatingMatrix, U:torch.Tensor, V:torch.Tensor, # (N, d) user and (M, d) book factors
+         reuse:bool=False, # write into a buffer kept by `self` (faster; the result is overwritten by the next call)
+        )->torch.Tensor:
+    "`U[u]·V[b]` for every rating, in sorted order (no autograd: see `sparse_dot`)"
+    if self.mode == 'gather': return (U.index_select(0, self.users) * V.index_select(0, self.books)).sum(1)
+    if U.dtype not in self._patterns:
+        self._patterns[U.dtype] = [self._csr(torch.zeros(self.n, dtype=U.dtype, device=self.device)) for _ in range(2)]
+    pattern, buf = self._patterns[U.dtype]
+    if reuse: return torch.sparse.sampled_addmm(pattern, U, V.T, beta=0., out=buf).values()
+    return torch.sparse.sampled_addmm(pattern, U, V.T, beta=0.).values()
 
-    def add_user_sum_(self, out:torch.Tensor, w:torch.Tensor, X:torch.Tensor|None)->torch.Tensor:
-        "In place, `out[u] += Σ_{ratings of u} w·X[book]` (w in sorted order; `X=None`: `out[u] += Σ w`)"
-        if X is None: return out.index_add_(0, self.users, w)
-        if self.mode == 'gather': return out.index_add_(0, self.users, w[:, None] * X.index_select(0, self.books))
-        return out.addmm_(self._csr(w), X)   # sparse addmm into an existing buffer: no allocation, fastest path
+# %% ../nbs/04_losses.ipynb #8758ad5a
+@patch
+def add_user_sum_(self:RatingMatrix, out:torch.Tensor, w:torch.Tensor, X:torch.Tensor|None)->torch.Tensor:
+    "In place, `out[u] += Σ_{ratings of u} w·X[book]` (w in sorted order; `X=None`: `out[u] += Σ w`)"
+    if X is None: return out.index_add_(0, self.users, w)
+    if self.mode == 'gather': return out.index_add_(0, self.users, w[:, None] * X.index_select(0, self.books))
+    return out.addmm_(self._csr(w), X)   # sparse addmm into an existing buffer: no allocation, fastest path
 
-    def add_book_sum_(self, out:torch.Tensor, w:torch.Tensor, X:torch.Tensor|None)->torch.Tensor:
-        "In place, `out[i] += Σ_{ratings of i} w·X[user]` (w in sorted order; `X=None`: `out[i] += Σ w`)"
-        if X is None: return out.index_add_(0, self.booksT, w.index_select(0, self.perm))
-        if self.mode == 'gather': return out.index_add_(0, self.books, w[:, None] * X.index_select(0, self.users))
-        return out.addmm_(self._csr(w, transpose=True), X)
+# %% ../nbs/04_losses.ipynb #34638ef2
+@patch
+def add_book_sum_(self:RatingMatrix, out:torch.Tensor, w:torch.Tensor, X:torch.Tensor|None)->torch.Tensor:
+    "In place, `out[i] += Σ_{ratings of i} w·X[user]` (w in sorted order; `X=None`: `out[i] += Σ w`)"
+    if X is None: return out.index_add_(0, self.booksT, w.index_select(0, self.perm))
+    if self.mode == 'gather': return out.index_add_(0, self.books, w[:, None] * X.index_select(0, self.users))
+    return out.addmm_(self._csr(w, transpose=True), X)
 
-    def user_sum(self, w:torch.Tensor, X:torch.Tensor|None)->torch.Tensor:
-        "Row u: `Σ_{ratings of u} w · X[book]` (w in sorted order); `X=None` sums w per user"
-        shape = (self.n_users,) if X is None else (self.n_users, X.shape[1])
-        return self.add_user_sum_(torch.zeros(shape, dtype=w.dtype, device=w.device), w, X)
+# %% ../nbs/04_losses.ipynb #dd02514e
+@patch
+def user_sum(self:RatingMatrix, w:torch.Tensor, X:torch.Tensor|None)->torch.Tensor:
+    "Row u: `Σ_{ratings of u} w · X[book]` (w in sorted order); `X=None` sums w per user"
+    shape = (self.n_users,) if X is None else (self.n_users, X.shape[1])
+    return self.add_user_sum_(torch.zeros(shape, dtype=w.dtype, device=w.device), w, X)
 
-    def book_sum(self, w:torch.Tensor, X:torch.Tensor|None)->torch.Tensor:
-        "Row i: `Σ_{ratings of i} w · X[user]` (w in sorted order); `X=None` sums w per book"
-        shape = (self.n_books,) if X is None else (self.n_books, X.shape[1])
-        return self.add_book_sum_(torch.zeros(shape, dtype=w.dtype, device=w.device), w, X)
-
-# CSR support is "beta" in torch: say so once, here, rather than in every training run
-with warnings.catch_warnings():
-    warnings.simplefilter('ignore'); _csr_works(torch.device('cpu'))
+@patch
+def book_sum(self:RatingMatrix, w:torch.Tensor, X:torch.Tensor|None)->torch.Tensor:
+    "Row i: `Σ_{ratings of i} w · X[user]` (w in sorted order); `X=None` sums w per book"
+    shape = (self.n_books,) if X is None else (self.n_books, X.shape[1])
+    return self.add_book_sum_(torch.zeros(shape, dtype=w.dtype, device=w.device), w, X)
 
 # %% ../nbs/04_losses.ipynb #091d02cd
 class _SparseDot(torch.autograd.Function):
@@ -139,6 +163,7 @@ class _SparseDot(torch.autograd.Function):
         gV = rm.book_sum(grad.contiguous(), U) if ctx.needs_input_grad[1] else None
         return gU, gV, None
 
+# %% ../nbs/04_losses.ipynb #aec4b0ea
 def sparse_dot(rm:RatingMatrix, # the observed pairs
                U:torch.Tensor, # (N, d) user factors
                V:torch.Tensor, # (M, d) book factors
@@ -164,6 +189,7 @@ def mf_loss(rm:RatingMatrix, # observed ratings
     if user_bias is not None: total = total + l2_weight * l2_penalty(user_bias.reshape(-1), book_bias.reshape(-1))
     return total, mse
 
+# %% ../nbs/04_losses.ipynb #4bc9e44d
 @torch.no_grad()
 def mf_loss_grads(rm:RatingMatrix, # observed ratings
                   U:torch.Tensor, # (N, d) user factors

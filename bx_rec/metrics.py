@@ -21,6 +21,7 @@ def _errors(pred, target)->np.ndarray:
     if pred.shape != target.shape: raise ValueError(f"pred and target shapes differ: {pred.shape} vs {target.shape}")
     return pred - target
 
+# %% ../nbs/09_metrics.ipynb #f33b088f
 def rmse(pred:np.ndarray, # predictions
          target:np.ndarray, # true ratings
         )->float:
@@ -29,6 +30,7 @@ def rmse(pred:np.ndarray, # predictions
     if err.size == 0: return math.nan
     return float(np.sqrt(np.mean(err ** 2)))
 
+# %% ../nbs/09_metrics.ipynb #00b745d4
 def mae(pred:np.ndarray, # predictions
         target:np.ndarray, # true ratings
        )->float:
@@ -44,11 +46,13 @@ def _zero_arrays(n_users, n_books, mu, bu=None, bi=None):
                 book_bias=np.zeros(n_books, np.float32) if bi is None else bi.astype(np.float32),
                 global_mean=np.array(mu, np.float32))
 
+# %% ../nbs/09_metrics.ipynb #f4fba773
 def _mean_offsets(ids, r, n, mu):
     cnt = np.bincount(ids, minlength=n)
     tot = np.bincount(ids, weights=r, minlength=n)
     return np.where(cnt > 0, tot / np.maximum(cnt, 1) - mu, 0.)
 
+# %% ../nbs/09_metrics.ipynb #170ea7f5
 def baseline_arrays(users:np.ndarray, # training user ids (0..n_users-1)
                     books:np.ndarray, # training book ids (0..n_books-1)
                     ratings:np.ndarray, # training ratings
@@ -85,7 +89,57 @@ def _ranking_from_topk(top:np.ndarray, # (n_users, k) ranked item ids
         out['hit'].append(float(h.any()))
     return {key: np.array(v) for key, v in out.items()}
 
-# %% ../nbs/09_metrics.ipynb #2647a43b
+# %% ../nbs/09_metrics.ipynb #51d50e50
+def _score_fn(model:dict|Callable, # MFArrays, or a function (user ids array) -> (n, n_items) scores
+              n_items:int|None, device:str)->tuple: # (score function of user ids → torch scores, n_items)
+    "Scores of every item for a batch of users: $b_i + U_u\\cdot V_i$ from MFArrays, or the given function's"
+    if isinstance(model, dict):
+        U = torch.as_tensor(model['user_factors'], device=device); V = torch.as_tensor(model['book_factors'], device=device)
+        bi = torch.as_tensor(model['book_bias'], device=device)
+        return (lambda us: U[torch.as_tensor(us, device=device)] @ V.T + bi), len(V)
+    if n_items is None: raise ValueError("pass n_items when `model` is a score function")
+    return (lambda us: torch.as_tensor(np.asarray(model(us)), dtype=torch.float32, device=device)), int(n_items)
+
+# %% ../nbs/09_metrics.ipynb #b5ade26d
+def _default_threshold(ratings:np.ndarray, # held-out ratings
+                       rating_range:tuple|None, # (low, high), or None: the ratings' own range
+                      )->float:
+    "A rating in the top quarter of the scale is relevant: low + 0.75·(high − low)"
+    lo, hi = rating_range if rating_range is not None else (float(ratings.min()), float(ratings.max())) if len(ratings) else (0., 0.)
+    return lo + 0.75 * (hi - lo)
+
+# %% ../nbs/09_metrics.ipynb #cef762d6
+def _list_sums(S:torch.Tensor, # (B, n_items) scores, excluded items at -inf
+               R:torch.Tensor, # (B, n_items) bool: relevant items
+               k:int, # list length
+              )->tuple: # (sums of precision, recall, NDCG, AP, hit over the B users; the (B, k) top items)
+    "Top-k lists of a batch of users and the sums of their metrics"
+    disc = 1 / torch.log2(torch.arange(2, k + 2, dtype=torch.float64, device=S.device))
+    idcg = torch.cumsum(disc, 0)
+    n_rel = R.sum(1).to(torch.float64)
+    top = torch.topk(S, k, dim=1).indices
+    h = R.gather(1, top).to(torch.float64)                       # (B, k) hits
+    nh = h.sum(1); m_k = n_rel.clamp(max=k)
+    prec_at = torch.cumsum(h, 1) / torch.arange(1, k + 1, device=S.device)
+    return torch.stack([(nh / k).sum(), (nh / n_rel).sum(), ((h * disc).sum(1) / idcg[m_k.long() - 1]).sum(),
+                        ((h * prec_at).sum(1) / m_k).sum(), (nh > 0).double().sum()]), top
+
+# %% ../nbs/09_metrics.ipynb #fc864f38
+def _batch_masks(us:np.ndarray, # sorted user ids of the batch
+                 S:torch.Tensor, # (B, n_items) their scores, changed in place: training items get -inf
+                 trn:tuple, rel:tuple, # (users, items) of the training pairs and of the relevant pairs, sorted by user
+                )->torch.Tensor: # (B, n_items) bool: relevant items
+    "Exclude the batch's training items from its scores and mark its relevant items"
+    dev = S.device
+    for (pu, pi), relevant in ((trn, False), (rel, True)):
+        a, b = np.searchsorted(pu, us[0]), np.searchsorted(pu, us[-1], side='right')
+        m = np.isin(pu[a:b], us)
+        rows, cols = torch.as_tensor(np.searchsorted(us, pu[a:b][m]), device=dev), torch.as_tensor(pi[a:b][m], device=dev)
+        if relevant: R = torch.zeros_like(S, dtype=torch.bool); R[rows, cols] = True
+        else: S[rows, cols] = -math.inf                          # training items are no candidates
+    return R
+
+# %% ../nbs/09_metrics.ipynb #2df65e12
 def ranking_metrics(model:dict|Callable, # MFArrays, or a function (user ids array) -> (n, n_items) scores
                     test_users:np.ndarray, # held-out user ids (-1: unknown)
                     test_items:np.ndarray, # held-out item ids (-1: unknown)
@@ -102,53 +156,25 @@ def ranking_metrics(model:dict|Callable, # MFArrays, or a function (user ids arr
     tu, ti = np.asarray(test_users, np.int64), np.asarray(test_items, np.int64)
     tr = np.asarray(test_ratings, np.float64)
     if not (len(tu) == len(ti) == len(tr)): raise ValueError(f"test arrays differ in length: {len(tu)}, {len(ti)}, {len(tr)}")
-    if isinstance(model, dict):
-        n_items = len(model['book_factors'])
-        U = torch.as_tensor(model['user_factors'], device=device); V = torch.as_tensor(model['book_factors'], device=device)
-        bi = torch.as_tensor(model['book_bias'], device=device)
-        score = lambda us: U[torch.as_tensor(us, device=device)] @ V.T + bi
-    else:
-        if n_items is None: raise ValueError("pass n_items when `model` is a score function")
-        score = lambda us: torch.as_tensor(np.asarray(model(us)), dtype=torch.float32, device=device)
+    score, n_items = _score_fn(model, n_items, device)
     if k < 1 or k > n_items: raise ValueError(f"k must lie in [1, {n_items}], got {k}")
-    if relevance_threshold is None:
-        lo, hi = rating_range if rating_range is not None else (float(tr.min()), float(tr.max())) if len(tr) else (0., 0.)
-        relevance_threshold = lo + 0.75 * (hi - lo)
+    if relevance_threshold is None: relevance_threshold = _default_threshold(tr, rating_range)
     keep = (tu >= 0) & (ti >= 0) & (tr >= relevance_threshold)
     if (ti[keep] >= n_items).any(): raise ValueError(f"test item ids must be < n_items={n_items}")
-    ru, ri = tu[keep], ti[keep]
-    users = np.unique(ru)
+    users = np.unique(tu[keep])
     names = [f'precision@{k}', f'recall@{k}', f'ndcg@{k}', f'map@{k}', f'hit_rate@{k}']
     if len(users) == 0:
         return {**{m: math.nan for m in names}, f'coverage@{k}': math.nan, 'n_ranked_users': 0, 'relevance_threshold': relevance_threshold}
-    # relevant pairs and training pairs, grouped by user
-    trn_u, trn_i = (np.asarray(a, np.int64) for a in train)
-    disc = torch.as_tensor(1 / np.log2(np.arange(2, k + 2)), dtype=torch.float64, device=device)
-    idcg = torch.cumsum(disc, 0)
+    by_user = lambda u, i: (u[np.argsort(u, kind='stable')], i[np.argsort(u, kind='stable')])
+    trn, rel = by_user(*(np.asarray(a, np.int64) for a in train)), by_user(tu[keep], ti[keep])
     sums = torch.zeros(5, dtype=torch.float64, device=device)
     seen = torch.zeros(n_items, dtype=torch.bool, device=device)
     step = max(1, chunk_elements // n_items)
-    o_rel, o_trn = np.argsort(ru, kind='stable'), np.argsort(trn_u, kind='stable')
-    ru_s, ri_s, tu_s, ti_s = ru[o_rel], ri[o_rel], trn_u[o_trn], trn_i[o_trn]
     for s in range(0, len(users), step):
         us = users[s:s + step]
         S = score(us).to(torch.float32).clone()                      # (B, n_items)
-        a, b = np.searchsorted(tu_s, us[0]), np.searchsorted(tu_s, us[-1], side='right')
-        m = np.isin(tu_s[a:b], us)
-        rows = torch.as_tensor(np.searchsorted(us, tu_s[a:b][m]), device=device)
-        S[rows, torch.as_tensor(ti_s[a:b][m], device=device)] = -math.inf   # training items are no candidates
-        a, b = np.searchsorted(ru_s, us[0]), np.searchsorted(ru_s, us[-1], side='right')
-        R = torch.zeros_like(S, dtype=torch.bool)
-        R[torch.as_tensor(np.searchsorted(us, ru_s[a:b]), device=device), torch.as_tensor(ri_s[a:b], device=device)] = True
-        n_rel = R.sum(1).to(torch.float64)
-        top = torch.topk(S, k, dim=1).indices
-        seen[top.reshape(-1)] = True
-        h = R.gather(1, top).to(torch.float64)                       # (B, k) hits
-        nh = h.sum(1)
-        prec_at = torch.cumsum(h, 1) / torch.arange(1, k + 1, device=device)
-        m_k = n_rel.clamp(max=k)
-        sums += torch.stack([(nh / k).sum(), (nh / n_rel).sum(), ((h * disc).sum(1) / idcg[m_k.long() - 1]).sum(),
-                             ((h * prec_at).sum(1) / m_k).sum(), (nh > 0).double().sum()])
+        part, top = _list_sums(S, _batch_masks(us, S, trn, rel), k)
+        sums += part; seen[top.reshape(-1)] = True
     vals = (sums / len(users)).tolist()
     return {**dict(zip(names, vals)), f'coverage@{k}': float(seen.sum()) / n_items,
             'n_ranked_users': int(len(users)), 'relevance_threshold': float(relevance_threshold)}
@@ -173,6 +199,7 @@ def evaluate(arrays:dict, # MFArrays of the model
                                    relevance_threshold=relevance_threshold, rating_range=rating_range or clip))
     return out
 
+# %% ../nbs/09_metrics.ipynb #57f2a2f4
 def evaluate_table(models:dict, # name -> MFArrays, e.g. {'bx_rec': arrays, **baseline_arrays(...)}
                    *args, **kwargs, # passed to `evaluate`
                   )->pd.DataFrame: # one row per model

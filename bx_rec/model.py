@@ -17,6 +17,7 @@ def _normal_(t:torch.Tensor, std:float, gen:torch.Generator):
     with torch.no_grad(): t.copy_(torch.randn(t.shape, generator=gen, dtype=t.dtype) * std)
     return t
 
+# %% ../nbs/03_model.ipynb #664d2280
 class GDModel(nn.Module):
     "The original recipe: user and book embedding tables; the prediction is their dot product."
     kind = 'gd'
@@ -81,6 +82,7 @@ def model_arrays(model:nn.Module # a `GDModel` or a `BiasedMF`
     return dict(user_factors=U, book_factors=V, user_bias=np.zeros(len(U), np.float32),
                 book_bias=np.zeros(len(V), np.float32), global_mean=np.array(0., np.float32))
 
+# %% ../nbs/03_model.ipynb #f0d97833
 def model_from_arrays(arrays:dict, # as returned by `model_arrays`
                       kind:str='biased', # 'biased' for `BiasedMF`, 'gd' for `GDModel`
                      )->nn.Module:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fastcore.basics import patch
-import numpy as np
+import numpy as np, scipy.sparse as sp
 import pandas as pd
-from .recommend import TitleIndex, _books_frame, top_k
-from .als import _ridge_exponent
+from .recommend import TitleIndex, top_k
+from .topn import ItemMap
 
 # %% auto #0
 __all__ = ['foldin_penalties', 'FoldIn', 'fold_in', 'contributions', 'Recommender']
@@ -31,7 +31,9 @@ def foldin_penalties(config:dict, # the model's training config (als_fit / train
         miss = need('n_ratings', 'n_users', 'n_books') + (['reg'] if lam is None else []) + (['rating_std'] if sigma is None else [])
         if miss: raise KeyError(f"the ALS config lacks {miss} needed to fold in a reader; pass penalties= explicitly")
         mode = c.get('reg_mode', 'count')
-        alpha = _ridge_exponent(mode)
+        alpha = {'count': 1.0, 'mean': 0.0}.get(mode, mode)   # the exponent α of `bx_rec.als`'s ridge rule
+        if isinstance(alpha, str) or not 0 <= float(alpha) <= 1: raise ValueError(f"reg_mode must be 'count', 'mean' or an exponent between 0 and 1, got {mode!r}")
+        alpha = float(alpha)
         if c.get('bias_reg') is None: raise KeyError("the ALS config lacks ['bias_reg'] needed to fold in a reader; pass penalties= explicitly")
         rho = float(lam) * float(sigma) * (n / N) ** (1 - alpha) * float(n_rated) ** alpha
         return dict(rho=rho, beta=float(c['bias_reg']), gamma=g * n / (N * M))
@@ -54,6 +56,7 @@ class FoldIn:
     targets:np.ndarray # t_i = r_i - mu - b_i
     penalties:dict # rho, beta, gamma
 
+# %% ../nbs/13_personal.ipynb #42c9abdf
 def fold_in(arrays:dict, # model arrays
             books, # Book-Embedding-IDs of the reader's rated books
             ratings, # the reader's ratings
@@ -91,7 +94,7 @@ def contributions(fold:FoldIn, # a folded-in reader
     if len(fold.P) == d + 1: F = np.hstack([F, np.ones((len(F), 1))])
     return fold.targets * (F @ (fold.P @ vj))
 
-# %% ../nbs/13_personal.ipynb #8587919a
+# %% ../nbs/13_personal.ipynb #eabe46c7
 _ISBN = re.compile(r'^[0-9]{9}[0-9Xx]$|^[0-9]{13}$')
 
 class Recommender:
@@ -108,255 +111,296 @@ class Recommender:
                 ):
         self.arrays = arrays; self.V = np.asarray(arrays['book_factors'], np.float32)
         self.bi = np.asarray(arrays['book_bias'], np.float32); self.mu = float(np.asarray(arrays['global_mean']))
-        self.books = _books_frame(books, len(self.V)); self.config = dict(config or {}); self.kind = kind
-        self._penalties, self.m = penalties, float(popularity_damping)
-        self._book_id = {str(b): i for i, b in enumerate(self.books['Book-ID'].tolist())}
-        self._isbn = {}
-        for col in ('ISBNs', 'ISBN'):
-            if col in self.books.columns:
-                for i, s in enumerate(self.books[col].fillna('').astype(str).tolist()):
-                    for x in s.split('|'):
-                        if x: self._isbn.setdefault(x.upper(), i)
-        self.ratings = ratings
-        nb = len(self.V)
-        if ratings is not None:
-            rb, rr = ratings['Book-Embedding-ID'].to_numpy(np.int64), ratings['Book-Rating'].to_numpy(np.float64)
-            self.n_ratings = np.bincount(rb, minlength=nb); self.rating_sum = np.bincount(rb, rr, minlength=nb)
-            self.rating_std = float(rr.std()) if len(rr) else None
-            ru = ratings['User-Embedding-ID'].to_numpy(np.int64)
-            order = np.argsort(ru, kind='stable')
-            self._r_users, self._r_books, self._r_vals = ru[order], rb[order], rr[order]
-            self._uid = ({str(u): int(e) for u, e in zip(ratings['User-ID'].tolist(), ru.tolist())} if 'User-ID' in ratings.columns else {})
-        else:
-            self.n_ratings = self.rating_sum = None; self.rating_std = None; self._uid = {}
-        if user_ids is not None: self._uid = {str(u): e for e, u in enumerate(user_ids)}
-        if self.n_ratings is not None and 'n_ratings' not in self.books.columns: self.books['n_ratings'] = self.n_ratings
-        self.readers = None
-        if ranking is not None:   # ranking index of each Book-Embedding-ID (-1: not in the ranking model), and every reader of a book
-            self._r_of_e = pd.Index(np.asarray(ranking.item_ids, dtype=object)).get_indexer(self.books['Book-ID'].astype(str).to_numpy())
-            self.readers = np.where(self._r_of_e >= 0, ranking.readers[np.maximum(self._r_of_e, 0)], 0)   # a list's evidence, what a search ranks by
-            self.books['readers'] = self.readers
+        self.books = TitleIndex(books).books           # the table a title search reads: one row per Book-Embedding-ID, the columns a list shows
+        if len(self.books) != len(self.V): raise ValueError(f"books has {len(self.books)} rows but there are {len(self.V)} book embeddings")
+        self.config = dict(config or {}); self.kind = kind
+        self._penalties, self.popularity_damping = penalties, float(popularity_damping)
+        self._index_books()
+        self._index_ratings(ratings, user_ids)
+        self._link_ranking(ranking)
         self.titles = TitleIndex(self.books if self.readers is None else self.books.assign(n_ratings=self.readers))   # candidates ranked by readership
         self._VtV = None
         self.note = None   # what the last title lookup had to choose between (see `book`)
-        self.ranking = ranking
-        if ranking is not None:   # and back: the Book-Embedding-ID of each ranking index
-            self._e_of_r = np.full(len(ranking.item_ids), -1, np.int64)
-            ok = self._r_of_e >= 0; self._e_of_r[self._r_of_e[ok]] = np.flatnonzero(ok)
-            self._same_ids = len(self._e_of_r) == len(self.V) and bool((self._e_of_r == np.arange(len(self.V))).all())   # one id space (`fit` pads the rating model)
-            self._ruser = pd.Index(np.asarray(ranking.user_ids, dtype=object))
 
-    @property
-    def scale(self)->tuple|None:
-        "(lowest, highest) rating of the model's scale, from its config (`rating_min`, `rating_max`); None when unknown"
-        lo, hi = self.config.get('rating_min'), self.config.get('rating_max')
-        return None if lo is None or hi is None else (float(lo), float(hi))
+# %% ../nbs/13_personal.ipynb #1cded162
+@patch
+def _index_books(self:Recommender):
+    "Look-ups of a book by Book-ID and by the ISBN of any of its editions"
+    self._book_id = {str(b): i for i, b in enumerate(self.books['Book-ID'].tolist())}
+    self._isbn = {}
+    for col in ('ISBNs', 'ISBN'):
+        if col in self.books.columns:
+            for i, s in enumerate(self.books[col].fillna('').astype(str).tolist()):
+                for x in s.split('|'):
+                    if x: self._isbn.setdefault(x.upper(), i)
 
-    def _shown(self, out:pd.DataFrame)->pd.DataFrame:
-        "Scores as users see them: predicted ratings clipped to the rating scale (the ranking used the raw scores)"
-        if self.scale is not None and 'score' in out.columns: out['score'] = out['score'].clip(*self.scale).astype(np.float32)
-        return out
+# %% ../nbs/13_personal.ipynb #72d14bb3
+@patch
+def _index_ratings(self:Recommender, ratings:pd.DataFrame|None, user_ids):
+    "Each book's rating count and sum, each reader's ratings (sorted by reader), and the readers' ids"
+    self.ratings, nb = ratings, len(self.V)
+    self.n_ratings = self.rating_sum = self.rating_std = None; self._uid = {}
+    if ratings is not None:
+        rb, rr = ratings['Book-Embedding-ID'].to_numpy(np.int64), ratings['Book-Rating'].to_numpy(np.float64)
+        self.n_ratings = np.bincount(rb, minlength=nb); self.rating_sum = np.bincount(rb, rr, minlength=nb)
+        self.rating_std = float(rr.std()) if len(rr) else None
+        ru = ratings['User-Embedding-ID'].to_numpy(np.int64)
+        order = np.argsort(ru, kind='stable')
+        self._r_users, self._r_books, self._r_vals = ru[order], rb[order], rr[order]
+        if 'User-ID' in ratings.columns: self._uid = {str(u): int(e) for u, e in zip(ratings['User-ID'].tolist(), ru.tolist())}
+    if user_ids is not None: self._uid = {str(u): e for e, u in enumerate(user_ids)}
+    if self.n_ratings is not None and 'n_ratings' not in self.books.columns: self.books['n_ratings'] = self.n_ratings
 
-    @classmethod
-    def from_bundle(cls, bundle, # a `bx_rec.store.ModelBundle`
-                    ratings:pd.DataFrame|None=None, # training ratings (default: those saved in the model directory)
-                    **kwargs):
-        "A recommender for a loaded model directory (books from its `items`)"
-        items = bundle.items if bundle.items is not None else pd.DataFrame({'item': bundle.item_ids})
-        items = items.copy()
-        if 'Book-ID' not in items.columns: items['Book-ID'] = items['item'] if 'item' in items.columns else bundle.item_ids
-        if ratings is None: ratings = getattr(bundle, 'ratings', None)
-        return cls(bundle.arrays, items, ratings, config=bundle.config, kind=bundle.kind,
-                   **{'ranking': getattr(bundle, 'ranking', None), 'user_ids': bundle.user_ids, **kwargs})
+# %% ../nbs/13_personal.ipynb #abb73f22
+@patch
+def _link_ranking(self:Recommender, ranking):
+    "The ranking model, its readers, the item map between its books and the rating model's, and each book's readers"
+    self.ranking, self.readers, self.item_map, self.ranking_users = ranking, None, None, None
+    if ranking is None: return
+    self.item_map = ItemMap(self.books['Book-ID'].astype(str).to_numpy(), ranking.item_ids)   # Book-Embedding-ID <-> ranking model's book
+    inner = self.item_map.inner
+    self.readers = np.where(inner >= 0, ranking.readers[np.maximum(inner, 0)], 0)   # a list's evidence, what a search ranks by
+    self.books['readers'] = self.readers
+    self.ranking_users = pd.Index(np.asarray(ranking.user_ids, dtype=object))
 
-    # ---- naming books and readers
-    def book(self, query, # Book-ID (int), ISBN of any edition, or a title (forgiving)
-             author:str|None=None, # optional author for an ambiguous title
-             most_read:bool=True, # a title that several books match names the most read one (`note` lists the others); False: `AmbiguousTitleError`
-            )->int: # Book-Embedding-ID
-        "The Book-Embedding-ID of one book, named by Book-ID, ISBN or title"
-        self.note = None
-        if isinstance(query, (int, np.integer)):
-            e = self._book_id.get(str(int(query)))
-            if e is None: raise KeyError(f"Book-ID {query} is not in the model's books")
-            return e
-        q = str(query).strip()
-        if _ISBN.match(q) and q.upper() in self._isbn: return self._isbn[q.upper()]
-        if q.isdigit() and q in self._book_id: return self._book_id[q]
-        if not most_read: return self.titles.lookup(q, author=author)
-        best, others, lvl = self.titles.find(q, author)
-        if others:
-            more = f" (and {len(others) - 5} more)" if len(others) > 5 else ''
-            self.note = (f"{len(others) + 1} books match {q!r} ({lvl} title match): answering for the most read, "
-                         f"{self.titles.describe(best)}; the others: " + '; '.join(self.titles.describe(i) for i in others[:5]) + more)
-        return int(best)
+# %% ../nbs/13_personal.ipynb #bd07894f
+@patch(as_prop=True)
+def scale(self:Recommender)->tuple|None:
+    "(lowest, highest) rating of the model's scale, from its config (`rating_min`, `rating_max`); None when unknown"
+    lo, hi = self.config.get('rating_min'), self.config.get('rating_max')
+    return None if lo is None or hi is None else (float(lo), float(hi))
 
-    def user(self, user, # original User-ID (or the embedding id when the ratings have no User-ID)
-            )->int: # User-Embedding-ID
-        "The User-Embedding-ID of a known reader"
-        if self._uid:
-            e = self._uid.get(str(user))
-            if e is None:
-                some = ', '.join(list(self._uid)[:5])
-                raise KeyError(f"User-ID {user!r} is not a reader of the training data (known readers include {some}); "
-                               "a new reader is recommended for from a few rated books instead")
-            return e
-        e = int(user)
-        if not 0 <= e < len(self.arrays['user_factors']): raise KeyError(f"user {user!r} is not in 0..{len(self.arrays['user_factors'])-1}")
+# %% ../nbs/13_personal.ipynb #a8a1782b
+@patch
+def _shown(self:Recommender, out:pd.DataFrame)->pd.DataFrame:
+    "Scores as users see them: predicted ratings clipped to the rating scale (the ranking used the raw scores)"
+    if self.scale is not None and 'score' in out.columns: out['score'] = out['score'].clip(*self.scale).astype(np.float32)
+    return out
+
+# %% ../nbs/13_personal.ipynb #e042e45d
+@patch(cls_method=True)
+def from_bundle(cls:Recommender, bundle, # a `bx_rec.store.ModelBundle`
+                ratings:pd.DataFrame|None=None, # training ratings (default: those saved in the model directory)
+                **kwargs):
+    "A recommender for a loaded model directory (books from its `items`)"
+    items = bundle.items if bundle.items is not None else pd.DataFrame({'item': bundle.item_ids})
+    items = items.copy()
+    if 'Book-ID' not in items.columns: items['Book-ID'] = items['item'] if 'item' in items.columns else bundle.item_ids
+    if ratings is None: ratings = getattr(bundle, 'ratings', None)
+    return cls(bundle.arrays, items, ratings, config=bundle.config, kind=bundle.kind,
+               **{'ranking': getattr(bundle, 'ranking', None), 'user_ids': bundle.user_ids, **kwargs})
+
+# %% ../nbs/13_personal.ipynb #61808d22
+@patch
+def book(self:Recommender, query, # Book-ID (int), ISBN of any edition, or a title (forgiving)
+         author:str|None=None, # optional author for an ambiguous title
+         most_read:bool=True, # a title that several books match names the most read one (`note` lists the others); False: `AmbiguousTitleError`
+        )->int: # Book-Embedding-ID
+    "The Book-Embedding-ID of one book, named by Book-ID, ISBN or title"
+    self.note = None
+    if isinstance(query, (int, np.integer)):
+        e = self._book_id.get(str(int(query)))
+        if e is None: raise KeyError(f"Book-ID {query} is not in the model's books")
         return e
+    q = str(query).strip()
+    if _ISBN.match(q) and q.upper() in self._isbn: return self._isbn[q.upper()]
+    if q.isdigit() and q in self._book_id: return self._book_id[q]
+    if not most_read: return self.titles.lookup(q, author=author)
+    best, others, lvl = self.titles.find(q, author)
+    if others:
+        more = f" (and {len(others) - 5} more)" if len(others) > 5 else ''
+        self.note = (f"{len(others) + 1} books match {q!r} ({lvl} title match): answering for the most read, "
+                     f"{self.titles.describe(best)}; the others: " + '; '.join(self.titles.describe(i) for i in others[:5]) + more)
+    return int(best)
 
-    def rated(self, e:int)->tuple:
-        "(Book-Embedding-IDs, ratings) of a known reader's training ratings"
-        if self.ratings is None: return np.zeros(0, np.int64), np.zeros(0)
-        lo, hi = np.searchsorted(self._r_users, [e, e + 1])
-        return self._r_books[lo:hi], self._r_vals[lo:hi]
+# %% ../nbs/13_personal.ipynb #5e005573
+@patch
+def user(self:Recommender, user, # original User-ID (or the embedding id when the ratings have no User-ID)
+        )->int: # User-Embedding-ID
+    "The User-Embedding-ID of a known reader"
+    if self._uid:
+        e = self._uid.get(str(user))
+        if e is None:
+            some = ', '.join(list(self._uid)[:5])
+            raise KeyError(f"User-ID {user!r} is not a reader of the training data (known readers include {some}); "
+                           "a new reader is recommended for from a few rated books instead")
+        return e
+    e = int(user)
+    if not 0 <= e < len(self.arrays['user_factors']): raise KeyError(f"user {user!r} is not in 0..{len(self.arrays['user_factors'])-1}")
+    return e
 
-    # ---- filters and ranking
-    def mask(self, exclude=(), # Book-Embedding-IDs to leave out
-             min_ratings:int=0, # keep books with at least this many training ratings
-             author:str|None=None, # keep books by this author (any spelling: `J.R.R. TOLKIEN`, `tolkien`)
-             years:tuple|None=None, # keep books published in [first, last] (either may be None); unknown years are dropped
-            )->np.ndarray: # bool per book
-        "Which books pass the filters"
-        ok = np.ones(len(self.V), bool)
-        ok[np.asarray(list(exclude), np.int64)] = False
-        if min_ratings:
-            if self.n_ratings is None and self.readers is None: raise ValueError("min_ratings needs the training ratings: pass ratings= to Recommender")
-            ok &= (self.n_ratings if self.readers is None else self.readers) >= min_ratings
-        if author: ok &= self.titles.author_mask(author)   # any spelling of the name, or the surname
-        if years is not None:
-            y = self.books['Year-Of-Publication'].astype('Float64').to_numpy(dtype=float, na_value=np.nan)
-            lo, hi = years
-            with np.errstate(invalid='ignore'):
-                ok &= ~np.isnan(y) & (y >= (-np.inf if lo is None else lo)) & (y <= (np.inf if hi is None else hi))
-        return ok
+# %% ../nbs/13_personal.ipynb #95e59f95
+@patch
+def rated(self:Recommender, e:int)->tuple:
+    "(Book-Embedding-IDs, ratings) of a known reader's training ratings"
+    if self.ratings is None: return np.zeros(0, np.int64), np.zeros(0)
+    lo, hi = np.searchsorted(self._r_users, [e, e + 1])
+    return self._r_books[lo:hi], self._r_vals[lo:hi]
 
-    def _top(self, scores:np.ndarray, ok:np.ndarray, n:int)->pd.DataFrame:
-        ok = ok & (scores > -np.inf)
-        s = np.where(ok, scores, -np.inf)
-        n = int(min(n, ok.sum()))
-        idx = top_k(s, n)
-        if getattr(self, '_list_cols', None) is None:   # the shown columns as arrays, taken per list (faster than iloc on the frame)
-            cols = ['Book-Embedding-ID', 'Book-ID', 'Book-Title', 'Book-Author', 'Year-Of-Publication'] + [c for c in ('n_ratings', 'readers') if c in self.books.columns]
-            self._list_cols = {c: (self.books[c].to_numpy(dtype=object) if self.books[c].dtype == object or str(self.books[c].dtype).startswith('str')
-                                   else self.books[c].array) for c in cols}   # plain arrays: a take of 10 rows is then microseconds
-        out = pd.DataFrame({c: a.take(idx) for c, a in self._list_cols.items()})
-        out['score'] = scores[idx].astype(np.float32)
-        return out
+# %% ../nbs/13_personal.ipynb #a24e03fb
+@patch
+def mask(self:Recommender, exclude=(), # Book-Embedding-IDs to leave out
+         min_ratings:int=0, # keep books with at least this many training ratings
+         author:str|None=None, # keep books by this author (any spelling: `J.R.R. TOLKIEN`, `tolkien`)
+         years:tuple|None=None, # keep books published in [first, last] (either may be None); unknown years are dropped
+        )->np.ndarray: # bool per book
+    "Which books pass the filters"
+    ok = np.ones(len(self.V), bool)
+    ok[np.asarray(list(exclude), np.int64)] = False
+    if min_ratings:
+        if self.n_ratings is None and self.readers is None: raise ValueError("min_ratings needs the training ratings: pass ratings= to Recommender")
+        ok &= (self.n_ratings if self.readers is None else self.readers) >= min_ratings
+    if author: ok &= self.titles.author_mask(author)   # any spelling of the name, or the surname
+    if years is not None:
+        y = self.books['Year-Of-Publication'].astype('Float64').to_numpy(dtype=float, na_value=np.nan)
+        lo, hi = years
+        with np.errstate(invalid='ignore'):
+            ok &= ~np.isnan(y) & (y >= (-np.inf if lo is None else lo)) & (y <= (np.inf if hi is None else hi))
+    return ok
 
-    # ---- readers
-    def penalties(self, n_rated:int)->dict:
-        "Fold-in penalties (explicit ones, or derived from the config)"
-        return dict(self._penalties) if self._penalties else foldin_penalties(self.config, n_rated, self.rating_std)
+# %% ../nbs/13_personal.ipynb #cc08e3b9
+@patch
+def _top(self:Recommender, scores:np.ndarray, ok:np.ndarray, n:int)->pd.DataFrame:
+    ok = ok & (scores > -np.inf)
+    s = np.where(ok, scores, -np.inf)
+    n = int(min(n, ok.sum()))
+    idx = top_k(s, n)
+    if getattr(self, '_list_cols', None) is None:   # the shown columns as arrays, taken per list (faster than iloc on the frame)
+        cols = ['Book-Embedding-ID', 'Book-ID', 'Book-Title', 'Book-Author', 'Year-Of-Publication'] + [c for c in ('n_ratings', 'readers') if c in self.books.columns]
+        self._list_cols = {c: (self.books[c].to_numpy(dtype=object) if self.books[c].dtype == object or str(self.books[c].dtype).startswith('str')
+                               else self.books[c].array) for c in cols}   # plain arrays: a take of 10 rows is then microseconds
+    out = pd.DataFrame({c: a.take(idx) for c, a in self._list_cols.items()})
+    out['score'] = scores[idx].astype(np.float32)
+    return out
 
-    def fold(self, rated, # [(book, rating), ...] or {book: rating}; book = Book-ID, ISBN or title
-             author:dict|None=None, # optional {title: author} for ambiguous titles
-            )->FoldIn:
-        "Fold a new reader into the model from a few (book, rating) pairs"
-        pairs = list(rated.items()) if isinstance(rated, dict) else list(rated)
-        if not pairs: raise ValueError("no ratings to fold in")
-        books, missing = [], []
-        for b, _ in pairs:                    # every unknown title is reported, not only the first
-            try: books.append(self.book(b, author=(author or {}).get(b)))
-            except KeyError as e: missing.append(e)
-        if len(missing) == 1: raise missing[0]
-        if missing: raise KeyError(f"{len(missing)} of the {len(pairs)} books are not found: " + ' | '.join(str(e) for e in missing))
-        r = np.array([float(x) for _, x in pairs])
-        bad = [(b, x) for (b, _), x in zip(pairs, r) if not np.isfinite(x) or (self.scale and not self.scale[0] <= x <= self.scale[1])]
-        if bad: raise ValueError(f"rating {bad[0][1]:g} of {bad[0][0]!r} is outside the model's rating scale "
-                                 + (f"{self.scale[0]:g}-{self.scale[1]:g}" if self.scale else "(not a finite number)"))
-        if len(set(books)) != len(books):
-            dup = [self.books['Book-Title'].iat[b] for b in set(books) if books.count(b) > 1]
-            raise ValueError(f"the same book is rated more than once: {dup}")
-        if self._VtV is None: self._VtV = self.V.astype(np.float64).T @ self.V.astype(np.float64)
-        return fold_in(self.arrays, books, r, self.penalties(len(books)), fit_bias=self.kind == 'biased', VtV=self._VtV)
+# %% ../nbs/13_personal.ipynb #41a2f3f2
+@patch
+def penalties(self:Recommender, n_rated:int)->dict:
+    "Fold-in penalties (explicit ones, or derived from the config)"
+    return dict(self._penalties) if self._penalties else foldin_penalties(self.config, n_rated, self.rating_std)
 
-    def explain(self, fold:FoldIn, # a folded-in reader (see `fold`, or `fold_user`)
-                book:int, # Book-Embedding-ID of a recommended book
-                top:int=5, # most rated books to list
-               )->pd.DataFrame: # rated books with their contribution, largest first
-        "The reader's rated books that contribute most to the score of `book`"
-        c = contributions(fold, self.V, book)
-        o = np.argsort(-c, kind='stable')[:top]
-        out = self.books.iloc[fold.books[o]][['Book-Embedding-ID', 'Book-Title', 'Book-Author']].reset_index(drop=True)
-        out['rating'] = fold.ratings[o]; out['contribution'] = c[o]
-        return out
+# %% ../nbs/13_personal.ipynb #46d1a9c6
+@patch
+def fold(self:Recommender, rated, # [(book, rating), ...] or {book: rating}; book = Book-ID, ISBN or title
+         author:dict|None=None, # optional {title: author} for ambiguous titles
+        )->FoldIn:
+    "Fold a new reader into the model from a few (book, rating) pairs"
+    pairs = list(rated.items()) if isinstance(rated, dict) else list(rated)
+    if not pairs: raise ValueError("no ratings to fold in")
+    books, missing = [], []
+    for b, _ in pairs:                    # every unknown title is reported, not only the first
+        try: books.append(self.book(b, author=(author or {}).get(b)))
+        except KeyError as e: missing.append(e)
+    if len(missing) == 1: raise missing[0]
+    if missing: raise KeyError(f"{len(missing)} of the {len(pairs)} books are not found: " + ' | '.join(str(e) for e in missing))
+    r = np.array([float(x) for _, x in pairs])
+    bad = [(b, x) for (b, _), x in zip(pairs, r) if not np.isfinite(x) or (self.scale and not self.scale[0] <= x <= self.scale[1])]
+    if bad: raise ValueError(f"rating {bad[0][1]:g} of {bad[0][0]!r} is outside the model's rating scale "
+                             + (f"{self.scale[0]:g}-{self.scale[1]:g}" if self.scale else "(not a finite number)"))
+    if len(set(books)) != len(books):
+        dup = [self.books['Book-Title'].iat[b] for b in set(books) if books.count(b) > 1]
+        raise ValueError(f"the same book is rated more than once: {dup}")
+    if self._VtV is None: self._VtV = self.V.astype(np.float64).T @ self.V.astype(np.float64)
+    return fold_in(self.arrays, books, r, self.penalties(len(books)), fit_bias=self.kind == 'biased', VtV=self._VtV)
 
-    def _because(self, fold:FoldIn, items, k:int)->list:
-        res = []
-        for j in items:
-            c = contributions(fold, self.V, j)   # a book the reader liked less than expected (target <= 0) is never a reason
-            o = [i for i in np.argsort(-c, kind='stable') if c[i] > 0 and fold.targets[i] > 0][:k]
-            res.append('; '.join(f"{self.books['Book-Title'].iat[fold.books[i]]} ({c[i]:+.2f})" for i in o))
-        return res
+# %% ../nbs/13_personal.ipynb #ca4a8ada
+@patch
+def explain(self:Recommender, fold:FoldIn, # a folded-in reader (see `fold`, or `fold_user`)
+            book:int, # Book-Embedding-ID of a recommended book
+            top:int=5, # most rated books to list
+           )->pd.DataFrame: # rated books with their contribution, largest first
+    "The reader's rated books that contribute most to the score of `book`"
+    c = contributions(fold, self.V, book)
+    o = np.argsort(-c, kind='stable')[:top]
+    out = self.books.iloc[fold.books[o]][['Book-Embedding-ID', 'Book-Title', 'Book-Author']].reset_index(drop=True)
+    out['rating'] = fold.ratings[o]; out['contribution'] = c[o]
+    return out
 
-    def fold_user(self, user)->FoldIn:
-        "A known reader refolded from their training ratings (to explain their recommendations)"
-        b, r = self.rated(self.user(user))
-        if not len(b): raise ValueError(f"no training ratings for user {user!r}: pass ratings= to Recommender")
-        if self._VtV is None: self._VtV = self.V.astype(np.float64).T @ self.V.astype(np.float64)
-        return fold_in(self.arrays, b, r, self.penalties(len(b)), fit_bias=self.kind == 'biased', VtV=self._VtV)
+# %% ../nbs/13_personal.ipynb #bfa9bd49
+@patch
+def _because(self:Recommender, fold:FoldIn, items, k:int)->list:
+    res = []
+    for j in items:
+        c = contributions(fold, self.V, j)   # a book the reader liked less than expected (target <= 0) is never a reason
+        o = [i for i in np.argsort(-c, kind='stable') if c[i] > 0 and fold.targets[i] > 0][:k]
+        res.append('; '.join(f"{self.books['Book-Title'].iat[fold.books[i]]} ({c[i]:+.2f})" for i in o))
+    return res
 
-    def for_user(self, user, # original User-ID of a known reader
-                 n:int=10, # number of books
-                 exclude_rated:bool=True, # leave out the books the reader rated
-                 min_ratings:int=0, author:str|None=None, years:tuple|None=None, # filters, see `mask`
-                 explain:int=0, # add a `because` column naming up to this many rated books
-                 by:str='auto', # 'ranking' (the ranking model's order), 'rating' (predicted rating) or 'auto' (ranking when the model has one)
-                )->pd.DataFrame: # Book-Embedding-ID, Book-ID, Book-Title, Book-Author, Year-Of-Publication, [n_ratings], score, [ranking_score], [because]
-        "Top-N books for a known reader: in the ranking model's order (default, when there is one) or by predicted rating"
-        e = self.user(user)
-        ub, uf = float(self.arrays['user_bias'][e]), self.arrays['user_factors'][e]
-        rb, rr = self.rated(e)
-        if self._by(by) == 'ranking':
-            ru = self._ruser.get_indexer([str(user)])[0]
-            s = lambda b: self.mu + ub + self.bi[b] + self.V[b] @ uf   # the predicted rating of the listed books only
-            if ru >= 0:
-                rs = self._to_books(None, self.ranking.scores_known(ru)); st = self.ranking.state_of(ru) if explain else None
-                if st is not None: rb, rr = self._e_of_r[st.items], self._rating_of(st.weights)   # every book they read, as ratings
-            else:   # a reader of the rating model the ranking model lacks: fold them in from their ratings
-                st = self._rank_fold(rb, rr); rs = self._to_books(None, self.ranking.scores_folded(st))
-            return self._ranked(rs, s, self.mask(rb if exclude_rated else (), min_ratings, author, years), n, st, dict(zip(rb.tolist(), rr.tolist())), explain)
-        s = self.mu + ub + self.bi + self.V @ uf
-        out = self._top(s, self.mask(rb if exclude_rated else (), min_ratings, author, years), n)
-        if explain: out['because'] = self._because(self.fold_user(user), out['Book-Embedding-ID'].to_numpy(), explain)
-        return self._shown(out)
+# %% ../nbs/13_personal.ipynb #a22fd67a
+@patch
+def fold_user(self:Recommender, user)->FoldIn:
+    "A known reader refolded from their training ratings (to explain their recommendations)"
+    b, r = self.rated(self.user(user))
+    if not len(b): raise ValueError(f"no training ratings for user {user!r}: pass ratings= to Recommender")
+    if self._VtV is None: self._VtV = self.V.astype(np.float64).T @ self.V.astype(np.float64)
+    return fold_in(self.arrays, b, r, self.penalties(len(b)), fit_bias=self.kind == 'biased', VtV=self._VtV)
 
-    def popular(self, n:int=10, exclude=(), min_ratings:int=0, author:str|None=None, years:tuple|None=None,
-                by:str='readers', # 'readers' (the most read books) or 'rating' (the damped mean rating)
-               )->pd.DataFrame: # as `for_user`, with score = damped mean rating
-        "Popular books: the most read (readers, then ratings, then damped mean), or by the damped mean rating (Σr + m·μ)/(n + m)"
-        if self.n_ratings is None: raise ValueError("a popularity ranking needs the training ratings: pass ratings= to Recommender")
-        if by not in ('readers', 'rating'): raise ValueError(f"by must be 'readers' or 'rating', got {by!r}")
-        mu = self.rating_sum.sum() / max(self.n_ratings.sum(), 1)
-        with np.errstate(invalid='ignore', divide='ignore'):
-            s = (self.rating_sum + self.m * mu) / (self.n_ratings + self.m)
-        s = np.where(np.isnan(s), -np.inf, s)    # m = 0 and no ratings: not ranked
-        if by == 'rating': return self._top(s, self.mask(exclude, min_ratings, author, years), n)
-        reads = self.n_ratings if self.readers is None else self.readers   # ties by ratings, then by the damped mean
-        key = reads * 1e6 + self.n_ratings * 10 + np.where(np.isfinite(s), s, 0) / (self.scale[1] if self.scale else 10.)
-        out = self._top(key.astype(np.float64), self.mask(exclude, min_ratings, author, years), n)
-        out['score'] = s[out['Book-Embedding-ID'].to_numpy()].astype(np.float32)
-        return out
+# %% ../nbs/13_personal.ipynb #9b02e4ad
+@patch
+def for_user(self:Recommender, user, # original User-ID of a known reader
+             n:int=10, # number of books
+             exclude_rated:bool=True, # leave out the books the reader rated
+             min_ratings:int=0, author:str|None=None, years:tuple|None=None, # filters, see `mask`
+             explain:int=0, # add a `because` column naming up to this many rated books
+             by:str='auto', # 'ranking' (the ranking model's order), 'rating' (predicted rating) or 'auto' (ranking when the model has one)
+            )->pd.DataFrame: # Book-Embedding-ID, Book-ID, Book-Title, Book-Author, Year-Of-Publication, [n_ratings], score, [ranking_score], [because]
+    "Top-N books for a known reader: in the ranking model's order (default, when there is one) or by predicted rating"
+    e = self.user(user)
+    ub, uf = float(self.arrays['user_bias'][e]), self.arrays['user_factors'][e]
+    rb, rr = self.rated(e)
+    if self._by(by) == 'ranking':
+        ru = self.ranking_users.get_indexer([str(user)])[0]
+        s = lambda b: self.mu + ub + self.bi[b] + self.V[b] @ uf   # the predicted rating of the listed books only
+        if ru >= 0:
+            rs = self.item_map.to_outer(self.ranking.scores_known(ru)); st = self.ranking.state_of(ru) if explain else None
+            if st is not None: rb, rr = self.item_map.outer[st.items], self._rating_of(st.weights)   # every book they read, as ratings
+        else:   # a reader of the rating model the ranking model lacks: fold them in from their ratings
+            st = self._rank_fold(rb, rr); rs = self.item_map.to_outer(self.ranking.scores_folded(st))
+        return self._ranked(rs, s, self.mask(rb if exclude_rated else (), min_ratings, author, years), n, st, dict(zip(rb.tolist(), rr.tolist())), explain)
+    s = self.mu + ub + self.bi + self.V @ uf
+    out = self._top(s, self.mask(rb if exclude_rated else (), min_ratings, author, years), n)
+    if explain: out['because'] = self._because(self.fold_user(user), out['Book-Embedding-ID'].to_numpy(), explain)
+    return self._shown(out)
 
-    def for_reader(self, rated, # [(book, rating), ...] or {book: rating} (book = Book-ID, ISBN or title); empty: popularity
-                   n:int=10, min_ratings:int=0, author:str|None=None, years:tuple|None=None,
-                   explain:int=3, # add a `because` column naming up to this many rated books (0: none)
-                   by:str='auto', # 'ranking', 'rating' or 'auto' (ranking when the model has one), as in `for_user`
-                  )->pd.DataFrame:
-        "Top-N books for a new reader, folded in without retraining; the popularity ranking without ratings"
-        if isinstance(rated, FoldIn): fold = rated
-        elif not len(rated): return self.popular(n, (), min_ratings, author, years)
-        else: fold = self.fold(rated)
-        if self._by(by) == 'ranking':
-            s = lambda b: self.mu + fold.bias + self.bi[b] + self.V[b] @ fold.x
-            st = self._rank_fold(fold.books, fold.ratings)
-            return self._ranked(self._to_books(None, self.ranking.scores_folded(st)), s, self.mask(fold.books, min_ratings, author, years),
-                                n, st, dict(zip(fold.books.tolist(), fold.ratings.tolist())), explain)
-        s = self.mu + fold.bias + self.bi + self.V @ fold.x
-        out = self._top(s, self.mask(fold.books, min_ratings, author, years), n)
-        if explain: out['because'] = self._because(fold, out['Book-Embedding-ID'].to_numpy(), explain)
-        return self._shown(out)
+# %% ../nbs/13_personal.ipynb #49ca3d43
+@patch
+def popular(self:Recommender, n:int=10, exclude=(), min_ratings:int=0, author:str|None=None, years:tuple|None=None,
+            by:str='readers', # 'readers' (the most read books) or 'rating' (the damped mean rating)
+           )->pd.DataFrame: # as `for_user`, with score = damped mean rating
+    "Popular books: the most read (readers, then ratings, then damped mean), or by the damped mean rating (Σr + m·μ)/(n + m)"
+    if self.n_ratings is None: raise ValueError("a popularity ranking needs the training ratings: pass ratings= to Recommender")
+    if by not in ('readers', 'rating'): raise ValueError(f"by must be 'readers' or 'rating', got {by!r}")
+    mu = self.rating_sum.sum() / max(self.n_ratings.sum(), 1)
+    with np.errstate(invalid='ignore', divide='ignore'):
+        s = (self.rating_sum + self.popularity_damping * mu) / (self.n_ratings + self.popularity_damping)
+    s = np.where(np.isnan(s), -np.inf, s)    # m = 0 and no ratings: not ranked
+    if by == 'rating': return self._top(s, self.mask(exclude, min_ratings, author, years), n)
+    reads = self.n_ratings if self.readers is None else self.readers   # ties by ratings, then by the damped mean
+    key = reads * 1e6 + self.n_ratings * 10 + np.where(np.isfinite(s), s, 0) / (self.scale[1] if self.scale else 10.)
+    out = self._top(key.astype(np.float64), self.mask(exclude, min_ratings, author, years), n)
+    out['score'] = s[out['Book-Embedding-ID'].to_numpy()].astype(np.float32)
+    return out
+
+# %% ../nbs/13_personal.ipynb #67a5e1d3
+@patch
+def for_reader(self:Recommender, rated, # [(book, rating), ...] or {book: rating} (book = Book-ID, ISBN or title); empty: popularity
+               n:int=10, min_ratings:int=0, author:str|None=None, years:tuple|None=None,
+               explain:int=3, # add a `because` column naming up to this many rated books (0: none)
+               by:str='auto', # 'ranking', 'rating' or 'auto' (ranking when the model has one), as in `for_user`
+              )->pd.DataFrame:
+    "Top-N books for a new reader, folded in without retraining; the popularity ranking without ratings"
+    if isinstance(rated, FoldIn): fold = rated
+    elif not len(rated): return self.popular(n, (), min_ratings, author, years)
+    else: fold = self.fold(rated)
+    if self._by(by) == 'ranking':
+        s = lambda b: self.mu + fold.bias + self.bi[b] + self.V[b] @ fold.x
+        st = self._rank_fold(fold.books, fold.ratings)
+        return self._ranked(self.item_map.to_outer(self.ranking.scores_folded(st)), s, self.mask(fold.books, min_ratings, author, years),
+                            n, st, dict(zip(fold.books.tolist(), fold.ratings.tolist())), explain)
+    s = self.mu + fold.bias + self.bi + self.V @ fold.x
+    out = self._top(s, self.mask(fold.books, min_ratings, author, years), n)
+    if explain: out['because'] = self._because(fold, out['Book-Embedding-ID'].to_numpy(), explain)
+    return self._shown(out)
 
 # %% ../nbs/13_personal.ipynb #1c3e6e5c
 @patch
@@ -365,22 +409,14 @@ def _by(self:Recommender, by:str)->str:
     if by == 'ranking' and self.ranking is None: raise ValueError("this model has no ranking model (trained with --no-ranking, or before it existed); use by='rating'")
     return 'rating' if by == 'auto' and self.ranking is None else ('ranking' if by == 'auto' else by)
 
-@patch
-def _to_books(self:Recommender, items, scores)->np.ndarray:
-    "Ranking scores by Book-Embedding-ID (-inf for books the ranking model lacks or left out)"
-    if items is None and getattr(self, '_same_ids', False): return np.asarray(scores, np.float64)
-    s = np.full(len(self.V), -np.inf)
-    items = np.arange(len(scores)) if items is None else np.asarray(items, np.int64)
-    e = self._e_of_r[items]; ok = e >= 0
-    s[e[ok]] = np.asarray(scores, np.float64)[ok]
-    return s
-
+# %% ../nbs/13_personal.ipynb #3b708a5d
 @patch
 def _rank_fold(self:Recommender, books, ratings):
     "A reader folded into the ranking model from (Book-Embedding-IDs, ratings); books it lacks are skipped"
-    r = self._r_of_e[np.asarray(books, np.int64)]; ok = r >= 0
+    r = self.item_map.inner[np.asarray(books, np.int64)]; ok = r >= 0
     return self.ranking.fold_in(r[ok], np.asarray(ratings, np.float64)[ok])
 
+# %% ../nbs/13_personal.ipynb #09a7c30e
 @patch
 def _ranked(self:Recommender, rank_scores, rating_scores, ok, n:int, st, liked:dict, explain:int, source:int|None=None)->pd.DataFrame:
     "The top of a ranking-model list, with the predicted rating beside each book and the reasons"
@@ -392,6 +428,7 @@ def _ranked(self:Recommender, rank_scores, rating_scores, ok, n:int, st, liked:d
     if explain and st is not None: out['because'] = self._rank_because(st, e, liked, explain)
     return self._evidence(out, None if st is None else len(st.items), source)   # `source`: the book a `similar` list is about
 
+# %% ../nbs/13_personal.ipynb #cad00cff
 @patch
 def _evidence(self:Recommender, out:pd.DataFrame, n_read:int|None=None, source:int|None=None)->pd.DataFrame:
     "Say, in `out.attrs['note']`, when a list rests on thin evidence: a reader with few books, a book or a list with few readers"
@@ -404,20 +441,22 @@ def _evidence(self:Recommender, out:pd.DataFrame, n_read:int|None=None, source:i
     if notes: out.attrs['note'] = 'thin evidence: ' + '; '.join(notes) + ' (the `readers` column counts each book\'s readers)'
     return out
 
+# %% ../nbs/13_personal.ipynb #23a8c3e6
 @patch
 def _rank_because(self:Recommender, st, books, liked:dict, k:int)->list:
     "Up to `k` liked rated books behind each of `books`, from the ranking model's exact contributions"
     lo, hi = self.scale or (1., 10.); mid = (lo + hi) / 2
-    e_items = self._e_of_r[st.items]
+    e_items = self.item_map.outer[st.items]
     good = np.array([e >= 0 and liked.get(int(e), -np.inf) >= mid for e in e_items], bool)
     res = []
     for b in books:
-        c = self.ranking.contributions(st, int(self._r_of_e[b]))
+        c = self.ranking.contributions(st, int(self.item_map.inner[b]))
         o = [i for i in np.argsort(-c, kind='stable') if c[i] > 0 and good[i]][:k]
         pos = c[c > 0].sum()   # shares of the positive part: they add up to 100 % over the books that raise the score
         res.append('; '.join(f"{self.books['Book-Title'].iat[e_items[i]]} ({c[i] / pos:.0%})" for i in o))
     return res
 
+# %% ../nbs/13_personal.ipynb #49b567cf
 @patch
 def _rating_of(self:Recommender, w:np.ndarray)->np.ndarray:
     "The rating whose confidence weight is `w` (`bx_rec.ranking.confidence` inverted); implicit rows come out low, never liked"
@@ -439,10 +478,61 @@ def similar(self:Recommender, book, # Book-ID, ISBN or title (see `book`), or a 
         V = self.V / np.maximum(np.linalg.norm(self.V, axis=1, keepdims=True), 1e-12)
         out = self._top((V @ V[e]).astype(np.float64), ok, n)
         return out.rename(columns={'score': 'similarity'})
-    r = self._r_of_e[e]
+    r = self.item_map.inner[e]
     if r < 0: raise KeyError(f"{self.books['Book-Title'].iat[e]!r} is not in the ranking model (no reader of its training data has it); use by='rating'")
     st = self.ranking.fold_in([r], [self.scale[1] if self.scale else 10.])
     if self._VtV is None: self._VtV = self.V.astype(np.float64).T @ self.V.astype(np.float64)
     f = fold_in(self.arrays, [e], [self.scale[1] if self.scale else 10.], self.penalties(1), fit_bias=self.kind == 'biased', VtV=self._VtV)
     s = lambda b: self.mu + f.bias + self.bi[b] + self.V[b] @ f.x   # predicted ratings of the listed books only
-    return self._ranked(self._to_books(None, self.ranking.scores_folded(st)), s, ok, n, None, {}, 0, source=e)
+    return self._ranked(self.item_map.to_outer(self.ranking.scores_folded(st)), s, ok, n, None, {}, 0, source=e)
+
+# %% ../nbs/13_personal.ipynb #c0c235e6
+@patch(as_prop=True)
+def item_ids(self:Recommender)->np.ndarray:
+    "The books' ids (Book-ID, as text) in Book-Embedding-ID order"
+    return self.books['Book-ID'].astype(str).to_numpy(dtype=object)
+
+# %% ../nbs/13_personal.ipynb #e62fa3c0
+@patch(as_prop=True)
+def user_ids(self:Recommender)->np.ndarray:
+    "Each reader's original id (as text) in User-Embedding-ID order ('' where none is known)"
+    ids = np.full(len(self.arrays['user_factors']), '', dtype=object)
+    for u, e in self._uid.items(): ids[e] = u
+    return ids
+
+# %% ../nbs/13_personal.ipynb #6dfa48b3
+@patch
+def recommend(self:Recommender, users, # User-Embedding-IDs of known readers
+              k:int=10, # list length
+              exclude=None, # more books to leave out: a CSR with one row per reader, one column per book
+              chunk:int=4096, # readers scored at a time
+             )->tuple: # (Book-Embedding-IDs, predicted ratings), each len(users) × k, best first; -1 where fewer books are left
+    "Top-k books by predicted rating for known readers, batched; never a book they rated"
+    users = np.asarray(users, np.int64); n, m = len(users), len(self.V); k = min(int(k), m)
+    U, bu = np.asarray(self.arrays['user_factors'], np.float32), np.asarray(self.arrays['user_bias'], np.float32)
+    items, scores = np.full((n, k), -1, np.int64), np.full((n, k), -np.inf, np.float32)
+    for s in range(0, n, chunk):
+        u = users[s:s + chunk]; S = self.mu + bu[u][:, None] + self.bi[None] + U[u] @ self.V.T
+        for j, e in enumerate(u): S[j, self.rated(int(e))[0]] = -np.inf
+        if exclude is not None: x = sp.csr_matrix(exclude)[s:s + chunk].tocoo(); S[x.row, x.col] = -np.inf
+        for j in range(len(u)):
+            t = top_k(S[j], k); ok = S[j, t] > -np.inf
+            items[s + j, :ok.sum()], scores[s + j, :ok.sum()] = t[ok], S[j, t[ok]]
+    return items, scores
+
+# %% ../nbs/13_personal.ipynb #8e3fec42
+def _fold_in(self:Recommender, items, # Book-Embedding-IDs a new reader rated
+             ratings, # their ratings
+            )->FoldIn:
+    "A new reader folded in from their rated books (no title look-up: see `fold` for that)"
+    if self._VtV is None: self._VtV = self.V.astype(np.float64).T @ self.V.astype(np.float64)
+    items = np.asarray(items, np.int64)
+    return fold_in(self.arrays, items, ratings, self.penalties(len(items)), fit_bias=self.kind == 'biased', VtV=self._VtV)
+
+# %% ../nbs/13_personal.ipynb #ef53e480
+Recommender.fold_in = _fold_in    # (not @patch: that would rebind this module's `fold_in` function)
+
+@patch
+def scores_folded(self:Recommender, fold:FoldIn)->np.ndarray:
+    "The predicted rating of every book for a folded-in reader (float64)"
+    return (self.mu + fold.bias + self.bi + self.V @ fold.x).astype(np.float64)

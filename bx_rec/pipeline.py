@@ -6,16 +6,19 @@
 from __future__ import annotations
 import json, sys, time
 from dataclasses import dataclass, field
+from fastcore.basics import patch
 from pathlib import Path
 import numpy as np, pandas as pd
 
 from .fileio import dumps, json_ready, swap_dir
+from .threads import set_threads
+from .store import ModelBundle, check_model_path, fingerprint_interactions, sha256
 from .data import (read_raw, preprocess, core_mask, load_preprocessed, read_ml100k, read_ratings_csv,
                          interactions_from_preprocessed, Preprocessed)
 
 # %% auto #0
-__all__ = ['FORMATS', 'RANKING_SEARCH', 'Interactions', 'load_interactions', 'infer_scale', 'Fit', 'Checkpoints',
-           'fit_ranking_step', 'filter_counts', 'core_filters', 'fit', 'save_fit', 'evaluate_bundle', 'SavedRanking',
+__all__ = ['FORMATS', 'RANKING_SEARCH', 'Interactions', 'items_from_books', 'load_interactions', 'infer_scale', 'Fit',
+           'Checkpoints', 'fit_ranking_step', 'filter_counts', 'core_filters', 'fit', 'save_fit', 'evaluate_bundle',
            'evaluate_topn_bundle']
 
 # %% ../nbs/18_pipeline.ipynb #4ad3ec1b
@@ -41,8 +44,8 @@ class Interactions:
                 f"fmt={self.fmt!r}, source={self.source!r})")
 
 # %% ../nbs/18_pipeline.ipynb #f389ad7b
-def _items_from_books(books:pd.DataFrame)->tuple:
-    "Item metadata and ISBN aliases from a preprocessed books frame"
+def items_from_books(books:pd.DataFrame)->tuple:
+    "Item metadata and ISBN aliases from a preprocessed books frame (`bx_rec.spark` reads its sources with it too)"
     items = books.drop(columns=['Book-Embedding-ID', 'Author-Embedding-ID', 'Year-Embedding-ID'], errors='ignore').copy()
     items.insert(0, 'item', books['Book-ID'].astype(str).to_numpy())
     aliases = {}
@@ -51,6 +54,7 @@ def _items_from_books(books:pd.DataFrame)->tuple:
             if isbn: aliases[isbn] = item
     return items.reset_index(drop=True), aliases
 
+# %% ../nbs/18_pipeline.ipynb #e9bb1038
 def _read_only_items(imp:pd.DataFrame|None, # the implicit rows: User-ID, Book-ID, ISBN
                      books:pd.DataFrame|None, # the books file as read (`RawData.books`)
                      rated, # Book-IDs that already have a row (the rated works)
@@ -70,8 +74,9 @@ def _read_only_items(imp:pd.DataFrame|None, # the implicit rows: User-ID, Book-I
     if 'Year-Of-Publication' in out.columns: out['Year-Of-Publication'] = pd.to_numeric(out['Year-Of-Publication'], errors='coerce').astype('Int64')
     return out
 
+# %% ../nbs/18_pipeline.ipynb #fdf63336
 def _from_preprocessed(pre:Preprocessed, fmt:str, source:str, books:pd.DataFrame|None=None)->Interactions:
-    items, aliases = _items_from_books(pre.books)
+    items, aliases = items_from_books(pre.books)
     extra = _read_only_items(getattr(pre, 'implicit', None), books, pre.books['Book-ID'])
     if extra is not None:   # works only read, never rated: the lists cover them too
         items = pd.concat([items, extra[[c for c in extra.columns if c in items.columns]]], ignore_index=True)
@@ -84,6 +89,7 @@ def _from_preprocessed(pre:Preprocessed, fmt:str, source:str, books:pd.DataFrame
     return Interactions(df[['user', 'item', 'rating', 'isbn']].reset_index(drop=True), items, aliases, fmt, source, pre.report,
                         rating_scale=(1., 10.), implicit=imp)
 
+# %% ../nbs/18_pipeline.ipynb #58e8d932
 def _ml100k_titles(path:Path)->pd.DataFrame|None:
     "Titles from a `u.item` file beside a MovieLens ratings file, if there is one"
     f = (path if path.is_dir() else path.parent)/'u.item'
@@ -98,6 +104,7 @@ def _accepts(fn, name:str)->bool:
     import inspect
     return name in inspect.signature(fn).parameters
 
+# %% ../nbs/18_pipeline.ipynb #3627ce3c
 def _check_scale(inter:Interactions, rating_scale:tuple, drop_out_of_scale:bool, flag:str)->Interactions:
     "Refuse (or with `drop_out_of_scale` drop and count) ratings outside `rating_scale`, for readers that do not check it themselves"
     df, (lo, hi) = inter.ratings, rating_scale
@@ -110,6 +117,7 @@ def _check_scale(inter:Interactions, rating_scale:tuple, drop_out_of_scale:bool,
     inter.n_out_of_scale = int(bad.sum())
     return inter
 
+# %% ../nbs/18_pipeline.ipynb #1f85cf5c
 def load_interactions(path:str|Path, # a file or folder, see the table above
                       fmt:str, # one of `FORMATS`
                       user_col:str|None=None, # fmt 'csv': the user id column
@@ -170,6 +178,7 @@ def load_interactions(path:str|Path, # a file or folder, see the table above
                                  "--rating-scale LO HI or drop such rows with --drop-out-of-scale")
     return _dedup(inter)
 
+# %% ../nbs/18_pipeline.ipynb #7a0bcdea
 def infer_scale(r:np.ndarray, # the ratings of a file read without a scale
                )->tuple: # (lowest, highest): the range of the bulk, widened by its own width on each side
     "A rating scale from the data: the range of the middle 98 % of the ratings (values that occur, not interpolated), widened by its width on both sides, so that only a value far outside the rest (a typo like 1e9 among 1-5) falls outside"
@@ -178,6 +187,7 @@ def infer_scale(r:np.ndarray, # the ratings of a file read without a scale
     inside = r[(r >= lo - w) & (r <= hi + w)]
     return (float(inside.min()), float(inside.max())) if len(inside) else (lo, hi)
 
+# %% ../nbs/18_pipeline.ipynb #d647a23a
 def _dedup(inter:Interactions)->Interactions:
     "Keep the last row of every repeated (user, item) pair and count the others; refuse an empty table"
     df = inter.ratings
@@ -199,7 +209,7 @@ class Fit:
     summary:dict # epochs, best_epoch, train_seconds, val_rmse, ...
     config:dict=field(default_factory=dict) # hyper-parameters
     ratings:pd.DataFrame|None=None # the training ratings by embedding id: User-ID, User-Embedding-ID, Book-Embedding-ID, Book-Rating
-    ranking:object=None # the `bx_rec.ranking.RankingModel` of the lists (`fit(..., ranking=True)`), or None
+    ranking:object=None # the `bx_rec.ranking.RankingModel` of the lists (fitted by default), or None (`fit(..., ranking=False)`)
 
 # %% ../nbs/18_pipeline.ipynb #048bd920
 class Checkpoints:
@@ -218,14 +228,13 @@ class Checkpoints:
     def write(self, phase:str, train_state:dict, extra:dict|None=None):
         "Write one checkpoint: `train_state` from `bx_rec.training.train`'s `state_fn`, `extra` = dict(val=..., val_arrays=...)"
         from safetensors.numpy import save as st_save
-        from bx_rec.store import _sha256, check_model_path
         extra = extra or {}
         arrays = {f'train/{k}': np.array(v, order='C') for k, v in train_state['arrays'].items()}
         arrays.update({f'val_arrays/{k}': np.array(v, order='C') for k, v in (extra.get('val_arrays') or {}).items()})
         blob = st_save(arrays)
         meta = dict(kind=self.KIND, version=1, phase=phase, fingerprint=self.fingerprint, settings=self.settings,
                     train={k: v for k, v in train_state.items() if k != 'arrays'}, val=extra.get('val'),
-                    files={'state.safetensors': dict(sha256=_sha256(blob), bytes=len(blob))})
+                    files={'state.safetensors': dict(sha256=sha256(blob), bytes=len(blob))})
         text = dumps(meta, keep_nan=True, indent=1)   # keep_nan: the best RMSE starts at inf, and resuming reads back what was written
         check_model_path(self.folder)
         swap_dir(self.folder, {'state.safetensors': blob, 'metadata.json': text.encode()})
@@ -234,7 +243,6 @@ class Checkpoints:
     def read(self)->dict:
         "The checkpoint, verified (checksum, kind, data fingerprint and hyper-parameters of the bound run)"
         from safetensors.numpy import load as st_load
-        from bx_rec.store import _sha256
         f = self.folder
         if not (f/'metadata.json').is_file():
             raise FileNotFoundError(f"cannot resume: no checkpoint in {f}; start with --checkpoint-every K (without --resume)")
@@ -242,7 +250,7 @@ class Checkpoints:
             meta = json.loads((f/'metadata.json').read_text(encoding='utf-8'))
             blob = (f/'state.safetensors').read_bytes()
             if meta.get('kind') != self.KIND: raise ValueError(f"metadata.json is not a {self.KIND}")
-            if _sha256(blob) != meta['files']['state.safetensors']['sha256']: raise ValueError("checksum mismatch of state.safetensors")
+            if sha256(blob) != meta['files']['state.safetensors']['sha256']: raise ValueError("checksum mismatch of state.safetensors")
             arrays = st_load(blob)
         except Exception as e:
             raise ValueError(f"cannot resume: the checkpoint {f} is damaged ({type(e).__name__}: {e}); delete it to start over") from None
@@ -292,6 +300,7 @@ def fit_ranking_step(ratings:pd.DataFrame, # user, item, rating: the training ra
     if log is not None: log('ranking', 1, dict(row, seconds=secs, interrupted=m is None))
     return m, secs
 
+# %% ../nbs/18_pipeline.ipynb #97191751
 def filter_counts(df:pd.DataFrame, # user, item, ...: one row per rating
                   min_user_ratings:int=1, # keep users with at least this many rows
                   min_book_ratings:int=1, # keep items with at least this many rows
@@ -299,6 +308,7 @@ def filter_counts(df:pd.DataFrame, # user, item, ...: one row per rating
     "The dense core of an interaction table (`bx_rec.data.core_mask`, the filter `preprocess` applies)"
     return df[core_mask(df['user'], df['item'], min_user_ratings, min_book_ratings)[0]]
 
+# %% ../nbs/18_pipeline.ipynb #24890a9c
 def _pad(arrays:dict, user_ids, item_ids, all_users, all_items)->tuple:
     "Rating-model arrays on a larger id set: readers and books outside the core get zero factors and biases (the mean's prediction)"
     pu = pd.Index(np.asarray(all_users, dtype=object)).get_indexer(np.asarray(user_ids, dtype=object))
@@ -310,6 +320,7 @@ def _pad(arrays:dict, user_ids, item_ids, all_users, all_items)->tuple:
         a = np.asarray(arrays[key]); z = np.zeros((n,) + a.shape[1:], a.dtype); z[pos] = a; out[key] = z
     return out, pu, pi
 
+# %% ../nbs/18_pipeline.ipynb #6106f1fc
 def core_filters(fmt:str, # the format the ratings were read in
                  min_user_ratings:int|None=None, # given by the user, or None
                  min_book_ratings:int|None=None, # given by the user, or None
@@ -352,11 +363,167 @@ def _tune(u, i, r, n_users, n_items, tr, va, cfg, kwargs, seed, scale, device, p
                  seconds=time.perf_counter() - t0)
     return res, tuned
 
+# %% ../nbs/18_pipeline.ipynb #b86b5844
 def _tuned_kwargs(kwargs:dict, tuned:dict)->dict:
     "The hyper-parameters of the refit: the chosen ridges in place of the preset's"
     so = {**(kwargs.get('solver_options') or {}), 'bias_reg': tuned['bias_reg'], 'bias_reg_books': tuned['bias_reg_books']}
     return {**kwargs, 'l2': tuned['l2'], 'solver_options': so}
 
+# %% ../nbs/18_pipeline.ipynb #23e6f732
+def _core_ratings(inter:Interactions|pd.DataFrame, min_user_ratings:int, min_book_ratings:int)->tuple:
+    "(every rating, the rating model's core of them)"
+    df_all = inter.ratings if isinstance(inter, Interactions) else inter
+    if len(df_all) == 0: raise ValueError("no ratings to train on")
+    if min_user_ratings <= 1 and min_book_ratings <= 1: return df_all, df_all
+    df = filter_counts(df_all, min_user_ratings, min_book_ratings)
+    if len(df) == 0: raise ValueError(f"no ratings left for the rating model with min_user_ratings={min_user_ratings}, "
+                                      f"min_book_ratings={min_book_ratings} (--min-user-ratings, --min-book-ratings): lower them")
+    return df_all, df
+
+# %% ../nbs/18_pipeline.ipynb #788fdfb5
+@dataclass
+class _Run:
+    "What the steps of `fit` share: the encoded ratings, the settings, the checkpoint and what the runs found"
+    u:np.ndarray; i:np.ndarray; r:np.ndarray; n_users:int; n_items:int
+    cfg:dict; kwargs:dict; preset:str; seed:int; scale:tuple; device:str; progress:bool
+    log:object=None; checkpoint:object=None; start:dict|None=None
+    res:object=None; best:int=0; val_rmse:float=float('nan'); history:object=None; secs:float=0.; phase:str='train'
+    tuned:dict|None=None; gd_note:str|None=None; val_arrays:dict|None=None
+
+    @property
+    def common(self)->dict: return dict(preset=self.preset, seed=self.seed, device=self.device, progress=self.progress)
+
+    def hook(self, phase:str, extra:dict|None=None):
+        "`train`'s on_epoch: the log, and a checkpoint every `checkpoint.every` epochs"
+        def on_epoch(epoch, row, state_fn):
+            if self.log is not None: self.log(phase, epoch, row)
+            ck = self.checkpoint
+            if ck is not None and ck.every and epoch % ck.every == 0: ck.write(phase, state_fn(), extra)
+        return on_epoch
+
+    def resume_state(self, phase:str)->dict|None:
+        "The training state to resume `phase` from, when the checkpoint was written in it"
+        return self.start['train'] if self.start is not None and self.start['phase'] == phase else None
+
+# %% ../nbs/18_pipeline.ipynb #7976fe4c
+def _validation_run(c:_Run, val_fraction:float, tuning:bool):
+    "The validation run: the ridge search (ALS), gradient descent's own search, a plain run, or what a checkpoint of the refit recorded"
+    from bx_rec.training import TrainResult, pick_device
+    from bx_rec.als import train
+    from bx_rec.model import model_arrays, model_from_arrays
+    u, i, r, cfg, start = c.u, c.i, c.r, c.cfg, c.start
+    is_val = np.zeros(len(r), bool); is_val[np.random.default_rng(c.seed).permutation(len(r))[:int(round(val_fraction*len(r)))]] = True
+    tr, va = ~is_val, is_val
+    tuning = tuning and bool(va.any())             # nothing to choose on: the preset's ridges
+    if tuning and (start is None or start['phase'] == 'val'):   # the search's best fit is the validation run
+        ares, c.tuned = _tune(u, i, r, c.n_users, c.n_items, tr, va, cfg, c.kwargs, c.seed, c.scale, str(pick_device(c.device)), c.progress, c.log)
+        c.best, c.val_rmse, c.history, c.secs, c.val_arrays = max(int(ares.best_epoch), 1), float(ares.best_val_rmse), ares.history, c.tuned['seconds'], ares.arrays
+        reason = 'early_stopping' if ares.stopped_reason == 'completed' and ares.epochs_run < int(cfg['epochs']) else ares.stopped_reason
+        tcfg = {**cfg, **_tuned_kwargs(c.kwargs, c.tuned), 'preset': c.preset, 'seed': c.seed, 'n_users': c.n_users, 'n_books': c.n_items,
+                'n_ratings': int(tr.sum()), 'n_val': int(va.sum()), 'device': str(pick_device(c.device)), 'als': ares.config}
+        c.res = TrainResult(model_from_arrays(ares.arrays, 'biased'), c.history, c.best, c.val_rmse, int(ares.epochs_run), c.secs, tcfg, reason, ares.message)
+    elif start is None and c.checkpoint is None and cfg.get('solver') == 'gd' and c.preset != 'original' and 'lr' not in c.kwargs:
+        from bx_rec.als import tune_gd   # gradient descent's learning rate, L2 and epochs chosen on validation
+        c.res, gd = tune_gd(u[tr], i[tr], r[tr], c.n_users, c.n_items, val=(u[va], i[va], r[va]), scale=c.scale, warn=False,
+                            epochs=int(cfg['epochs']) if 'epochs' in c.kwargs else 400, **c.common,
+                            **{k: v for k, v in c.kwargs.items() if k not in ('epochs', 'l2', 'patience')})
+        c.kwargs = {**c.kwargs, 'lr': gd['lr'], 'l2': gd['l2']}; c.gd_note = gd['warning']
+        c.best, c.val_rmse, c.history, c.secs, c.val_arrays = max(int(c.res.best_epoch), 1), float(c.res.best_val_rmse), c.res.history, gd['seconds'], None
+    elif start is None or start['phase'] == 'val':
+        c.res = train(u[tr], i[tr], r[tr], c.n_users, c.n_items, val=(u[va], i[va], r[va]),
+                      on_epoch=c.hook('val'), resume=c.resume_state('val'), **c.common, **c.kwargs)
+        c.best, c.val_rmse, c.history, c.secs = max(int(c.res.best_epoch), 1), float(c.res.best_val_rmse), c.res.history, c.res.train_seconds
+        c.val_arrays = model_arrays(c.res.model) if cfg.get('solver') == 'als' else None
+    else:                                  # resuming the refit: the validation run is in the checkpoint
+        v = start['val']; c.res = None
+        c.best, c.val_rmse, c.secs, c.tuned = int(v['best_epoch']), float(v['val_rmse']), float(v['seconds']), v.get('tuned')
+        c.history = pd.DataFrame(v['history'], columns=['epoch', 'train_loss', 'val_loss', 'train_rmse', 'val_rmse']).astype({'epoch': 'int64'})
+        c.val_arrays = start['val_arrays']
+    c.phase = 'val'
+
+# %% ../nbs/18_pipeline.ipynb #9e17455b
+def _refit(c:_Run):
+    "Train on all the ratings for the best number of epochs (ALS: warm-started from the validation run, a third of them)"
+    from bx_rec.als import train   # both solvers: ALS, and gradient descent through `bx_rec.training`
+    if c.res is not None and c.res.stopped_reason in ('interrupted', 'diverged'): return
+    kw = {k: v for k, v in (c.kwargs if c.tuned is None else _tuned_kwargs(c.kwargs, c.tuned)).items() if k not in ('epochs', 'patience')}
+    epochs = c.best
+    if c.cfg.get('solver') == 'als':   # warm start from the validation run: a third of the epochs suffices
+        kw['solver_options'] = {**(kw.get('solver_options') or {}), 'init': c.val_arrays}
+        epochs = max(2, -(-c.best // 3))
+    extra = dict(val=json_ready(dict(best_epoch=c.best, val_rmse=c.val_rmse, seconds=c.secs, history=c.history.to_dict('records'), tuned=c.tuned), other='drop'),
+                 val_arrays=c.val_arrays)
+    c.res = train(c.u, c.i, c.r, c.n_users, c.n_items, epochs=epochs, patience=None,
+                  on_epoch=c.hook('refit', extra), resume=c.resume_state('refit'), **c.common, **kw)
+    c.secs += c.res.train_seconds; c.phase = 'refit'
+
+# %% ../nbs/18_pipeline.ipynb #74cd3c5a
+def _train_all(c:_Run):
+    "No validation split: one run on all the ratings"
+    from bx_rec.als import train   # both solvers: ALS, and gradient descent through `bx_rec.training`
+    c.res = train(c.u, c.i, c.r, c.n_users, c.n_items, on_epoch=c.hook('train'), resume=c.resume_state('train'), **c.common, **c.kwargs)
+    c.best, c.val_rmse, c.history, c.secs, c.phase = int(c.res.best_epoch), float('nan'), c.res.history, c.res.train_seconds, 'train'
+
+# %% ../nbs/18_pipeline.ipynb #bc3f7da8
+def _implicit_step(c:_Run, arrays:dict, implicit:bool|None)->tuple:
+    "The implicit-feedback term after a completed ALS refit, when asked or earned (`implicit_min_gain`): (arrays, done, message, factor gain)"
+    cfg, res, tuned = c.cfg, c.res, c.tuned
+    use = cfg.get('implicit', False) if implicit is None else implicit
+    gain = None
+    if tuned is not None and tuned.get('bias_val_rmse'):   # what the factors add to the biases on validation
+        gain = 1 - tuned['val_rmse'] / tuned['bias_val_rmse']
+        if implicit is None and gain < float(cfg.get('implicit_min_gain', 0.)): use = False
+    done, message = False, ((res.message or '') + (' ' + c.gd_note if c.gd_note else '')).strip()
+    if not (use and c.phase == 'refit' and res.stopped_reason == 'completed' and cfg.get('solver') == 'als'
+            and cfg.get('model', 'biased') == 'biased' and not cfg.get('gravity')): return arrays, done, message, gain
+    from bx_rec.implicit import implicit_refine
+    from bx_rec.als import ALS_DEFAULTS
+    c2 = cfg if tuned is None else {**cfg, **_tuned_kwargs(c.kwargs, tuned)}
+    so = {**ALS_DEFAULTS, **(c2.get('solver_options') or {})}
+    row = dict(train_loss=float('nan'), val_rmse=float('nan'))
+    if c.log is not None: c.log('implicit', 0, row)   # a step of its own after the last refit epoch: said, not silent
+    if c.progress: print("implicit-feedback step after the ALS refit ...", file=sys.stderr, flush=True)
+    try:
+        imp = implicit_refine(c.u, c.i, c.r, c.n_users, c.n_items, arrays, reg=float(c2.get('l2', so['reg'])),
+                              reg_mode=so['reg_mode'], bias_reg=so['bias_reg'], bias_reg_books=so.get('bias_reg_books'))
+        arrays, done = imp.arrays, True; c.secs += imp.seconds
+        if c.log is not None: c.log('implicit', 1, dict(row, seconds=round(imp.seconds, 3)))
+    except KeyboardInterrupt:
+        message = 'interrupted during the implicit-feedback step: the model is the ALS refit without it'
+        res.stopped_reason = 'interrupted'
+    return arrays, done, message, gain
+
+# %% ../nbs/18_pipeline.ipynb #0fdb3335
+def _summary(c:_Run, implicit_done:bool, message:str, gain, val_fraction:float, refit:bool, core:dict)->tuple:
+    "(summary, config) of a finished rating model, JSON-ready"
+    res, tuned = c.res, c.tuned
+    summary = dict(epochs=int(c.history['epoch'].max()) if len(c.history) else 0, best_epoch=c.best, refit=c.phase == 'refit',
+                   train_seconds=round(c.secs, 3), val_rmse=c.val_rmse, n_ratings=int(len(c.r)), n_users=c.n_users,
+                   n_items=c.n_items, stopped_reason=res.stopped_reason, phase=c.phase, epochs_reached=int(res.epochs_run),
+                   weights_epoch=int(res.best_epoch), resumed=c.start is not None, message=message, implicit=implicit_done)
+    if tuned is not None: summary['tuned'] = {**{k: v for k, v in tuned.items() if k != 'l2_tried'}, 'factor_gain': gain}
+    config = json_ready({**res.config, 'preset': c.preset, 'val_fraction': val_fraction, 'refit': refit, 'seed': c.seed,
+                         'implicit': implicit_done, 'tuned': tuned, **core,
+                         'rating_min': float(c.scale[0]), 'rating_max': float(c.scale[1])}, other='drop')   # other='drop': no warm-start arrays
+    return summary, config
+
+# %% ../nbs/18_pipeline.ipynb #d73e09a3
+def _with_ranking(f:Fit, df_all:pd.DataFrame, implicit, scale:tuple, seed:int, progress:bool, log, options)->Fit:
+    "Fit the ranking model on every rating and implicit row; then one id space: the rating model padded to the ranking model's readers and books"
+    s = f.summary
+    rank, s['ranking_seconds'] = fit_ranking_step(df_all, implicit, scale, seed, progress, log, options)
+    s['ranking'] = json_ready({k: v for k, v in rank.config.items() if k != 'search'}, other='drop') if rank is not None else None
+    if rank is None:   # Ctrl-C while the lists' model fits: an interrupted run, never a finished model without lists
+        s.update(stopped_reason='interrupted', phase='ranking',
+                 message=((s['message'] or '') + ' interrupted while fitting the ranking model: the model has none').strip())
+        return f
+    arrays, pu, pi = _pad(f.arrays, f.user_ids, f.item_ids, rank.user_ids, rank.item_ids)
+    u, i = f.ratings['User-Embedding-ID'].to_numpy(np.int64), f.ratings['Book-Embedding-ID'].to_numpy(np.int64)
+    ratings = f.ratings.assign(**{'User-Embedding-ID': pu[u].astype(np.int32), 'Book-Embedding-ID': pi[i].astype(np.int32)})
+    s.update(n_users_rating_model=len(f.user_ids), n_items_rating_model=len(f.item_ids), n_users=len(rank.user_ids), n_items=len(rank.item_ids))
+    return Fit(arrays, f.kind, list(rank.user_ids), list(rank.item_ids), f.history, s, f.config, ratings, rank)
+
+# %% ../nbs/18_pipeline.ipynb #cb38fe2e
 def fit(inter:Interactions|pd.DataFrame, # ratings to train on
         val_fraction:float=0.1, # share of the ratings held out to choose the best epoch (0: no validation)
         refit:bool=True, # retrain on all ratings for the best number of epochs
@@ -369,145 +536,46 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
         log=None, # optional log(phase, epoch, row) after every epoch; phase is 'val', 'refit' or 'train'
         implicit:bool|None=None, # add the implicit-feedback term of `bx_rec.implicit` after an ALS refit (None: the preset's, when the factors earn it)
         tune:bool|None=None, # choose the ridges on the validation split (None: the preset's; ALS only)
-        ranking:bool|dict=False, # also fit the ranking model of the lists (`bx_rec.ranking`); a dict: `fit_ranking` options over `RANKING_SEARCH`
+        ranking:bool|dict=True, # also fit the ranking model of the lists (`bx_rec.ranking`); a dict: `fit_ranking` options over `RANKING_SEARCH`
         threads:int|None=None, # CPU threads (`bx_rec.threads.set_threads`; None: leave the current setting)
-        min_user_ratings:int=1, # the rating model learns from the core of readers with at least this many ratings (`filter_counts`)...
-        min_book_ratings:int=1, # ... and books with at least this many; the ranking model of the lists sees every rating
+        min_user_ratings:int|None=None, # the rating model learns from the core of readers with at least this many ratings (`filter_counts`; None: `core_filters`)...
+        min_book_ratings:int|None=None, # ... and books with at least this many; the ranking model of the lists sees every rating
         **kwargs, # hyper-parameters overriding the preset (dim, epochs, lr, gravity, l2, solver, model, patience, implicit_min_gain, tune_evals, ...)
        )->Fit:
-    "Train on an interaction table with a held-out validation split, choosing the best epoch on it"
-    from bx_rec.training import train, PRESETS, TrainResult, pick_device
-    from bx_rec.model import model_arrays, model_from_arrays
-    if threads is not None:
-        from bx_rec.threads import set_threads
-        set_threads(threads)
-    df = df_all = inter.ratings if isinstance(inter, Interactions) else inter
-    if len(df) == 0: raise ValueError("no ratings to train on")
-    if min_user_ratings > 1 or min_book_ratings > 1:
-        df = filter_counts(df_all, min_user_ratings, min_book_ratings)
-        if len(df) == 0: raise ValueError(f"no ratings left for the rating model with min_user_ratings={min_user_ratings}, "
-                                          f"min_book_ratings={min_book_ratings} (--min-user-ratings, --min-book-ratings): lower them")
+    "Train on an interaction table with a held-out validation split, choosing the best epoch on it; then the ranking model of the lists"
+    from bx_rec.training import PRESETS
+    from bx_rec.model import model_arrays
+    if threads is not None: set_threads(threads)
+    core = core_filters(getattr(inter, 'fmt', ''), min_user_ratings, min_book_ratings)
+    df_all, df = _core_ratings(inter, **core)
     if not 0 <= val_fraction < 1: raise ValueError(f"val_fraction must be in [0, 1), got {val_fraction}")
     if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {list(PRESETS)}")
-    (u, user_ids), (i, item_ids) = (pd.factorize(df[c].astype(str), sort=True) for c in ('user', 'item'))   # dense codes, sorted ids
-    u, i, user_ids, item_ids = u.astype(np.int64), i.astype(np.int64), np.asarray(user_ids, dtype=object), np.asarray(item_ids, dtype=object)
+    (u, user_ids), (i, item_ids) = (pd.factorize(df[col].astype(str), sort=True) for col in ('user', 'item'))   # dense codes, sorted ids
+    user_ids, item_ids = np.asarray(user_ids, dtype=object), np.asarray(item_ids, dtype=object)
     r = df['rating'].to_numpy(np.float32, copy=True)   # writable: torch warns about read-only arrays
     own = {k: kwargs.pop(k) for k in ('implicit_min_gain', 'tune_evals') if k in kwargs}   # fit's own settings, not `train`'s
     cfg = {**PRESETS[preset], **kwargs, **own}
     scale = getattr(inter, 'rating_scale', None) or (float(r.min()), float(r.max()))   # predictions are clipped to it
     tuning = bool(cfg.get('tune', False) if tune is None else tune) and val_fraction > 0 and cfg.get('solver') == 'als' \
              and cfg.get('model', 'biased') == 'biased' and not cfg.get('gravity')
-    start, tuned, gd_note = None, None, None
+    c = _Run(u.astype(np.int64), i.astype(np.int64), r, len(user_ids), len(item_ids), cfg, kwargs, preset, seed, scale, device, progress, log, checkpoint)
     if checkpoint is not None:
-        from bx_rec.store import fingerprint_interactions
         checkpoint.bind(fingerprint_interactions(df['user'], df['item'], r),
                         json_ready({**kwargs, **own, 'preset': preset, 'seed': seed, 'val_fraction': val_fraction, 'refit': refit,
                                     **({} if tune is None else {'tune': tune})}, other='drop'))
-        if resume: start = checkpoint.read()
+        if resume: c.start = checkpoint.read()
     elif resume: raise ValueError("resume=True needs a checkpoint (a `Checkpoints` folder)")
-    def hook(phase, extra=None):
-        def on_epoch(epoch, row, state_fn):
-            if log is not None: log(phase, epoch, row)
-            if checkpoint is not None and checkpoint.every and epoch % checkpoint.every == 0:
-                checkpoint.write(phase, state_fn(), extra)
-        return on_epoch
-    resume_state = lambda phase: start['train'] if start is not None and start['phase'] == phase else None
-    common = dict(preset=preset, seed=seed, device=device, progress=progress)
     if val_fraction > 0:
-        rng = np.random.default_rng(seed)
-        is_val = np.zeros(len(r), bool); is_val[rng.permutation(len(r))[:int(round(val_fraction*len(r)))]] = True
-        tr, va = ~is_val, is_val
-        tuning = tuning and bool(va.any())             # nothing to choose on: the preset's ridges
-        if tuning and (start is None or start['phase'] == 'val'):   # the search's best fit is the validation run
-            ares, tuned = _tune(u, i, r, len(user_ids), len(item_ids), tr, va, cfg, kwargs, seed, scale, str(pick_device(device)), progress, log)
-            best, val_rmse, history, secs, val_arrays = max(int(ares.best_epoch), 1), float(ares.best_val_rmse), ares.history, tuned['seconds'], ares.arrays
-            reason = 'early_stopping' if ares.stopped_reason == 'completed' and ares.epochs_run < int(cfg['epochs']) else ares.stopped_reason
-            tcfg = {**cfg, **_tuned_kwargs(kwargs, tuned), 'preset': preset, 'seed': seed, 'n_users': len(user_ids), 'n_books': len(item_ids),
-                    'n_ratings': int(tr.sum()), 'n_val': int(va.sum()), 'device': str(pick_device(device)), 'als': ares.config}
-            res = TrainResult(model_from_arrays(ares.arrays, 'biased'), history, best, val_rmse, int(ares.epochs_run), secs, tcfg, reason, ares.message)
-        elif start is None and checkpoint is None and cfg.get('solver') == 'gd' and preset != 'original' and 'lr' not in kwargs:
-            from bx_rec.training import tune_gd   # gradient descent's learning rate, L2 and epochs chosen on validation
-            res, gd = tune_gd(u[tr], i[tr], r[tr], len(user_ids), len(item_ids), val=(u[va], i[va], r[va]), scale=scale, warn=False,
-                              epochs=int(cfg['epochs']) if 'epochs' in kwargs else 400, **common,
-                              **{k: v for k, v in kwargs.items() if k not in ('epochs', 'l2', 'patience')})
-            kwargs = {**kwargs, 'lr': gd['lr'], 'l2': gd['l2']}
-            gd_note = gd['warning']
-            best = max(int(res.best_epoch), 1)
-            val_rmse, history, secs, val_arrays = float(res.best_val_rmse), res.history, gd['seconds'], None
-        elif start is None or start['phase'] == 'val':
-            res = train(u[tr], i[tr], r[tr], len(user_ids), len(item_ids), val=(u[va], i[va], r[va]),
-                        on_epoch=hook('val'), resume=resume_state('val'), **common, **kwargs)
-            best = max(int(res.best_epoch), 1)
-            val_rmse, history, secs = float(res.best_val_rmse), res.history, res.train_seconds
-            val_arrays = model_arrays(res.model) if cfg.get('solver') == 'als' else None
-        else:                                  # resuming the refit: the validation run is in the checkpoint
-            v = start['val']; res = None
-            best, val_rmse, secs, tuned = int(v['best_epoch']), float(v['val_rmse']), float(v['seconds']), v.get('tuned')
-            history = pd.DataFrame(v['history'], columns=['epoch', 'train_loss', 'val_loss', 'train_rmse', 'val_rmse']).astype({'epoch': 'int64'})
-            val_arrays = start['val_arrays']
-        phase = 'val'
-        if refit and (res is None or res.stopped_reason not in ('interrupted', 'diverged')):
-            kw = {k: v for k, v in (kwargs if tuned is None else _tuned_kwargs(kwargs, tuned)).items() if k not in ('epochs', 'patience')}
-            refit_epochs = best
-            if cfg.get('solver') == 'als':   # warm start from the validation run: a third of the epochs suffices
-                kw['solver_options'] = {**(kw.get('solver_options') or {}), 'init': val_arrays}
-                refit_epochs = max(2, -(-best // 3))
-            extra = dict(val=json_ready(dict(best_epoch=best, val_rmse=val_rmse, seconds=secs, history=history.to_dict('records'), tuned=tuned), other='drop'),
-                         val_arrays=val_arrays)
-            res = train(u, i, r, len(user_ids), len(item_ids), epochs=refit_epochs, patience=None,
-                        on_epoch=hook('refit', extra), resume=resume_state('refit'), **common, **kw)
-            secs += res.train_seconds; phase = 'refit'
-    else:
-        res = train(u, i, r, len(user_ids), len(item_ids), on_epoch=hook('train'), resume=resume_state('train'), **common, **kwargs)
-        best, val_rmse, history, secs, phase = int(res.best_epoch), float('nan'), res.history, res.train_seconds, 'train'
-    arrays = model_arrays(res.model)
-    use_implicit = cfg.get('implicit', False) if implicit is None else implicit
-    gain = None
-    if tuned is not None and tuned.get('bias_val_rmse'):   # what the factors add to the biases on validation
-        gain = 1 - tuned['val_rmse'] / tuned['bias_val_rmse']
-        if implicit is None and gain < float(cfg.get('implicit_min_gain', 0.)): use_implicit = False
-    implicit_done, message = False, ((res.message or '') + (' ' + gd_note if gd_note else '')).strip()
-    if (use_implicit and phase == 'refit' and res.stopped_reason == 'completed' and cfg.get('solver') == 'als'
-            and cfg.get('model', 'biased') == 'biased' and not cfg.get('gravity')):
-        from bx_rec.implicit import implicit_refine
-        from bx_rec.als import ALS_DEFAULTS
-        c2 = cfg if tuned is None else {**cfg, **_tuned_kwargs(kwargs, tuned)}
-        so = {**ALS_DEFAULTS, **(c2.get('solver_options') or {})}
-        row = dict(train_loss=float('nan'), val_rmse=float('nan'))
-        if log is not None: log('implicit', 0, row)   # a step of its own after the last refit epoch: said, not silent
-        if progress: print("implicit-feedback step after the ALS refit ...", file=sys.stderr, flush=True)
-        try:
-            imp = implicit_refine(u, i, r, len(user_ids), len(item_ids), arrays, reg=float(c2.get('l2', so['reg'])),
-                                  reg_mode=so['reg_mode'], bias_reg=so['bias_reg'], bias_reg_books=so.get('bias_reg_books'))
-            arrays, implicit_done = imp.arrays, True; secs += imp.seconds
-            if log is not None: log('implicit', 1, dict(row, seconds=round(imp.seconds, 3)))
-        except KeyboardInterrupt:
-            message = 'interrupted during the implicit-feedback step: the model is the ALS refit without it'
-            res.stopped_reason = 'interrupted'
-    summary = dict(epochs=int(history['epoch'].max()) if len(history) else 0, best_epoch=best, refit=phase == 'refit',
-                   train_seconds=round(secs, 3), val_rmse=val_rmse, n_ratings=int(len(r)), n_users=len(user_ids),
-                   n_items=len(item_ids), stopped_reason=res.stopped_reason, phase=phase, epochs_reached=int(res.epochs_run),
-                   weights_epoch=int(res.best_epoch), resumed=start is not None, message=message, implicit=implicit_done)
-    if tuned is not None: summary['tuned'] = {**{k: v for k, v in tuned.items() if k != 'l2_tried'}, 'factor_gain': gain}
-    config = json_ready({**res.config, 'preset': preset, 'val_fraction': val_fraction, 'refit': refit, 'seed': seed,
-                         'implicit': implicit_done, 'tuned': tuned, 'min_user_ratings': min_user_ratings, 'min_book_ratings': min_book_ratings,
-                         'rating_min': float(scale[0]), 'rating_max': float(scale[1])}, other='drop')   # other='drop': no warm-start arrays
-    ratings = pd.DataFrame({'User-ID': user_ids[u], 'User-Embedding-ID': u.astype(np.int32),
-                            'Book-Embedding-ID': i.astype(np.int32), 'Book-Rating': r})
-    rank = None
-    if ranking and res.stopped_reason not in ('interrupted', 'diverged'):
-        rank, summary['ranking_seconds'] = fit_ranking_step(df_all, getattr(inter, 'implicit', None), scale, seed, progress, log,
-                                                            {} if ranking is True else dict(ranking))
-        summary['ranking'] = json_ready({k: v for k, v in rank.config.items() if k != 'search'}, other='drop') if rank is not None else None
-        if rank is None:   # Ctrl-C while the lists' model fits: an interrupted run, never a finished model without lists
-            summary.update(stopped_reason='interrupted', phase='ranking',
-                           message=((summary['message'] or '') + ' interrupted while fitting the ranking model: the model has none').strip())
-    if rank is not None:   # one id space: every reader and book of the lists; the rating model's are a core of them
-        arrays, pu, pi = _pad(arrays, user_ids, item_ids, rank.user_ids, rank.item_ids)
-        ratings = ratings.assign(**{'User-Embedding-ID': pu[u].astype(np.int32), 'Book-Embedding-ID': pi[i].astype(np.int32)})
-        summary.update(n_users_rating_model=len(user_ids), n_items_rating_model=len(item_ids), n_users=len(rank.user_ids), n_items=len(rank.item_ids))
-        user_ids, item_ids = np.asarray(rank.user_ids, dtype=object), np.asarray(rank.item_ids, dtype=object)
-    return Fit(arrays, type(res.model).kind, list(user_ids), list(item_ids), history, summary, config, ratings, rank)
+        _validation_run(c, val_fraction, tuning)
+        if refit: _refit(c)
+    else: _train_all(c)
+    arrays, implicit_done, message, gain = _implicit_step(c, model_arrays(c.res.model), implicit)
+    summary, config = _summary(c, implicit_done, message, gain, val_fraction, refit, core)
+    ratings = pd.DataFrame({'User-ID': user_ids[c.u], 'User-Embedding-ID': c.u.astype(np.int32),
+                            'Book-Embedding-ID': c.i.astype(np.int32), 'Book-Rating': r})
+    f = Fit(arrays, type(c.res.model).kind, list(user_ids), list(item_ids), c.history, summary, config, ratings)
+    if not ranking or c.res.stopped_reason in ('interrupted', 'diverged'): return f
+    return _with_ranking(f, df_all, getattr(inter, 'implicit', None), scale, seed, progress, log, {} if ranking is True else dict(ranking))
 
 # %% ../nbs/18_pipeline.ipynb #f0ed2da9
 def _items_frame(f:Fit, inter:Interactions|None)->pd.DataFrame:
@@ -521,19 +589,25 @@ def _items_frame(f:Fit, inter:Interactions|None)->pd.DataFrame:
         out['Book-ID'] = ids.astype('int64') if ids.notna().all() else out['item']
     return out
 
+# %% ../nbs/18_pipeline.ipynb #13451397
+@patch
+def to_bundle(self:Fit, inter:Interactions|pd.DataFrame|None=None, # the ratings it was trained on (for item metadata, aliases and the fingerprint)
+             )->ModelBundle:
+    "The fitted model as a `bx_rec.store.ModelBundle`: what `save_fit` writes and `bx_rec.api.Model` serves"
+    df = inter.ratings if isinstance(inter, Interactions) else inter
+    meta = dict(config=dict(self.config, summary=json_ready(self.summary, other='drop')),
+                data_fingerprint=fingerprint_interactions(df['user'], df['item'], df['rating']) if df is not None else None)
+    return ModelBundle(self.arrays, self.kind, list(self.user_ids), list(self.item_ids), items=_items_frame(self, inter),
+                       item_aliases=inter.aliases if isinstance(inter, Interactions) else None, metadata=meta,
+                       history=self.history, ratings=self.ratings, ranking=self.ranking)
+
+# %% ../nbs/18_pipeline.ipynb #2d1fd764
 def save_fit(path:str|Path, # model directory to write
              f:Fit, # from `fit`
              inter:Interactions|pd.DataFrame|None=None, # the ratings it was trained on (for item metadata and aliases)
             )->Path:
     "Write a fitted model as a model directory"
-    from bx_rec.store import save_model_dir, fingerprint_interactions
-    df = inter.ratings if isinstance(inter, Interactions) else inter
-    fp = fingerprint_interactions(df['user'], df['item'], df['rating']) if df is not None else None
-    aliases = inter.aliases if isinstance(inter, Interactions) else None
-    cfg = dict(f.config, summary=json_ready(f.summary, other='drop'))
-    return save_model_dir(path, f.arrays, f.kind, f.user_ids, f.item_ids, items=_items_frame(f, inter),
-                          item_aliases=aliases, config=cfg, data_fingerprint=fp, history=f.history,
-                          ratings=f.ratings, ranking=f.ranking)
+    return f.to_bundle(inter).save(path)
 
 # %% ../nbs/18_pipeline.ipynb #ca3701a9
 def evaluate_bundle(bundle, # a `bx_rec.store.ModelBundle`
@@ -568,31 +642,6 @@ def evaluate_bundle(bundle, # a `bx_rec.store.ModelBundle`
     return out
 
 # %% ../nbs/18_pipeline.ipynb #3b4a80da
-class SavedRanking:
-    "A `bx_rec.topn` scorer for a trained `RankingModel` (no refit): its batched scores, on the protocol's columns"
-    def __init__(self, ranking, X, items=None, **kw):
-        self.m, self.cols = ranking, pd.Index(np.asarray(ranking.item_ids, dtype=object)).get_indexer(np.asarray(items, dtype=object))
-        self.users = pd.Index(np.asarray(ranking.user_ids, dtype=object))
-    def scores(self, users, H):
-        if users is None: return self.folded(H)
-        ru = self.users.get_indexer(np.asarray(users, dtype=object)); m = len(self.m.item_ids)
-        full = np.full((len(ru), m), -np.inf, np.float32); ok = np.flatnonzero(ru >= 0)
-        if len(ok):
-            it, sc = self.m.recommend(ru[ok], k=m)
-            full[ok[:, None], it] = sc
-        out = full[:, np.maximum(self.cols, 0)]; out[:, self.cols < 0] = -np.inf
-        return out
-    def folded(self, H):
-        "New readers (rows of H: their given ratings on the protocol's columns), each folded in without retraining"
-        import scipy.sparse as sp
-        H = sp.csr_matrix(H); out = np.full((H.shape[0], len(self.cols)), -np.inf, np.float32)
-        for r in range(H.shape[0]):
-            lo, hi = H.indptr[r], H.indptr[r + 1]; c = self.cols[H.indices[lo:hi]]; ok = c >= 0
-            if not ok.any(): continue
-            s = self.m.scores_folded(self.m.fold_in(c[ok], H.data[lo:hi][ok]))
-            out[r] = np.where(self.cols >= 0, s[np.maximum(self.cols, 0)], -np.inf)
-        return out
-
 def evaluate_topn_bundle(bundle, # a `bx_rec.store.ModelBundle` with its training ratings
                          inter:Interactions|pd.DataFrame, # held-out ratings of the model's readers
                          k:int=10, # list length
@@ -603,8 +652,7 @@ def evaluate_topn_bundle(bundle, # a `bx_rec.store.ModelBundle` with its trainin
                         )->pd.DataFrame: # one row per model: ndcg, recall, map, coverage, popularity at k, readers, seconds, note
     "Top-N metrics of a saved model's ranking model and the anchors on held-out ratings (known readers, or new readers with `given`)"
     import contextlib, sys
-    from functools import partial
-    from bx_rec.topn import evaluate_topn, default_models
+    from bx_rec.topn import evaluate_topn, default_models, ListsScorer
     if bundle.ratings is None: raise ValueError("the model directory has no training ratings (ratings.parquet): train it again with `bx-rec train`")
     df = inter.ratings if isinstance(inter, Interactions) else inter
     ids = np.asarray(bundle.item_ids, dtype=object)
@@ -615,7 +663,7 @@ def evaluate_topn_bundle(bundle, # a `bx_rec.store.ModelBundle` with its trainin
     cfg = bundle.config; scale = (float(cfg.get('rating_min', tr['rating'].min())), float(cfg.get('rating_max', tr['rating'].max())))
     lam = ease_lambda or (200. if scale[1] - scale[0] > 5 else 500.)
     models = {n: f for n, f in default_models(ease_lambda=lam).items() if n != 'bx_rec ranking'}
-    if bundle.ranking is not None: models['bx_rec ranking (this model)'] = partial(SavedRanking, bundle.ranking)
+    if bundle.ranking is not None: models['bx_rec ranking (this model)'] = ListsScorer.trained(bundle.ranking)
     g = None
     if given:
         if given < 1: raise ValueError(f"--given must be >= 1, got {given}")

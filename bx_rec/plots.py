@@ -112,6 +112,7 @@ def _hover_text(df:pd.DataFrame, cols)->list:
            for i in range(len(df))]
     return out
 
+# %% ../nbs/16_plots.ipynb #42c9bb06
 OTHER_LABEL, OTHER_COLOUR = 'other', '#c7c7c7'   # light grey: the categories not shown, never a category's colour
 
 def _plain_colour(c:str)->bool:
@@ -119,6 +120,7 @@ def _plain_colour(c:str)->bool:
     r, g, b = (int(c[i:i+2], 16) for i in (1, 3, 5))
     return max(r, g, b) - min(r, g, b) < 48 or (r + g + b) / 3 > 205
 
+# %% ../nbs/16_plots.ipynb #de354973
 PALETTE = [c for c in dict.fromkeys(x.lower() for x in plotly.colors.qualitative.D3 + plotly.colors.qualitative.Alphabet)
            if not _plain_colour(c)]   # D3's colours first, then Alphabet's: none of them grey, so none reads as "other"
 
@@ -129,6 +131,37 @@ def category_colours(categories, # distinct category names, most frequent first
     if len(cats) > len(PALETTE): raise ValueError(f"{len(cats)} categories but only {len(PALETTE)} distinct colours; lower max_categories")
     return dict(zip(cats, PALETTE))
 
+# %% ../nbs/16_plots.ipynb #ef86616e
+def _map_coords(x, # (n, d) factors
+                method:str, seed:int)->tuple: # ((n, 2) coordinates, [x axis title, y axis title])
+    "The 2-D coordinates of a map: PCA (with the variance each axis explains) or t-SNE"
+    if method == 'pca':
+        coords, ratio = pca_2d(x); return coords, [f'PC{i+1} ({r:.0%} of variance)' for i, r in enumerate(ratio)]
+    if method == 'tsne': return _tsne_2d(x, seed), ['t-SNE 1', 't-SNE 2']
+    raise ValueError(f"method must be 'pca' or 'tsne', got {method!r}")
+
+# %% ../nbs/16_plots.ipynb #7ac7f0e2
+def _category_traces(coords:np.ndarray, # (n, 2) coordinates
+                     col:pd.Series, # category of each point
+                     text:list|None, hi:str, # hover texts and plotly's hoverinfo
+                     max_categories:int)->list: # go.Scatter traces
+    "One scatter trace per frequent category, the rest grey as 'other'"
+    cats = col.astype('string').fillna('unknown')
+    top = list(cats.value_counts().index[:max_categories])
+    other = OTHER_LABEL if OTHER_LABEL not in top else f'{OTHER_LABEL} ({len(top)}+)'
+    cats = cats.where(cats.isin(top), other)
+    colours, traces = category_colours(top), []
+    for cat in ([other] if (cats == other).any() else []) + top:   # "other" first: drawn beneath, listed last
+        m = (cats == cat).to_numpy()
+        is_other = cat == other and cat not in top
+        traces.append(go.Scatter(x=coords[m, 0], y=coords[m, 1], mode='markers', name=str(cat), hoverinfo=hi,
+                                 text=[text[i] for i in np.flatnonzero(m)] if text is not None else None,
+                                 legendrank=2000 if is_other else 1000,
+                                 marker=dict(size=4 if is_other else 6, opacity=0.5 if is_other else 0.85,
+                                             color=OTHER_COLOUR if is_other else colours[cat])))
+    return traces
+
+# %% ../nbs/16_plots.ipynb #9ddd71d1
 def embedding_map(book_factors, # (n_books, d) factors (numpy or torch), row i = `Book-Embedding-ID` i
                   books_df:pd.DataFrame, # one row per book, in the same order as `book_factors`
                   color:str|None='genre', # column to colour by (categorical or numeric), or None
@@ -149,39 +182,19 @@ def embedding_map(book_factors, # (n_books, d) factors (numpy or torch), row i =
         if c not in books_df.columns:
             raise KeyError(f"books_df has no column {c!r} (columns: {list(books_df.columns)}); "
                            "choose another `color`/`hover` column, or color=None")
-    if method == 'pca': coords, ratio = pca_2d(book_factors); axes = [f'PC{i+1} ({r:.0%} of variance)' for i, r in enumerate(ratio)]
-    elif method == 'tsne': coords = _tsne_2d(book_factors, seed); axes = ['t-SNE 1', 't-SNE 2']
-    else: raise ValueError(f"method must be 'pca' or 'tsne', got {method!r}")
-    df = books_df.reset_index(drop=True)
-    idx = np.arange(n)
-    if n > max_points: idx = np.sort(np.random.default_rng(seed).choice(n, max_points, replace=False))
-    df, coords = df.iloc[idx].reset_index(drop=True), coords[idx]
-    text = _hover_text(df, hover)
-    hi = 'text' if text is not None else 'x+y'
-    fig = go.Figure()
+    coords, axes = _map_coords(book_factors, method, seed)
+    idx = np.arange(n) if n <= max_points else np.sort(np.random.default_rng(seed).choice(n, max_points, replace=False))
+    df, coords = books_df.reset_index(drop=True).iloc[idx].reset_index(drop=True), coords[idx]
+    text = _hover_text(df, hover); hi = 'text' if text is not None else 'x+y'
     col = df[color] if color is not None else None
+    fig = go.Figure()
     if col is not None and pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
         vals = pd.to_numeric(col, errors='coerce').astype('float64').to_numpy()
         fig.add_trace(go.Scatter(x=coords[:, 0], y=coords[:, 1], mode='markers', text=text, hoverinfo=hi, name=color,
-                                 marker=dict(size=6, color=vals, colorscale='Viridis', showscale=True,
-                                             colorbar=dict(title=color))))
-    elif col is not None:
-        cats = col.astype('string').fillna('unknown')
-        top = list(cats.value_counts().index[:max_categories])
-        other = OTHER_LABEL if OTHER_LABEL not in top else f'{OTHER_LABEL} ({len(top)}+)'
-        cats = cats.where(cats.isin(top), other)
-        colours = category_colours(top)
-        for cat in ([other] if (cats == other).any() else []) + top:   # "other" first: drawn beneath, listed last
-            m = (cats == cat).to_numpy()
-            is_other = cat == other and cat not in top
-            fig.add_trace(go.Scatter(x=coords[m, 0], y=coords[m, 1], mode='markers', name=str(cat), hoverinfo=hi,
-                                     text=[text[i] for i in np.flatnonzero(m)] if text is not None else None,
-                                     legendrank=2000 if is_other else 1000,
-                                     marker=dict(size=4 if is_other else 6, opacity=0.5 if is_other else 0.85,
-                                                 color=OTHER_COLOUR if is_other else colours[cat])))
-    else:
-        fig.add_trace(go.Scatter(x=coords[:, 0], y=coords[:, 1], mode='markers', text=text, hoverinfo=hi,
-                                 name='books', marker=dict(size=6, opacity=0.8)))
+                                 marker=dict(size=6, color=vals, colorscale='Viridis', showscale=True, colorbar=dict(title=color))))
+    elif col is not None: fig.add_traces(_category_traces(coords, col, text, hi, max_categories))
+    else: fig.add_trace(go.Scatter(x=coords[:, 0], y=coords[:, 1], mode='markers', text=text, hoverinfo=hi,
+                                   name='books', marker=dict(size=6, opacity=0.8)))
     if title is None: title = f'Book embeddings ({method.upper() if method == "pca" else "t-SNE"}, {len(idx)} of {n} books)'
     fig.update_layout(title=title, xaxis_title=axes[0], yaxis_title=axes[1], template='plotly_white',
                       legend_title_text=color if color is not None else None)
@@ -197,6 +210,7 @@ def _rating_values(ratings)->np.ndarray:
     if v.size == 0: raise ValueError("rating_distribution: no ratings to plot")
     return v
 
+# %% ../nbs/16_plots.ipynb #7718b9c2
 def rating_distribution(ratings, # ratings frame (`Book-Rating` or `rating` column), Series or array
                         title:str='Rating distribution', # figure title
                        )->go.Figure:
@@ -251,6 +265,7 @@ def _readers(inter, item_ids)->np.ndarray:
     n = pd.concat(parts).astype({'user': str, 'item': str}).drop_duplicates().groupby('item').size()
     return n.reindex(pd.Index(np.asarray(item_ids).astype(str))).fillna(0).to_numpy(np.int64)
 
+# %% ../nbs/16_plots.ipynb #5479b799
 def choose_map_books(readers, # readers per book
                      groups, # group per book (e.g. canonical author), None where there is none
                      n_groups:int=20, # groups coloured: the most-read ones (readers summed over their books)
@@ -275,6 +290,7 @@ def _decades(years)->pd.Series:
     y = pd.to_numeric(pd.Series(years).reset_index(drop=True), errors='coerce').astype('float64')   # nullable Int64 -> NaN
     return pd.Series(np.where(y.between(1000, 2100), (y.fillna(0) // 10 * 10).astype('int64').astype(str) + 's', None), dtype='object')
 
+# %% ../nbs/16_plots.ipynb #8abdc58b
 def _map_groups(items:pd.DataFrame)->tuple:
     "(group per book, what a group is): canonical author, else decade of publication, else no groups"
     if 'Book-Author' in items.columns and items['Book-Author'].notna().any(): return author_groups(items['Book-Author']), 'author'
@@ -282,6 +298,7 @@ def _map_groups(items:pd.DataFrame)->tuple:
         return _decades(items['Year-Of-Publication']), 'decade'
     return pd.Series([None] * len(items), dtype='object'), None
 
+# %% ../nbs/16_plots.ipynb #378025b5
 def _unit_rows(x)->np.ndarray:
     if hasattr(x, 'detach'): x = x.detach().cpu().numpy()
     x = np.asarray(x, dtype=np.float64)
@@ -396,6 +413,7 @@ def _items_in_order(inter, item_ids)->pd.DataFrame:
     out['Book-Title'] = out['Book-Title'].fillna(out['item']) if 'Book-Title' in out.columns else out['item']
     return out
 
+# %% ../nbs/16_plots.ipynb #66613bf1
 PLOT_PAGES = ('embeddings.html', 'search.html', 'ridges.html', 'loss.html', 'ratings.html')
 
 def training_figures(fit, # a `bx_rec.pipeline.Fit`
@@ -422,6 +440,7 @@ def training_figures(fit, # a `bx_rec.pipeline.Fit`
     figs['ratings.html'] = rating_distribution(r['rating'].to_numpy() if 'rating' in r.columns else r)
     return figs
 
+# %% ../nbs/16_plots.ipynb #414f8b46
 def write_training_plots(folder, # folder for the HTML pages (created; they share one plotly.min.js)
                          fit, # a `bx_rec.pipeline.Fit`
                          inter, # the `bx_rec.pipeline.Interactions` (or ratings DataFrame) it was trained on

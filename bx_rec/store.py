@@ -14,23 +14,27 @@ from .model import ARRAY_KEYS, predict_arrays
 from .fileio import dumps, json_ready, swap_dir
 
 # %% auto #0
-__all__ = ['FORMAT_VERSION', 'ModelDirError', 'fingerprint_interactions', 'save_model_dir', 'check_model_path', 'encode',
-           'ModelBundle', 'load_model_dir']
+__all__ = ['FORMAT_VERSION', 'ModelDirError', 'sha256', 'fingerprint_interactions', 'save_model_dir', 'check_model_path',
+           'encode', 'ModelBundle', 'load_model_dir']
 
 # %% ../nbs/15_store.ipynb #8750e871
 FORMAT_VERSION = 1
 _WEIGHTS_ST = 'weights.safetensors'
 
 try:
-    from safetensors.numpy import save as _st_save, load as _st_load
+    import safetensors.numpy as st   # st.save, st.load: safetensors bytes of a dict of arrays
     HAVE_SAFETENSORS = True
 except ImportError: HAVE_SAFETENSORS = False
 
 class ModelDirError(ValueError):
     "A model directory is missing a file, has been altered or truncated, or has an unknown format"
 
-def _sha256(b:bytes)->str: return hashlib.sha256(b).hexdigest()
+# %% ../nbs/15_store.ipynb #5e1ca029
+def sha256(b:bytes)->str:
+    "Hex SHA-256 of bytes: the checksum of every file of a model directory (and of a checkpoint)"
+    return hashlib.sha256(b).hexdigest()
 
+# %% ../nbs/15_store.ipynb #4ab368f3
 def _json_bytes(obj)->bytes:
     "JSON of ids and metadata (`bx_rec.fileio.dumps`: NumPy values made plain, NaN as null, other objects as their str)"
     return dumps(obj, other='str', indent=1, ensure_ascii=False).encode('utf-8')
@@ -55,6 +59,7 @@ def fingerprint_interactions(users, # user ids of the training triples (any type
 def _npy_bytes(a:np.ndarray)->bytes:
     buf = io.BytesIO(); np.save(buf, a, allow_pickle=False); return buf.getvalue()
 
+# %% ../nbs/15_store.ipynb #87975334
 def _parquet_bytes(df:pd.DataFrame)->bytes:
     buf = io.BytesIO(); df.to_parquet(buf, index=False); return buf.getvalue()
 
@@ -73,6 +78,7 @@ def _check_arrays(arrays:dict)->dict:
                          f"global_mean {a['global_mean'].shape} do not match {len(U)} users and {len(V)} books")
     return a
 
+# %% ../nbs/15_store.ipynb #93b7bf8a
 def _expected_shapes(n_users:int, n_items:int, dim:int)->dict:
     return dict(user_factors=[n_users, dim], book_factors=[n_items, dim], user_bias=[n_users], book_bias=[n_items], global_mean=[])
 
@@ -80,7 +86,7 @@ def _expected_shapes(n_users:int, n_items:int, dim:int)->dict:
 def _meta_sha256(meta:dict)->str:
     "SHA-256 of the metadata without its own checksum, in a canonical JSON form (sorted keys)"
     body = {k: v for k, v in meta.items() if k != 'metadata_sha256'}   # NaN kept: directories written before NaN became null still verify
-    return _sha256(dumps(body, other='str', keep_nan=True, sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode('utf-8'))
+    return sha256(dumps(body, other='str', keep_nan=True, sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode('utf-8'))
 
 # %% ../nbs/15_store.ipynb #f03a197b
 _RANKING_IDS = ('ranking_user_ids.json', 'ranking_item_ids.json')
@@ -88,13 +94,14 @@ _RANKING_IDS = ('ranking_user_ids.json', 'ranking_item_ids.json')
 def _ranking_files(ranking, weights_format:str, files:dict)->dict:
     "Add a ranking model's files to `files`; return the `ranking` section of the metadata"
     arrays = {k: np.ascontiguousarray(v) for k, v in ranking.arrays.items()}
-    if weights_format == 'safetensors': files['ranking.safetensors'] = _st_save(arrays)
+    if weights_format == 'safetensors': files['ranking.safetensors'] = st.save(arrays)
     else: files.update({f'ranking-{k}.npy': _npy_bytes(v) for k, v in arrays.items()})
     files[_RANKING_IDS[0]] = _json_bytes([str(x) for x in ranking.user_ids])
     files[_RANKING_IDS[1]] = _json_bytes([str(x) for x in ranking.item_ids])
     return dict(config=ranking.config, arrays=sorted(arrays), weights_format=weights_format,
                 n_users=len(ranking.user_ids), n_items=len(ranking.item_ids))
 
+# %% ../nbs/15_store.ipynb #090f6575
 def _ranking_from(path:Path, meta:dict, raw:dict):
     "The ranking model of a verified model directory (its files were checked with the others)"
     from bx_rec.ranking import RankingModel
@@ -103,7 +110,7 @@ def _ranking_from(path:Path, meta:dict, raw:dict):
     miss = [n for n in need if n not in raw]
     if miss: raise ModelDirError(f"{path/'metadata.json'} lists no checksum for {miss[0]}: {_fix_hint(path)}")
     try:
-        if rm.get('weights_format') == 'safetensors': arrays = dict(_st_load(raw['ranking.safetensors']))
+        if rm.get('weights_format') == 'safetensors': arrays = dict(st.load(raw['ranking.safetensors']))
         else: arrays = {k: _load_npy(raw[f'ranking-{k}.npy'], str(path/f'ranking-{k}.npy')) for k in rm['arrays']}
         return RankingModel.from_arrays(arrays, rm['config'], json.loads(raw[_RANKING_IDS[0]]), json.loads(raw[_RANKING_IDS[1]]))
     except ModelDirError: raise
@@ -137,7 +144,7 @@ def save_model_dir(path, # the model directory to (re)create
     if weights_format not in ('safetensors', 'npy'): raise ValueError(f"weights_format must be 'safetensors', 'npy' or 'auto', got {weights_format!r}")
     if weights_format == 'safetensors' and not HAVE_SAFETENSORS: raise ImportError("safetensors is not installed: pip install safetensors, or use weights_format='npy'")
     files = {}
-    if weights_format == 'safetensors': files[_WEIGHTS_ST] = _st_save(a)
+    if weights_format == 'safetensors': files[_WEIGHTS_ST] = st.save(a)
     else: files.update({f'{k}.npy': _npy_bytes(v) for k, v in a.items()})
     files['user_ids.json'] = _json_bytes(user_ids)
     files['item_ids.json'] = _json_bytes(item_ids)
@@ -156,7 +163,7 @@ def save_model_dir(path, # the model directory to (re)create
                 shapes=_expected_shapes(int(n_users), int(n_items), int(dim)),
                 config=config or {}, data_fingerprint=data_fingerprint,
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
-                files={name: dict(sha256=_sha256(b), bytes=len(b)) for name, b in files.items()})
+                files={name: dict(sha256=sha256(b), bytes=len(b)) for name, b in files.items()})
     if rank_meta is not None: meta['ranking'] = rank_meta
     meta = json_ready(meta, other='str')                     # as it will read back (NaN as None), before it is hashed
     meta['metadata_sha256'] = _meta_sha256(meta)             # metadata.json checks itself too
@@ -177,19 +184,22 @@ def check_model_path(path, # a model directory about to be (re)written
 # %% ../nbs/15_store.ipynb #aa0e0203
 def _fix_hint(path)->str: return f"the model directory {path} is truncated or altered; train it again (`bx-rec train --out {path}`)"
 
+# %% ../nbs/15_store.ipynb #292df45c
 def _read_checked(path:Path, name:str, info:dict)->bytes:
     f = path/name
     if not f.exists(): raise FileNotFoundError(f"{f} is missing: {_fix_hint(path)}")
     b = f.read_bytes()
-    if len(b) != info.get('bytes', len(b)) or _sha256(b) != info.get('sha256'):
+    if len(b) != info.get('bytes', len(b)) or sha256(b) != info.get('sha256'):
         raise ModelDirError(f"checksum mismatch for {f} ({len(b)} bytes): {_fix_hint(path)}")
     return b
 
+# %% ../nbs/15_store.ipynb #0156b548
 def _load_npy(b:bytes, what:str)->np.ndarray:
     "Parse .npy bytes without ever unpickling"
     try: return np.load(io.BytesIO(b), allow_pickle=False)
     except ValueError as e: raise ModelDirError(f"{what} is not a plain numeric .npy array ({e}); refusing to unpickle it") from e
 
+# %% ../nbs/15_store.ipynb #026d93e9
 def _leftover_hint(path:Path)->str:
     olds = sorted(path.parent.glob(f'.{path.name}.old-*')) if path.parent.exists() else []
     return (f"; an interrupted save left the previous model in {olds[-1]}: rename it to {path} to use it" if olds else '')
@@ -268,6 +278,14 @@ class ModelBundle:
         self.n_unknown_users, self.n_unknown_items = nu, ni
         return p
 
+    def save(self, path, # the model directory to (re)write, atomically
+             weights_format:str='auto', # 'safetensors', 'npy' or 'auto' (see `save_model_dir`)
+            )->Path: # the model directory
+        "Write the bundle as a model directory (`save_model_dir`); `load_model_dir` reads it back equal"
+        return save_model_dir(path, self.arrays, self.kind, self.user_ids, self.item_ids, items=self.items, item_aliases=self.item_aliases,
+                              config=self.config, data_fingerprint=self.metadata.get('data_fingerprint'), history=self.history,
+                              ratings=self.ratings, ranking=self.ranking, weights_format=weights_format)
+
 # %% ../nbs/15_store.ipynb #3cc57af9
 def load_model_dir(path, # a directory written by `save_model_dir`
                   )->ModelBundle:
@@ -296,7 +314,7 @@ def load_model_dir(path, # a directory written by `save_model_dir`
     raw = {n: _read_checked(path, n, info) for n, info in files.items()}
     if meta.get('weights_format') == 'safetensors':
         if not HAVE_SAFETENSORS: raise ImportError(f"{path} stores its weights as safetensors: pip install safetensors")
-        try: arrays = dict(_st_load(raw[_WEIGHTS_ST]))
+        try: arrays = dict(st.load(raw[_WEIGHTS_ST]))
         except Exception as e: raise ModelDirError(f"{path/_WEIGHTS_ST} cannot be parsed ({e}): {_fix_hint(path)}") from e
     else: arrays = {k: _load_npy(raw[f'{k}.npy'], str(path/f'{k}.npy')) for k in ARRAY_KEYS}
     shapes = meta.get('shapes', {})

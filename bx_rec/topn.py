@@ -6,14 +6,15 @@
 from __future__ import annotations
 import time
 from functools import partial
+from fastcore.basics import patch
 import numpy as np, pandas as pd, scipy.sparse as sp, torch
 from .data import split_per_user
 from .ranking import _topk_rows, relevant_threshold, fit_ranking
 
 # %% auto #0
 __all__ = ['ANCHOR_GRIDS', 'ANCHORS', 'topn_metrics', 'split_known', 'split_new_readers', 'ItemKNN', 'RP3beta', 'Popularity',
-           'PureSVD', 'EASE', 'RankingScorer', 'default_models', 'topn_protocol', 'topn_lists', 'evaluate_topn',
-           'validation_split', 'tune_anchor', 'tuned_models']
+           'PureSVD', 'EASE', 'ItemMap', 'ListsScorer', 'fit_ranking_lists', 'default_models', 'topn_protocol',
+           'topn_lists', 'evaluate_topn', 'validation_split', 'tune_anchor', 'tuned_models']
 
 # %% ../nbs/12_topn.ipynb #37c87a0c
 def topn_metrics(top:np.ndarray, # readers × k book indices, best first (-1 = empty slot)
@@ -222,40 +223,87 @@ class EASE:
         out = np.full((H.shape[0], self.m), -np.inf, np.float32)
         out[:, self.keep] = np.asarray(_binary(H)[:, self.keep] @ self.B); return out
 
+# %% ../nbs/12_topn.ipynb #0d14ede1
+class ItemMap:
+    "Positions of one list of item ids in another, both ways: the map between a catalogue's (or the rating model's) books and a model's"
+    def __init__(self, outer, # item ids of the outer list (e.g. the catalogue, or the rating model's books); compared as str
+                 inner, # item ids of the inner list (e.g. the ranking model's `item_ids`)
+                ):
+        o = pd.Index(np.asarray([str(x) for x in outer], dtype=object)); i = pd.Index(np.asarray([str(x) for x in inner], dtype=object))
+        self.inner = i.get_indexer(o).astype(np.int64)   # inner position of each outer item (-1: the inner list lacks it)
+        self.outer = o.get_indexer(i).astype(np.int64)   # outer position of each inner item (-1: the outer list lacks it)
+        self.same = len(o) == len(i) and bool((self.inner == np.arange(len(o))).all())   # one id space (no mapping needed)
+
+    def __repr__(self): return f"ItemMap({len(self.inner):,} outer, {len(self.outer):,} inner items, {int((self.inner >= 0).sum()):,} shared)"
+
+    def to_outer(self, scores:np.ndarray, # inner scores: one per inner item (or rows of them)
+                 fill:float=-np.inf, # the score of outer items the inner list lacks
+                )->np.ndarray: # the same scores by outer position (float64)
+        "Scores of the inner items, laid out by outer position"
+        s = np.asarray(scores, np.float64)
+        if self.same: return s
+        out = np.where(self.inner >= 0, s[..., np.maximum(self.inner, 0)], fill)
+        return out
+
 # %% ../nbs/12_topn.ipynb #8f886293
-class RankingScorer:
-    "bx_rec's ranking model as a black box: `recommend` for known readers, `fold_in` + `scores_folded` for new ones"
-    def __init__(self, X:sp.csr_matrix, train:pd.DataFrame, implicit=None, scale=(1, 10), seed=0, items=None, progress=False, rows=None, **fit_kw):
-        self.model = m = fit_ranking(train, implicit, scale=scale, seed=seed, progress=progress, **fit_kw)
-        mi = pd.Index(np.asarray(m.item_ids, dtype=object)); items = pd.Index(items)
-        self.cols = mi.get_indexer(items)                       # catalogue -> model book (-1: the model lacks it)
-        self.back = items.get_indexer(mi)                       # model book -> catalogue (-1: not in the catalogue)
-        self.uidx = pd.Index(np.asarray(m.user_ids, dtype=object))
-    def _exclude(self, seen:sp.csr_matrix)->sp.csr_matrix:
+class ListsScorer:
+    "A trained model with the lists interface (`user_ids`, `item_ids`, `recommend`, `fold_in`, `scores_folded`) as a top-N scorer on the protocol's catalogue"
+    def __init__(self, model, # e.g. a `bx_rec.ranking.RankingModel`
+                 items, # the catalogue's item ids (`topn_protocol`'s `items`)
+                ):
+        self.model, self.map = model, ItemMap(items, model.item_ids)
+        self.users = pd.Index(np.asarray([str(u) for u in model.user_ids], dtype=object))
+
+    @classmethod
+    def trained(cls, model)->callable:
+        "A factory for `evaluate_topn` that scores an already trained `model` (no refit)"
+        return lambda X=None, items=None, **kw: cls(model, items)
+
+    def exclusions(self, seen:sp.csr_matrix)->sp.csr_matrix:
         "Catalogue rows to leave out, on the model's columns, plus every model book outside the catalogue"
-        c = seen.tocoo(); mc = self.cols[c.col]; ok = mc >= 0; m = len(self.back)
+        c = seen.tocoo(); mc = self.map.inner[c.col]; ok = mc >= 0; m = len(self.map.outer)
         ex = sp.csr_matrix((np.ones(ok.sum(), np.float32), (c.row[ok], mc[ok])), shape=(seen.shape[0], m))
-        out = np.flatnonzero(self.back < 0)
+        out = np.flatnonzero(self.map.outer < 0)
         if len(out): ex = ex + sp.csr_matrix((np.ones(len(out) * seen.shape[0], np.float32), (np.repeat(np.arange(seen.shape[0]), len(out)), np.tile(out, seen.shape[0]))), shape=ex.shape)
         return ex.tocsr()
-    def top(self, users, H, seen, k):
-        "k catalogue books per reader, best first; -1 rows: readers the model cannot list"
-        n = seen.shape[0]; out = np.full((n, k), -1, np.int64)
-        if users is not None:
-            u = self.uidx.get_indexer(pd.Index(users).astype(str)); ok = np.flatnonzero(u >= 0)
-            if len(ok):
-                it, _ = self.model.recommend(u[ok], k, exclude=self._exclude(seen[ok]))
-                out[ok[:, None], np.arange(it.shape[1])] = np.where(it >= 0, self.back[np.maximum(it, 0)], -1)
-            return out
-        H = sp.csr_matrix(H); seen = sp.csr_matrix(seen)
-        for r in range(n):
-            h = H[r]; c = self.cols[h.indices]; ok = c >= 0
-            if not ok.any(): continue
-            s = np.asarray(self.model.scores_folded(self.model.fold_in(c[ok], h.data[ok])), np.float32)
-            sc = np.where(self.cols >= 0, s[np.maximum(self.cols, 0)], -np.inf).astype(np.float32)
-            sc[seen[r].indices] = -np.inf
-            out[r] = _topk_rows(sc[None], k)[0][0]
+
+# %% ../nbs/12_topn.ipynb #2c65d2ab
+@patch
+def top(self:ListsScorer, users, # known readers' ids (None: new readers, folded in from the rows of H)
+        H:sp.csr_matrix, # new readers' given ratings on the catalogue's columns
+        seen:sp.csr_matrix, # catalogue books each reader may not get
+        k:int, # list length
+       )->np.ndarray: # k catalogue books per reader, best first; -1 rows: readers the model cannot list
+    "Every reader's list in catalogue indices: `recommend` for known readers, `fold_in` and `scores_folded` for new ones"
+    n = seen.shape[0]; out = np.full((n, k), -1, np.int64); inner, outer = self.map.inner, self.map.outer
+    if users is not None:
+        u = self.users.get_indexer(pd.Index(users).astype(str)); ok = np.flatnonzero(u >= 0)
+        if len(ok):
+            it, _ = self.model.recommend(u[ok], k, exclude=self.exclusions(seen[ok]))
+            out[ok[:, None], np.arange(it.shape[1])] = np.where(it >= 0, outer[np.maximum(it, 0)], -1)
         return out
+    H = sp.csr_matrix(H); seen = sp.csr_matrix(seen)
+    for r in range(n):
+        h = H[r]; c = inner[h.indices]; ok = c >= 0
+        if not ok.any(): continue
+        sc = self.map.to_outer(self.model.scores_folded(self.model.fold_in(c[ok], h.data[ok]))).astype(np.float32)
+        sc[seen[r].indices] = -np.inf
+        out[r] = _topk_rows(sc[None], k)[0][0]
+    return out
+
+# %% ../nbs/12_topn.ipynb #8551f3e3
+def fit_ranking_lists(X=None, # the protocol's reader × book matrix (unused: the ranking model reads the ratings themselves)
+                      train:pd.DataFrame|None=None, # user, item, rating: the training ratings
+                      implicit:pd.DataFrame|None=None, # user, item: read without a rating
+                      scale:tuple=(1, 10), # rating scale
+                      seed:int=0, # seed of the search and the factors
+                      items=None, # the catalogue's item ids
+                      progress:bool=False, # print the search
+                      rows=None, # (the protocol's scored books; unused)
+                      **fit_kw, # `fit_ranking` options
+                     )->ListsScorer:
+    "Fit bx_rec's ranking model on the protocol's training data; its lists on the catalogue"
+    return ListsScorer(fit_ranking(train, implicit, scale=scale, seed=seed, progress=progress, **fit_kw), items)
 
 # %% ../nbs/12_topn.ipynb #aa5518fd
 def default_models(ease_lambda:float=500., # EASE's ridge (500 on MovieLens, 200 on Book-Crossing)
@@ -266,7 +314,7 @@ def default_models(ease_lambda:float=500., # EASE's ridge (500 on MovieLens, 200
     "The anchors of issue #11 with fixed settings, RP3beta and bx_rec's ranking model (`tuned_models` chooses them on validation)"
     return {'popularity': Popularity, 'item-kNN (cosine)': partial(ItemKNN, k=knn_k), 'RP3beta': RP3beta,
             f'PureSVD (rank {svd_rank})': partial(PureSVD, rank=svd_rank), f'EASE (λ {ease_lambda:g})': partial(EASE, lam=ease_lambda),
-            'bx_rec ranking': partial(RankingScorer, **fit_kw)}
+            'bx_rec ranking': partial(fit_ranking_lists, **fit_kw)}
 
 # %% ../nbs/12_topn.ipynb #42f82563
 def topn_protocol(train:pd.DataFrame, # user, item, rating: explicit training ratings
@@ -424,5 +472,5 @@ def tuned_models(train:pd.DataFrame, # user, item, rating: the training ratings
         tables.append(res.assign(anchor=name, seconds=round(time.time() - t, 1)))
         models[name] = partial(cls, **({'max_items': max_items} if cls is EASE else {}), **best)
         if progress: print(f"{name}: chose {best} ({time.time() - t:.1f}s)", flush=True)
-    if ranking: models['bx_rec ranking'] = partial(RankingScorer, **fit_kw)
+    if ranking: models['bx_rec ranking'] = partial(fit_ranking_lists, **fit_kw)
     return models, pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build an offline HTML documentation site from the notebooks in nbs/ (no Quarto, no internet).
 
-    python tools/build_docs.py [--out _site] [--skip-slow] [--timeout 600] [NOTEBOOK ...]
+    python tools/build_docs.py [--out _site] [--skip-slow] [--timeout 600] [--only NAME ...] [NOTEBOOK ...]
 
 Each notebook is executed with nbclient (cwd = its folder, the `python3` kernel of the running Python), then
 turned into one HTML page with nbconvert's `lab` template, following nbdev's directives:
@@ -17,9 +17,17 @@ becomes a `<div>` + `Plotly.newPlot` call, while the page loads plotly.js once f
 the installed plotly package into the site folder. No page loads anything from the network (no MathJax,
 require.js or mermaid from a CDN; LaTeX stays as source text).
 
-`_site/index.html` comes from nbs/index.ipynb; every page has a navigation list linking all pages. A notebook that
-fails to execute still gets a page (marked as failed, up to the failing cell); the build prints the notebook and
-cell and exits 1.
+`_site/index.html` comes from nbs/index.ipynb. Every page has a sidebar listing all pages (the home page, then the
+Python API chapter, then the chapters in notebook-number order: see `SIDEBAR_FIRST`), a table of contents of its
+h2/h3 headings under the title, and previous/next links at the bottom in the order of the sidebar. Code wraps
+instead of being clipped; fenced code in markdown (```sh, ```python) gets the same box as code cells.
+
+Output a cell writes to stderr (warnings, logs) is kept on the page, marked, and listed at the end of the build
+("stderr shown on pages"): tools/check_docs.py fails on it, so fix the cell (silence the warning, send logs
+elsewhere) rather than the check. Cells skipped as slow get a note saying they were not run.
+
+A notebook that fails to execute still gets a page (marked as failed, up to the failing cell); the build prints the
+notebook and cell and exits 1. `--only NAME ...` builds the named notebooks plus the home page (a quick partial site).
 """
 from __future__ import annotations
 import argparse, configparser, copy, html, os, re, shutil, sys, tempfile, time, traceback
@@ -55,6 +63,34 @@ main { margin-left: 250px !important; max-width: 1100px; padding: 8px 24px 60px 
 .jp-RenderedHTMLCommon hr { border: 0; border-top: 1px solid #dde1e6; }
 .jp-InputPrompt, .jp-OutputPrompt { display: none !important; }
 .plotly-graph-div { max-width: 100%; }
+/* code never clips: source wraps (the lab template sets overflow: hidden on the input area), outputs scroll */
+.jp-InputArea, .jp-InputArea-editor { overflow: visible !important; }
+.jp-InputArea-editor pre, .jp-RenderedMarkdown pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
+.jp-OutputArea-output { overflow-x: auto !important; }
+.jp-RenderedMarkdown table { display: block; overflow-x: auto; max-width: 100%; }
+/* fenced code in markdown (```sh, ```python, plain ```) gets the box of a code cell */
+.jp-RenderedMarkdown .highlight, .jp-RenderedMarkdown > pre {
+  background: var(--jp-cell-editor-background); border: var(--jp-border-width) solid var(--jp-cell-editor-border-color);
+  border-radius: 0; margin: 8px 0; padding: 0; }
+.jp-RenderedMarkdown .highlight pre, .jp-RenderedMarkdown > pre { padding: var(--jp-code-padding) 4px; margin: 0;
+  background: transparent; font-family: var(--jp-code-font-family); font-size: var(--jp-code-font-size);
+  line-height: var(--jp-code-line-height); border: 0; }
+.jp-RenderedMarkdown .highlight pre code, .jp-RenderedMarkdown > pre code { background: transparent; padding: 0; }
+/* contents of the page (under the title) and previous/next links (bottom) */
+.bx-toc { border: 1px solid #dde1e6; background: #f8f9fb; border-radius: 4px; padding: 8px 16px 10px; margin: 4px 0 18px 10px;
+  font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 760px; }
+.bx-toc .bx-toc-title { font-weight: 600; margin-bottom: 4px; color: #1f2d3d; }
+.bx-toc ul { margin: 0; padding-left: 18px; }
+.bx-toc li.bx-toc-h3 { margin-left: 18px; list-style: circle; }
+.bx-toc a { color: #2f6fb0; text-decoration: none; }
+.bx-pager { display: flex; justify-content: space-between; gap: 16px; margin: 40px 0 0 10px; padding-top: 14px;
+  border-top: 1px solid #dde1e6; font: 15px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; }
+.bx-pager a { display: block; max-width: 48%; padding: 8px 12px; border: 1px solid #dde1e6; border-radius: 4px;
+  color: #2f6fb0; text-decoration: none; }
+.bx-pager a:hover { background: #f0f3f7; }
+.bx-pager .bx-next { margin-left: auto; text-align: right; }
+.bx-pager small { display: block; color: #6a737d; font-size: 12px; }
+.bx-skipped { color: #6a737d; font: italic 13px/1.4 system-ui, sans-serif; padding: 2px 6px; }
 """
 
 TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
@@ -78,7 +114,23 @@ TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
 <nav class="bx-nav">{{ resources.bx_nav }}</nav>
 {{ resources.bx_banner }}
 {%- endblock body_header -%}
+{%- block markdowncell scoped -%}
+{{ super() }}
+{%- if cell.metadata.get('bx_toc_after') %}
+<!--bx-toc-->
+{%- endif %}
+{%- endblock markdowncell -%}
+{% block body_footer %}
+{{ resources.bx_pager }}
+{{ super() }}
+{% endblock body_footer %}
 """
+
+# pages listed right after the home page in the sidebar (and in the previous/next order), by notebook stem;
+# the other notebooks follow in file-name (chapter number) order
+SIDEBAR_FIRST = ('19_api',)
+SKIPPED_NOTE = ('<div class="bx-skipped">Not run when this site was built: a slow cell (<code>#| {flag}</code>), '
+                'skipped by <code>build_docs.py --skip-slow</code>. Run the notebook to see its output.</div>')
 
 
 def find_mathjax(given=None):
@@ -97,7 +149,7 @@ def settings() -> dict:
 
 
 def page_name(nb_path: Path, nbs: Path) -> str:
-    rel = nb_path.relative_to(nbs).with_suffix('.html')
+    rel = (nb_path.relative_to(nbs) if nb_path.is_relative_to(nbs) else Path(nb_path.name)).with_suffix('.html')
     return '__'.join(rel.parts)
 
 
@@ -128,7 +180,12 @@ def execute(nb, cwd: Path, skip_flags: set, timeout: int) -> tuple:
         with client.setup_kernel():
             for i, cell in enumerate(nb.cells):
                 if cell.cell_type != 'code': continue
-                if not should_run(cell, skip_flags): cell.outputs = []; continue
+                if not should_run(cell, skip_flags):
+                    cell.outputs = []
+                    dirs, code = split_directives(src(cell))
+                    hit = skip_flags & dirs.keys()
+                    if hit and code.strip() and not is_false(dirs.get('eval', 'true')): cell.metadata['bx_skipped'] = sorted(hit)[0]
+                    continue
                 client.execute_cell(cell, i)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
         msg = _re_ansi.sub('', str(e))
@@ -149,10 +206,15 @@ def figure_html(fig_json: dict) -> str:
 
 
 def display_nb(nb):
-    "Apply nbdev's display directives; turn plotly outputs into HTML; return (notebook, has_plotly)"
+    """Apply nbdev's display directives; turn plotly outputs into HTML; note skipped slow cells; mark the title cell
+    (the table of contents goes after it). Return (notebook, has_plotly); each kept cell has its index in `nb` as
+    metadata `bx_index`."""
     nb = copy.deepcopy(nb)
-    cells, has_plotly = [], False
-    for cell in nb.cells:
+    cells, has_plotly, titled = [], False, False
+    for i, cell in enumerate(nb.cells):
+        cell.metadata['bx_index'] = i
+        if cell.cell_type == 'markdown' and not titled and cell.metadata.get('bx_toc_after') is None:
+            if frontmatter(src(cell))[0].get('title'): cell.metadata['bx_toc_after'] = True; titled = True
         if cell.cell_type == 'code':
             dirs, code = split_directives(src(cell))
             if dirs.keys() & HIDE_DIRS or is_false(dirs.get('include', 'true')): continue
@@ -161,6 +223,9 @@ def display_nb(nb):
             if is_false(dirs.get('output', 'true')): cell.outputs = []
             if not code.strip() and not cell.outputs: continue
             cell.source = code
+            if cell.metadata.get('bx_skipped') and not cell.outputs:
+                cell.outputs = [{'output_type': 'display_data', 'metadata': {},
+                                 'data': {'text/html': SKIPPED_NOTE.format(flag=html.escape(cell.metadata['bx_skipped']))}}]
             for out in cell.get('outputs', []):
                 data = out.get('data', {})
                 if PLOTLY_MIME in data:
@@ -187,12 +252,82 @@ def make_exporter(tpl_dir: Path):
     return HTMLExporter(config=c, extra_template_basedirs=[str(tpl_dir)], template_name='bxdocs')
 
 
+def nav_label(p: dict) -> str:
+    "A page's name in the sidebar and the previous/next links: 'Home' for the home page, else its title"
+    return 'Home' if p['name'] == 'index.html' else p['title']
+
+
 def nav_html(pages, current) -> str:
     items = []
     for p in pages:
         cls = ' '.join(x for x in ('bx-current' if p['name'] == current else '', 'bx-failed' if p.get('failed') else '') if x)
-        items.append(f'<li><a href="{p["name"]}" class="{cls}">{html.escape(p["title"])}</a></li>')
+        items.append(f'<li><a href="{p["name"]}" class="{cls}">{html.escape(nav_label(p))}</a></li>')
     return f'<a class="bx-site" href="index.html">{html.escape(settings().get("lib_name", "docs"))}</a><ul>{"".join(items)}</ul>'
+
+
+def shown_stderr(disp) -> list:
+    "[(cell index in the notebook, first lines of the text)] for every stderr stream output shown on the page"
+    found = []
+    for cell in disp.cells:
+        for out in cell.get('outputs', []) if cell.cell_type == 'code' else []:
+            if out.get('output_type') == 'stream' and out.get('name') == 'stderr':
+                txt = _re_ansi.sub('', ''.join(out.get('text', '')) if isinstance(out.get('text'), list) else out.get('text', ''))
+                found.append((cell.metadata.get('bx_index'), txt.strip()))
+    return found
+
+
+_re_heading = re.compile(r'<h([23])\b[^>]*?\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_re_tags = re.compile(r'<[^>]+>')
+
+
+def toc_html(body: str, min_items: int = 2) -> str:
+    "An 'On this page' list of the page's h2/h3 headings (with ids), or '' when there are fewer than `min_items`"
+    items = []
+    for level, hid, inner in _re_heading.findall(body):
+        text = html.unescape(_re_tags.sub('', inner)).replace('\u00b6', '').strip()
+        if text: items.append(f'<li class="bx-toc-h{level}"><a href="#{hid}">{html.escape(text)}</a></li>')
+    if len(items) < min_items: return ''
+    return f'<nav class="bx-toc" aria-label="On this page"><div class="bx-toc-title">On this page</div><ul>{"".join(items)}</ul></nav>'
+
+
+def add_toc(body: str) -> str:
+    "Put the table of contents where the template left its marker (after the title cell), else before the first cell"
+    toc = toc_html(body)
+    if '<!--bx-toc-->' in body: return body.replace('<!--bx-toc-->', toc, 1)
+    i = body.find('<div class="jp-Cell ')
+    return body[:i] + toc + body[i:] if toc and i >= 0 else body
+
+
+def pager_html(pages, current) -> str:
+    "Previous/next links in the order of the sidebar"
+    names = [p['name'] for p in pages]
+    if current not in names: return ''
+    i, parts = names.index(current), []
+    if i > 0:
+        q = pages[i - 1]
+        parts.append(f'<a class="bx-prev" rel="prev" href="{q["name"]}"><small>&larr; Previous</small>{html.escape(nav_label(q))}</a>')
+    if i + 1 < len(pages):
+        q = pages[i + 1]
+        parts.append(f'<a class="bx-next" rel="next" href="{q["name"]}"><small>Next &rarr;</small>{html.escape(nav_label(q))}</a>')
+    return f'<nav class="bx-pager" aria-label="Previous and next page">{"".join(parts)}</nav>' if parts else ''
+
+
+def sidebar_key(q: Path, index_nb: Path):
+    "Sort key of a notebook in the sidebar: the home page, then SIDEBAR_FIRST in its order, then by file name"
+    first = SIDEBAR_FIRST.index(q.stem) if q.stem in SIDEBAR_FIRST else len(SIDEBAR_FIRST)
+    return (q != index_nb, first, str(q))
+
+
+def resolve_only(names, nbs: Path, index_nb: Path) -> list:
+    "Notebooks named by path, file name or stem prefix (`03_model`, `03`, `nbs/03_model.ipynb`), plus the home page"
+    found = [index_nb]
+    for n in names:
+        c = Path(n)
+        if c.suffix == '.ipynb' and c.is_file(): found.append(c.resolve()); continue
+        hits = sorted(nbs.glob(f'{c.name}.ipynb')) or sorted(nbs.glob(f'{c.name}*.ipynb'))
+        if len(hits) != 1: raise SystemExit(f'--only {n}: ' + (f'ambiguous: {[h.name for h in hits]}' if hits else f'no notebook in {nbs}'))
+        found.append(hits[0].resolve())
+    return list(dict.fromkeys(q for q in found if q.is_file()))
 
 
 _re_ipynb_link = re.compile(r'href="(?!https?:)([^"#]*?)\.ipynb(#[^"]*)?"')
@@ -201,11 +336,33 @@ _re_quarto_attrs = re.compile(r'(<a [^>]*?)>([^<]*)</a>\{((?:\s*[\w-]+="[^"]*")+
 
 
 
+def render_page(exporter, pg: dict, pages: list, mathjax: bool = False) -> tuple:
+    """One page of the site: `pg` is {'name', 'title', 'nb' (executed notebook or None), 'path', 'failed', 'err'},
+    `pages` all pages in sidebar order. Returns (HTML, [(cell index, stderr text) shown on the page])"""
+    import nbformat
+    nbd = pg['nb'] if pg.get('nb') is not None else nbformat.v4.new_notebook()
+    disp, has_plotly = display_nb(nbd)
+    banner = ''
+    if pg.get('failed'):
+        banner = (f'<div class="bx-build-error">This page failed to build: {html.escape(str(pg["path"].name if pg.get("path") else ""))} '
+                  f'{html.escape(pg.get("err", ""))}</div>')
+    res = {'bx_css': CSS, 'bx_plotly': 'plotly.min.js' if has_plotly else '', 'bx_nav': nav_html(pages, pg['name']),
+           'bx_mathjax': 'tex-svg.js' if mathjax else '',
+           'bx_banner': banner, 'bx_pager': pager_html(pages, pg['name']), 'metadata': {'name': pg['title']}}
+    body, _ = exporter.from_notebook_node(disp, resources=res)
+    body = add_toc(body)
+    body = _re_quarto_attrs.sub(lambda m: f'{m.group(1)} {m.group(3).strip()}>{m.group(2)}</a>', body)
+    body = _re_ipynb_link.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
+    return body, shown_stderr(disp)
+
+
 def main(argv=None) -> int:
     cfg = settings()
     nbs = ROOT / cfg.get('nbs_path', 'nbs')
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('notebooks', nargs='*', type=Path, help='notebooks to build (default: every notebook in nbs/)')
+    p.add_argument('--only', nargs='+', metavar='NAME', default=None,
+                   help='build only these notebooks (path, file name or stem such as 03_model) plus the home page')
     p.add_argument('--out', type=Path, default=ROOT / '_site', help='output folder (default: _site)')
     p.add_argument('--skip-slow', action='store_true', help=f"don't run cells flagged with tst_flags ({cfg.get('tst_flags', '')})")
     p.add_argument('--timeout', type=int, default=600, help='seconds allowed per cell')
@@ -213,11 +370,12 @@ def main(argv=None) -> int:
                    "node_modules beside the repo or in /tmp/bx-mathjax, or $BX_DOCS_MATHJAX)")
     a = p.parse_args(argv)
 
+    index_nb = (nbs / cfg.get('readme_nb', 'index.ipynb')).resolve()
     paths = [q.resolve() for q in a.notebooks] or sorted(
         q for q in nbs.rglob('*.ipynb') if not any(part.startswith(('_', '.')) for part in q.relative_to(nbs).parts))
+    if a.only: paths = list(dict.fromkeys([q.resolve() for q in a.notebooks] + resolve_only(a.only, nbs, index_nb)))
     if not paths: print(f'no notebooks found in {nbs}', file=sys.stderr); return 1
-    index_nb = nbs / cfg.get('readme_nb', 'index.ipynb')
-    paths.sort(key=lambda q: (q != index_nb.resolve(), str(q)))
+    paths.sort(key=lambda q: sidebar_key(q, index_nb))
     skip_flags = set(cfg.get('tst_flags', 'slow').split()) if a.skip_slow else set()
     out = a.out.resolve(); out.mkdir(parents=True, exist_ok=True)
     os.environ['PLOTLY_RENDERER'] = 'plotly_mimetype'  # inherited by the kernels: figures come out as JSON
@@ -230,14 +388,14 @@ def main(argv=None) -> int:
         except Exception as e:
             print(f'FAILED {q}: cannot read notebook: {e}', file=sys.stderr)
             pages.append(dict(path=q, nb=None, name=page_name(q, nbs), title=q.stem, failed=True, err=str(e))); continue
-        name = 'index.html' if q == index_nb.resolve() else page_name(q, nbs)
+        name = 'index.html' if q == index_nb else page_name(q, nbs)
         pages.append(dict(path=q, nb=nbd, name=name, title=nb_title(nbd) or q.stem))
     if not any(pg['name'] == 'index.html' for pg in pages):
         import nbformat.v4 as v4
         pages.insert(0, dict(path=None, name='index.html', title=cfg.get('lib_name', 'Home'),
                              nb=v4.new_notebook(cells=[v4.new_markdown_cell(f"# {cfg.get('lib_name', '')}\n\n> {cfg.get('description', '')}")])))
 
-    failures, timings, t_all = [], [], time.time()
+    failures, timings, stderr_found, t_all = [], [], [], time.time()
     for pg in pages:
         if pg['nb'] is None or pg['path'] is None: continue
         t0 = time.time()
@@ -258,24 +416,17 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as td:
         exporter = make_exporter(Path(td))
         for pg in pages:
-            if pg['nb'] is None:
-                body = f'<div class="bx-build-error">{html.escape(pg.get("err", ""))}</div>'
-                nbd = __import__('nbformat').v4.new_notebook()
-            else: nbd = pg['nb']
-            disp, has_plotly = display_nb(nbd)
-            banner = ''
-            if pg.get('failed'):
-                banner = (f'<div class="bx-build-error">This page failed to build: {html.escape(str(pg["path"].name if pg["path"] else ""))} '
-                          f'{html.escape(pg.get("err", ""))}</div>')
-            res = {'bx_css': CSS, 'bx_plotly': 'plotly.min.js' if has_plotly else '', 'bx_nav': nav_html(pages, pg['name']),
-                   'bx_mathjax': 'tex-svg.js' if mathjax else '',
-                   'bx_banner': banner, 'metadata': {'name': pg['title']}}
-            body, _ = exporter.from_notebook_node(disp, resources=res)
-            body = _re_quarto_attrs.sub(lambda m: f'{m.group(1)} {m.group(3).strip()}>{m.group(2)}</a>', body)
-            body = _re_ipynb_link.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
+            body, errs = render_page(exporter, pg, pages, mathjax=bool(mathjax))
+            stderr_found += [(pg['name'], i, t) for i, t in errs]
             (out / pg['name']).write_text(body, encoding='utf-8')
     print(f'wrote {len(pages)} page(s) to {out} in {time.time() - t_all:.1f}s')
     for n, t in timings: print(f'  {t:6.1f}s  {n}')
+    if stderr_found:
+        print(f'\nstderr shown on pages ({len(stderr_found)} output(s); tools/check_docs.py fails on these: '
+              'silence the warning or log in the notebook):', file=sys.stderr)
+        for name, i, t in stderr_found:
+            first = ' | '.join(l.strip() for l in t.splitlines()[:2])
+            print(f'  {name} cell {i}: {first[:200]}', file=sys.stderr)
     if failures:
         print('\nnotebooks that failed to execute:', file=sys.stderr)
         for f in failures: print(f'  {f}', file=sys.stderr)

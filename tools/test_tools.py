@@ -1,23 +1,32 @@
 #!/usr/bin/env python3
-"""Tests for tools/make_readme.py on small temporary notebooks (no pytest needed).
+"""Tests for tools/make_readme.py, tools/build_docs.py and tools/check_docs.py on small temporary notebooks and
+pages (no pytest needed).
 
-    python tools/test_tools.py
+    python tools/test_tools.py [NAME ...]      # all tests, or those whose name contains NAME
+
+The browser tests (clipped code, MathJax 3, full-length screenshots) need chromium and chromedriver; without them
+they are reported as skipped. Each check is tested both ways: a page with the problem fails, a clean one passes.
 """
-import json, subprocess, sys, tempfile, traceback
+import json, shutil, subprocess, sys, tempfile, traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_readme as mr  # noqa: E402
+import build_docs as bd  # noqa: E402
+import check_docs as cd  # noqa: E402
 
 TOOL = Path(__file__).resolve().parent / 'make_readme.py'
 
 
+class Skip(Exception): "a test that cannot run here (e.g. no chromium)"
+
+
 def nb(*cells):
-    def cell(kind, source, outputs=None):
-        c = {'cell_type': kind, 'metadata': {}, 'source': source}
+    def cell(i, kind, source, outputs=None):
+        c = {'id': f'cell{i}', 'cell_type': kind, 'metadata': {}, 'source': source}
         if kind == 'code': c.update(execution_count=None, outputs=outputs or [])
         return c
-    return {'cells': [cell(*c) for c in cells], 'metadata': {}, 'nbformat': 4, 'nbformat_minor': 5}
+    return {'cells': [cell(i, *c) for i, c in enumerate(cells)], 'metadata': {}, 'nbformat': 4, 'nbformat_minor': 5}
 
 
 SAMPLE = nb(
@@ -125,12 +134,256 @@ def test_readme_links_resolve():
     assert not bad, f'README.md links to missing files: {bad}'
 
 
+# ---------------------------------------------------------------- docs site: build_docs.py and check_docs.py
+_EXPORTER = []
+
+
+def exporter():
+    if not _EXPORTER: _EXPORTER.append(bd.make_exporter(Path(tempfile.mkdtemp(prefix='bx-tpl-'))))
+    return _EXPORTER[0]
+
+
+def stream(text, name='stdout'): return {'output_type': 'stream', 'name': name, 'text': text}
+
+
+def page(*cells, name='p.html', pages=None, **pg):
+    "HTML of a page rendered by build_docs from a notebook with stored outputs (not executed)"
+    import nbformat
+    nbd = nbformat.from_dict(nb(*cells))
+    me = dict(name=name, title='T', nb=nbd, **pg)
+    others = pages if pages is not None else [me]
+    return bd.render_page(exporter(), me, [me if q['name'] == name else q for q in others])
+
+
+def problems(*cells, kind=None, **kw):
+    found = cd.static_problems(page(*cells, **kw)[0])
+    return [f for f in found if kind is None or f.startswith(kind)]
+
+
+TITLE = ('markdown', '# Title\n\n> What this page is about')
+
+
+def test_check_stderr():
+    bad = problems(TITLE, ('code', 'import warnings; warnings.warn("careful")',
+                           [stream('x.py:1: UserWarning: careful\n', 'stderr')]), kind='stderr')
+    assert len(bad) == 1 and 'UserWarning: careful' in bad[0], bad
+    assert problems(TITLE, ('code', 'print(1)', [stream('1\n')]), kind='stderr') == []
+    # a stderr output of a hidden cell is not on the page: not reported
+    assert problems(TITLE, ('code', '#| hide\nimport warnings', [stream('noise\n', 'stderr')]), kind='stderr') == []
+
+
+def test_build_collects_stderr():
+    "build_docs reports (cell index, text) of every stderr output it puts on a page"
+    _, errs = page(TITLE, ('code', 'a = 1', [stream('out\n')]), ('code', 'log()', [stream('INFO: started\n', 'stderr')]))
+    assert errs == [(2, 'INFO: started')], errs
+
+
+def test_check_machine_paths():
+    for path in ('/work/main/nbs/data.csv', '/tmp/ipykernel_1/123.py:8', '/home/ann/x', 'file:///root/.cache/x'):
+        bad = problems(TITLE, ('code', 'f()', [stream(f'saved to {path}\n')]), kind='machine path')
+        assert len(bad) == 1 and path.split('/')[-2] in bad[0], (path, bad)
+    html_out = {'output_type': 'execute_result', 'execution_count': 1, 'metadata': {},
+                'data': {'text/html': '<table><tr><td>/work/x/ratings.csv</td></tr></table>', 'text/plain': 'x'}}
+    assert problems(TITLE, ('code', 'df', [html_out]), kind='machine path'), 'a path in an HTML table'
+    clean = problems(TITLE, ('code', 'f()', [stream('saved to artefacts/data.csv; see https://example.org/home/x and ~/tmp/a\n')]))
+    assert clean == [], clean
+    # paths in code (not outputs) and in prose are not flagged
+    assert problems(TITLE, ('code', 'p = Path("/tmp/x")'), ('markdown', 'Files go to `/tmp/` by default.')) == []
+
+
+def test_check_tracker_references():
+    for prose, what in [('the anchors of issue #11 with fixed settings', 'issue #11'), ('fixed before #12 was closed', '#12'),
+                        ('no encoding= yet (pipeline engineer); checked', '(pipeline engineer)'),
+                        ('as agreed (the data scientist)', '(the data scientist)')]:
+        bad = problems(TITLE, ('markdown', f'## Section\n\nText {prose}.'))
+        assert len(bad) == 1 and what in bad[0], (prose, bad)
+    # "issue #N" in a code comment and a team role in a printed string are shown too
+    assert problems(TITLE, ('code', 'x = 1  # issue #11 anchor'), kind='tracker'), 'issue # in a code comment'
+    assert problems(TITLE, ('code', "print('no encoding= yet (pipeline engineer)')"), kind='team role'), 'role in code'
+    # a show_doc docstring (markdown output) is prose
+    doc = {'output_type': 'display_data', 'metadata': {}, 'data': {'text/markdown': '### f\\n\\n> f ()\\n\\nSee #7 for why.'}}
+    assert problems(TITLE, ('code', 'show_doc(f)', [doc]), kind='tracker'), 'bare # in a docstring'
+    clean = problems(TITLE, ('markdown', '## Section\n\nThe top 12 books (C#, an `#| slow` cell, in code: '
+                                         '`x[#1]`), the engineer\'s view (a lead of 3 points).\n\n```sh\nbx-rec x  # 2 #3\n```'),
+                     ('code', 'ids = ["#0380730"]  # an ISBN with a #', [stream("['#0380730']\n")]),
+                     ('code', 'def tiny():\n    "Write a tiny folder and read it (test helper)"'))
+    assert clean == [], clean
+
+
+def test_check_empty_headings():
+    empty = lambda *cells: problems(TITLE, *cells, kind='empty section')
+    bad = empty(('markdown', '## A\n\n## B\n\nText of B.'))
+    assert len(bad) == 1 and "'A'" in bad[0] and "h2 'B'" in bad[0], bad
+    bad = empty(('markdown', '## A\n\n### A.1'), ('markdown', '## B\n\ntext'))  # h3 then h2: A.1 is empty (A is not)
+    assert len(bad) == 1 and "h3 'A.1'" in bad[0], bad
+    bad = empty(('markdown', '## A\n\nText.\n\n### Last'))
+    assert len(bad) == 1 and 'last thing' in bad[0], bad
+    bad = empty(('markdown', '### bx-rec synth'), ('markdown', '### bx-rec split'), ('code', 'run()'))
+    assert len(bad) == 1 and 'bx-rec synth' in bad[0], bad
+    assert empty(('markdown', '## A\n\n### A.1\n\nText.'), ('markdown', '## B'), ('code', 'x = 1')) == []
+    # a heading followed only by a figure, or by a show_doc output, has content
+    fig = {'output_type': 'display_data', 'metadata': {}, 'data': {'image/png': 'iVBORw0KGgo=', 'text/plain': 'fig'}}
+    assert empty(('markdown', '## Plot'), ('code', '#| echo: false\nplot()', [fig])) == []
+    # the table of contents and the pager are not content: the last heading is still empty
+    two = [dict(name='a.html', title='A'), dict(name='p.html', title='P')]
+    bad = problems(TITLE, ('markdown', '## One\n\nx\n\n## Two'), kind='empty section', pages=two)
+    assert len(bad) == 1 and "'Two'" in bad[0], bad
+
+
+def test_toc_pager_and_skipped_note():
+    pages = [dict(name='index.html', title='Home'), dict(name='19_api.html', title='Python API'),
+             dict(name='p.html', title='T'), dict(name='09_metrics.html', title='Metrics')]
+    body, _ = page(TITLE, ('markdown', '## First part\n\nx\n\n### A detail\n\ny'), ('markdown', '## Second part\n\nz'),
+                   ('code', '#| slow\nexpensive()'), pages=pages)
+    soup = cd._soup(body)
+    toc = [(a['href'], a.get_text()) for a in soup.select('.bx-toc a')]
+    assert toc == [('#First-part', 'First part'), ('#A-detail', 'A detail'), ('#Second-part', 'Second part')], toc
+    assert body.index('<nav class="bx-toc"') > body.index('What this page is about'), 'contents come after the title'
+    pager = [(a['class'][0], a['href']) for a in soup.select('.bx-pager a')]
+    assert pager == [('bx-prev', '19_api.html'), ('bx-next', '09_metrics.html')], pager
+    first = bd.pager_html(pages, 'index.html'); assert 'bx-prev' not in first and '19_api.html' in first, first
+    assert '<small>&larr; Previous</small>Home</a>' in bd.pager_html(pages, '19_api.html')
+    assert cd.static_problems(body, site_pages=4) == [], cd.static_problems(body, site_pages=4)
+    assert 'no previous/next links' in ' '.join(cd.static_problems(body.replace('bx-pager', 'x'), site_pages=4))
+    # a slow cell that was skipped says so (build_docs marks it bx_skipped while executing)
+    import nbformat
+    nbd = nbformat.from_dict(nb(TITLE, ('code', '#| slow\nexpensive()')))
+    nbd.cells[1].metadata['bx_skipped'] = 'slow'
+    body, _ = bd.render_page(exporter(), dict(name='p.html', title='T', nb=nbd), [])
+    assert 'bx-skipped' in body and 'Not run when this site was built' in body
+
+
+def test_sidebar_order_and_only():
+    nbs = bd.ROOT / 'nbs'
+    index = (nbs / 'index.ipynb').resolve()
+    names = ['21_cli', '19_api', '00_fileio', 'index', '03_model']
+    got = [q.stem for q in sorted((nbs / f'{n}.ipynb').resolve() for n in names) if True]
+    got = [q.stem for q in sorted([(nbs / f'{n}.ipynb').resolve() for n in names], key=lambda q: bd.sidebar_key(q, index))]
+    assert got == ['index', '19_api', '00_fileio', '03_model', '21_cli'], got
+    only = [q.name for q in bd.resolve_only(['00_fileio', '03', 'nbs/09_metrics.ipynb'], nbs, index)]
+    assert only == ['index.ipynb', '00_fileio.ipynb', '03_model.ipynb', '09_metrics.ipynb'], only
+    try: bd.resolve_only(['no_such_chapter'], nbs, index); raise AssertionError('no error for an unknown notebook')
+    except SystemExit as e: assert 'no_such_chapter' in str(e)
+
+
+def test_build_end_to_end():
+    "build_docs.py executes a tiny notebook: reports its stderr, notes the skipped slow cell; check_docs fails on it"
+    with tempfile.TemporaryDirectory() as d:
+        d = Path(d); q = d / 'tiny.ipynb'; out = d / 'site'
+        q.write_text(json.dumps(nb(TITLE, ('markdown', '## Part\n\nSome text.'),
+                                   ('code', 'import sys\nprint("to stdout"); print("careful", file=sys.stderr)'),
+                                   ('code', '#| slow\nprint("slow" + " output")'))), encoding='utf-8')
+        r = subprocess.run([sys.executable, str(Path(bd.__file__)), '--skip-slow', '--out', str(out), str(q)],
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert 'stderr shown on pages' in r.stderr and 'tiny.html cell 2: careful' in r.stderr, r.stderr
+        body = (out / 'tiny.html').read_text(encoding='utf-8')
+        assert 'to stdout' in body and 'slow output' not in body and 'Not run when this site was built' in body
+        r = subprocess.run([sys.executable, str(Path(cd.__file__)), '--site', str(out), '--no-browser'],
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 1 and "FAIL tiny.html: stderr output shown: 'careful'" in r.stderr, r.stdout + r.stderr
+        assert 'FAIL index.html' not in r.stderr, r.stderr
+
+
+# ---------------------------------------------------------------- browser checks (chromium)
+_BROWSER = {}
+
+
+def browser():
+    "(driver, site folder, base URL) shared by the browser tests; Skip without chromium"
+    if 'driver' not in _BROWSER:
+        if not (cd.find_binary('/usr/bin/chromium', 'chromium', 'chromium-browser', 'google-chrome')
+                and cd.find_binary('/usr/bin/chromedriver', 'chromedriver')):
+            raise Skip('chromium / chromedriver not installed')
+        import functools, http.server, threading
+        site = Path(tempfile.mkdtemp(prefix='bx-test-site-'))
+        srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(cd._Quiet, directory=str(site)))
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        _BROWSER.update(driver=cd.make_driver(tempfile.mkdtemp(prefix='bx-test-chromium-')), site=site, srv=srv,
+                        base=f'http://127.0.0.1:{srv.server_address[1]}/')
+    return _BROWSER['driver'], _BROWSER['site'], _BROWSER['base']
+
+
+def close_browser():
+    if 'driver' in _BROWSER:
+        _BROWSER['driver'].quit(); _BROWSER['srv'].shutdown(); _BROWSER['srv'].server_close()
+
+
+def in_browser(name: str, body: str, wait: float = 3.) -> list:
+    driver, site, base = browser()
+    (site / name).write_text(body, encoding='utf-8')
+    return cd.browser_problems(driver, base + name, wait=wait)[0]
+
+
+LONG = 'test_eq(json_ready({"a": [1, 2], "w": np.zeros(3)}), ' + ', '.join(f'arg{i}={i}' for i in range(40)) + ', sort=True)'
+
+
+def test_browser_clipped_code():
+    raw = ('<html><head><link rel="icon" href="data:,"></head><body><main><div style="width:300px;overflow:{ov}"><pre>{txt}</pre></div><p>text</p></main></body></html>')
+    bad = in_browser('clip.html', raw.format(ov='hidden', txt=LONG))
+    assert len(bad) == 1 and bad[0].startswith('clipped code block') and 'sort=True' in bad[0], bad
+    assert in_browser('scroll.html', raw.format(ov='auto', txt=LONG)) == []
+    # a page rendered by build_docs with a long code line and a long output line: wraps / scrolls, nothing clipped
+    body, _ = page(TITLE, ('code', LONG, [stream(LONG.replace(' ', '_') + '\n')]), ('markdown', f'```sh\n{LONG}\n```'))
+    assert in_browser('built.html', body) == [], in_browser('built.html', body)
+    # ... while the plain nbconvert lab style (overflow: hidden on the input area, as before) clips it
+    old = body.replace('.jp-InputArea, .jp-InputArea-editor { overflow: visible !important; }', '') \
+              .replace('white-space: pre-wrap !important;', '')
+    bad = in_browser('built_old.html', old)
+    assert any(b.startswith('clipped code block') and 'sort=True' in b for b in bad), bad
+    wide = '<html><head><link rel="icon" href="data:,"></head><body><main><pre style="white-space:pre">' + LONG * 3 + '</pre></main></body></html>'
+    assert any('page wider than the window' in b for b in in_browser('wide.html', wide))
+
+
+def test_browser_mathjax3():
+    mk = lambda script: f'<html><head><link rel="icon" href="data:,"><script>{script}</script></head><body><main><p>$x$</p></main></body></html>'
+    assert in_browser('mj_none.html', mk('')) == []
+    assert in_browser('mj_ok.html', mk('window.MathJax = {startup: {promise: Promise.resolve()}};')) == []
+    later = "window.MathJax = {tex: {}}; setTimeout(() => { MathJax.startup = {promise: new Promise(r => setTimeout(r, 300))}; }, 300);"
+    assert in_browser('mj_later.html', mk(later)) == []
+    bad = in_browser('mj_fail.html', mk("window.MathJax = {startup: {promise: Promise.reject('boom')}};"))
+    assert bad[0] == 'math: error: boom', bad  # (and the console's 'Uncaught (in promise)')
+    bad = in_browser('mj_missing.html', mk('window.MathJax = {tex: {}};'), wait=1.5)  # config only: tex-svg.js never loaded
+    assert len(bad) == 1 and 'MathJax did not start' in bad[0], bad
+    bad = in_browser('mj_err.html', mk('window.MathJax = {startup: {promise: Promise.resolve()}};').replace(
+        '<p>$x$</p>', '<mjx-merror data-mjx-error="Undefined control sequence \\\\foo">\\\\foo</mjx-merror>'))
+    assert len(bad) == 1 and 'Undefined control sequence' in bad[0], bad
+    # with the real MathJax 3 (npm mathjax@3, when present) a formula is typeset and the promise resolves
+    mj = bd.find_mathjax()
+    if mj:
+        driver, site, base = browser()
+        shutil.copyfile(mj, site / 'tex-svg.js')
+        real = ('<html><head><link rel="icon" href="data:,"><script>window.MathJax = {tex: {inlineMath: [["$", "$"]]}};</script>'
+                '<script src="tex-svg.js" defer></script></head><body><main><p>$\\\\sum_i x_i^2$</p></main></body></html>')
+        assert in_browser('mj_real.html', real, wait=20) == []
+        assert driver.execute_script("return document.querySelectorAll('mjx-container').length") == 1
+
+
+def test_browser_full_length_screenshot():
+    import struct
+    driver, site, base = browser()
+    blocks = ''.join(f'<div style="height:1000px">block {i}</div>' for i in range(18))
+    (site / 'tall.html').write_text(f'<html><head><link rel="icon" href="data:,"></head><body style="margin:0"><main>{blocks}<p>end</p></main></body></html>')
+    driver.get(base + 'tall.html')
+    png = site / 'tall.png'
+    h = cd.screenshot(driver, png)
+    w, ph = struct.unpack('>II', png.read_bytes()[16:24])
+    assert h >= 18000 and (w, ph) == (cd.WIDTH, h), (h, w, ph)
+    inner = driver.execute_script('return window.innerHeight')
+    assert inner < 2000, f'the window is put back after the shot (innerHeight {inner})'
+
+
 if __name__ == '__main__':
-    tests = [(k, v) for k, v in list(globals().items()) if k.startswith('test_') and callable(v)]
-    failed = 0
-    for name, fn in tests:
-        try: fn(); print(f'ok   {name}')
-        except Exception:
-            failed += 1; print(f'FAIL {name}'); traceback.print_exc()
-    print(f'{len(tests) - failed} passed, {failed} failed')
+    only = sys.argv[1:]
+    tests = [(k, v) for k, v in list(globals().items()) if k.startswith('test_') and callable(v)
+             and (not only or any(o in k for o in only))]
+    failed = skipped = 0
+    try:
+        for name, fn in tests:
+            try: fn(); print(f'ok   {name}')
+            except Skip as e: skipped += 1; print(f'skip {name}: {e}')
+            except Exception:
+                failed += 1; print(f'FAIL {name}'); traceback.print_exc()
+    finally: close_browser()
+    print(f'{len(tests) - failed - skipped} passed, {failed} failed, {skipped} skipped')
     sys.exit(1 if failed else 0)

@@ -40,6 +40,7 @@ setuptools.setup(
     url = cfg['git_url'],
     packages = setuptools.find_packages(),
     include_package_data = True,
+    package_data = {'bx_rec': ['synth_catalogue.txt']},   # the synthetic data's hand-written catalogue (bx_rec.synth reads it with importlib.resources)
     install_requires = requirements,
     extras_require={ 'dev': dev_requirements, 'spark': spark_requirements },
     dependency_links = cfg.get('dep_links','').split(),

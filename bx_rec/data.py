@@ -15,9 +15,9 @@ from .fileio import atomic_write_all, dumps
 __all__ = ['BX_FILES', 'KAGGLE_FILES', 'COLUMNS', 'REQUIRED', 'RATINGS_SCHEMA', 'BOOKS_SCHEMA', 'IMPLICIT_SCHEMA',
            'shared_data_dir', 'normalize_isbn', 'normalize_isbns', 'isbn10_check', 'repair_isbns',
            'MissingColumnsError', 'detect_format', 'FileReport', 'RawReport', 'fix_mojibake', 'author_key',
-           'canonical_authors', 'read_table', 'RawData', 'read_raw', 'text_key', 'work_keys', 'assign_book_ids',
-           'PreprocessReport', 'Preprocessed', 'core_mask', 'preprocess', 'catalogue', 'save_preprocessed',
-           'load_preprocessed', 'split_dataframe', 'split_per_user', 'train_val_test_split',
+           'canonical_authors', 'read_table', 'RawData', 'read_raw', 'text_key', 'title_words', 'work_keys',
+           'assign_book_ids', 'PreprocessReport', 'Preprocessed', 'core_mask', 'preprocess', 'catalogue',
+           'save_preprocessed', 'load_preprocessed', 'split_dataframe', 'split_per_user', 'train_val_test_split',
            'build_rating_sparse_tensor', 'read_ml100k', 'read_ratings_csv', 'interactions_from_preprocessed']
 
 # %% ../nbs/01_data.ipynb #2e5ced28
@@ -46,6 +46,7 @@ def normalize_isbn(isbn, # raw ISBN (str; anything else is converted with str)
     s = re.sub(_ISBN_STRIP, '', str(isbn)).upper()
     return s if re.fullmatch(_ISBN_VALID, s) else None
 
+# %% ../nbs/01_data.ipynb #2327591e
 def normalize_isbns(isbns:pd.Series, # raw ISBNs
                    )->pd.Series: # normalised ISBNs (object dtype), None where invalid
     "Vectorised `normalize_isbn`"
@@ -70,6 +71,7 @@ def isbn10_check(body:str, # the first nine digits of an ISBN-10
     c = (11 - sum((10 - i) * int(d) for i, d in enumerate(body)) % 11) % 11
     return 'X' if c == 10 else str(c)
 
+# %% ../nbs/01_data.ipynb #6986b4b3
 def _repair_unique(u:pd.Series, known:set|None)->tuple:
     "Keys, repair kinds and drop reasons for unique raw ISBNs"
     s = u.astype(str)
@@ -94,6 +96,7 @@ def _repair_unique(u:pd.Series, known:set|None)->tuple:
                          else 'invalid ISBN'); key[i] = None
     return key, np.array(['; '.join(_ISBN_REPAIRS[f] for f in k) for k in kinds], dtype=object), reason
 
+# %% ../nbs/01_data.ipynb #22ecbcca
 def _clean10(u:pd.Series)->np.ndarray:
     "Which values of a str Series (no missing values) fullmatch `\\d{9}[\\dX]` (a clean ISBN-10); pyarrow on the ASCII ones"
     # pandas runs a pattern with \d through Python's `re` for the whole column once one value is not ASCII; on ASCII
@@ -103,6 +106,7 @@ def _clean10(u:pd.Series)->np.ndarray:
     if not asc.all(): out[~asc] = u[~asc].str.fullmatch(r'\d{9}[\dX]').to_numpy(bool)
     return out
 
+# %% ../nbs/01_data.ipynb #9d6a6e60
 def _repair_codes(isbns:pd.Series, known:set|None)->tuple:
     "(codes, key, repair, reason) of `repair_isbns` for the distinct raw ISBNs, and each row's code"
     codes, uniq = pd.factorize(isbns.astype('str').fillna(''), sort=False)
@@ -115,6 +119,7 @@ def _repair_codes(isbns:pd.Series, known:set|None)->tuple:
         rep[idx[why[idx] != None]] = ''                  # a dropped ISBN was not repaired
     return codes, key, rep, why
 
+# %% ../nbs/01_data.ipynb #56f4cb4c
 def repair_isbns(isbns:pd.Series, # raw ISBNs, one per row
                  known:set|None=None, # ISBN keys of the books file (None: keep only what is or becomes an ISBN-10/13)
                 )->pd.DataFrame: # per row: `ISBN` (key or None), `repair` ('' if none) and `reason` (why dropped, or None)
@@ -143,6 +148,7 @@ def _zip_of(path:Path)->Path|None:
     zips = sorted(p for p in path.iterdir() if p.suffix.lower() == '.zip' and p.is_file())
     return zips[0] if len(zips) == 1 else None
 
+# %% ../nbs/01_data.ipynb #6919c8da
 def _zip_members(zp:Path)->dict:
     "file name -> member path of a zip (the shallowest member of each name; macOS resource forks ignored)"
     try:
@@ -152,6 +158,7 @@ def _zip_members(zp:Path)->dict:
     for m in sorted(names, key=lambda m: (m.count('/'), m)): out.setdefault(m.rsplit('/', 1)[-1], m)
     return out
 
+# %% ../nbs/01_data.ipynb #c2fd6b1b
 def detect_format(folder:str|Path, # folder holding the raw files, a BX-CSV-Dump.zip / Kaggle zip, or a folder holding only such a zip
                  )->str: # 'bx' (original dump) or 'kaggle' (Kaggle CSV variant)
     "Recognise which Book-Crossing variant a folder (or zip archive) holds, from its ratings file name"
@@ -214,6 +221,7 @@ class FileReport:
             for r, n in d.items(): out.append(f"  {what}: {n} x {r} (lines {', '.join(map(str, self.examples.get(r, [])))}{', ...' if n > len(self.examples.get(r, [])) else ''})")
         return '\n'.join(out)
 
+# %% ../nbs/01_data.ipynb #a53b4d7e
 @dataclass
 class RawReport:
     "Reports of all files read from a folder"
@@ -235,6 +243,7 @@ def _unescape_bx(f:str)->str:
     f = f.replace('\\"', '"')
     return f[:-1] if f.endswith('\\') else f
 
+# %% ../nbs/01_data.ipynb #adf3be08
 def _bx_fields(line:str)->list|None:
     "Fields of one BX line `\"f1\";...;\"fn\"` (a last field may be an unquoted NULL); None when the quotes are broken"
     null = line.endswith('";NULL')
@@ -244,6 +253,7 @@ def _bx_fields(line:str)->list|None:
     f = [_unescape_bx(x) for x in inner.split('";"')] if '\\' in inner else inner.split('";"')
     return f + ['NULL'] if null else f
 
+# %% ../nbs/01_data.ipynb #90dddc8e
 def _bx_check_first(line:str, name, i:int):
     "The first non-blank line must look ';'-separated"
     if '";"' not in line:
@@ -253,12 +263,14 @@ def _bx_check_first(line:str, name, i:int):
                              f"BX-*.csv files must be ';'-separated with every field quoted. For the comma-separated Kaggle "
                              f"variant name the files {', '.join(KAGGLE_FILES.values())}, or use --format kaggle (fmt='kaggle' in Python).")
 
+# %% ../nbs/01_data.ipynb #db5a964b
 def _bx_decode(raw:bytes, name, i:int, encoding:str)->str:
     try: return raw.decode(encoding).rstrip('\r\n')
     except UnicodeDecodeError as e:
         raise ValueError(f"{name}, line {i}: cannot decode as {encoding} ({e.reason}); the original BX dump is latin-1: "
                          f"use --encoding latin-1 (encoding='latin-1' in Python)") from None
 
+# %% ../nbs/01_data.ipynb #3fef9ca9
 def _bx_records(items, name, first:bool=True):
     "Yield `(line_number, fields, lines_joined)` from `(line_number, text)` pairs; a record cut by a line break is joined when that mends it"
     items = [(i, t) for i, t in items if t.strip()]
@@ -272,6 +284,7 @@ def _bx_records(items, name, first:bool=True):
             if g is not None: yield i, g, 1; k += 1; continue
         yield i, f, 0
 
+# %% ../nbs/01_data.ipynb #3d2ad23a
 def _bx_lines(data:bytes, name, encoding:str='latin-1'):
     "`(line_number, text)` of every line of a BX file's bytes, after the byte-order-mark checks"
     if data.startswith(codecs.BOM_UTF8): data = data[len(codecs.BOM_UTF8):]
@@ -281,10 +294,12 @@ def _bx_lines(data:bytes, name, encoding:str='latin-1'):
                          f"re-save it as latin-1 (or UTF-8) text")
     return ((i, _bx_decode(raw, name, i, encoding)) for i, raw in enumerate(data.split(b'\n'), 1))
 
+# %% ../nbs/01_data.ipynb #a717b7af
 def _bx_rows(path:Path, encoding:str='latin-1'):
     "Yield `(line_number, fields)` for each record of a BX dump file, line by line; fields is None for a line with broken quotes"
     for i, f, _ in _bx_records(_bx_lines(Path(path).read_bytes(), path, encoding), path): yield i, f
 
+# %% ../nbs/01_data.ipynb #fb2688e6
 def _csv_rows(path, sep:str=',', encoding:str='utf-8', data:bytes|None=None):
     "Yield `(line_number, fields)` for each non-blank record of a standard CSV file; None for a record whose quotes run over lines"
     enc = 'utf-8-sig' if encoding.lower().replace('_', '-') in ('utf-8', 'utf8') else encoding
@@ -329,6 +344,7 @@ def _matches(s, # strings (Series, array, list); missing values never match
     a = s.array if isinstance(s, pd.Series) and s.dtype == 'str' else pd.array(np.asarray(s, dtype=object), dtype='str')
     return pc.fill_null(pc.match_substring_regex(pa.array(a), pat), False).to_numpy(zero_copy_only=False)
 
+# %% ../nbs/01_data.ipynb #65ad5701
 def fix_mojibake(text:str, # one title, author or publisher
                 )->tuple: # (text, what): what is '' (nothing to do), 'repaired' or 'lost' (a character lost to '?', left as '?')
     "Repair UTF-8 text that was decoded as latin-1 (with ftfy), restoring the doubly encoded characters whose second byte was lost"
@@ -339,6 +355,7 @@ def fix_mojibake(text:str, # one title, author or publisher
     if lost: y = _LOST.sub('?', y)
     return y, 'lost' if lost else 'repaired' if y != text else ''
 
+# %% ../nbs/01_data.ipynb #95a909fc
 def _fix_column(s:pd.Series)->tuple:
     "(fixed str Series, repaired mask, lost mask) of a text column: ftfy only on the distinct values that look like mojibake"
     sus = _matches(s, _MOJIBAKE)
@@ -367,6 +384,7 @@ def _author_key1(name)->str:
         else: out.append(w); init = len(w) == 1
     return ' '.join(out)
 
+# %% ../nbs/01_data.ipynb #bb87aa47
 def author_key(names, # an author name (str, None), or many (list, array, Series)
               ): # its key (str; '' if none), or a Series of keys
     "Key of an author's name that all its spellings share: lower case, no accents, punctuation or suffixes, initials joined ('jrr tolkien')"
@@ -375,6 +393,7 @@ def author_key(names, # an author name (str, None), or many (list, array, Series
     codes, u = pd.factorize(s.astype(object), use_na_sentinel=True)
     return pd.Series(np.append(_author_keys(u), '')[codes], index=s.index, dtype=object)
 
+# %% ../nbs/01_data.ipynb #78cdeebf
 def _author_keys(u)->np.ndarray:
     "`_author_key1` of many distinct names: Arrow string kernels, Python only for accents, entities and initials"
     s = pd.Series(np.asarray(u, dtype=object), dtype='str').fillna('')
@@ -385,6 +404,7 @@ def _author_keys(u)->np.ndarray:
     out[py] = [_author_key1(x) for x in s.to_numpy(dtype=object)[py]]
     return out
 
+# %% ../nbs/01_data.ipynb #08784a39
 def canonical_authors(authors:pd.Series, # author names, one per book
                      )->pd.Series: # each name replaced by the most used spelling of its key (mixed case preferred); missing stays missing
     "One display spelling per author: the spelling most books use, a mixed-case one before one in capitals or lower case"
@@ -408,11 +428,13 @@ def _drop(df, lines, bad, reason, rep):
         df, lines = df[~bad], lines[~bad]
     return df, lines
 
+# %% ../nbs/01_data.ipynb #d60102ed
 def _uniq(s:pd.Series)->tuple:
     "(codes, distinct values as a stripped str Series) of a column; code -1 for a missing value"
     codes, uniq = pd.factorize(s if s.dtype == 'str' else s.astype('str'), use_na_sentinel=True)
     return codes, pd.Series(uniq, dtype='str').str.strip()
 
+# %% ../nbs/01_data.ipynb #dbde263f
 def _text(s:pd.Series)->pd.Series:
     "Strip, decode HTML entities, empty -> missing; a str Series (Arrow string kernels, Python only for values with '&')"
     s = (s if s.dtype == 'str' else s.astype('str')).str.strip()
@@ -420,6 +442,7 @@ def _text(s:pd.Series)->pd.Series:
     if amp.any(): s[amp] = [html.unescape(x).strip() for x in s[amp].to_numpy(dtype=object)]
     return s.where(s != '')
 
+# %% ../nbs/01_data.ipynb #1d48653a
 def _int_column(s:pd.Series)->tuple:
     "(int64 values, ok mask) of a column of decimal integer strings; each distinct value is parsed once"
     codes, u = _uniq(s)
@@ -428,6 +451,7 @@ def _int_column(s:pd.Series)->tuple:
     ok = np.append(ok_u, False)[codes]
     return np.append(val_u, 0)[codes], ok
 
+# %% ../nbs/01_data.ipynb #6a7e6d2f
 def _isbn_column(df, lines, rep, known):
     "Repair the ISBN column (see `repair_isbns`), count repairs and drops in `rep`; the kept rows, their lines and ISBNs (str)"
     codes, key, repair, why = _repair_codes(df['ISBN'], known)
@@ -440,6 +464,7 @@ def _isbn_column(df, lines, rep, known):
     isbn = pd.array(np.where(pd.isna(why), key, ''), dtype='str').take(codes[keep]) if len(codes) else pd.array([], dtype='str')
     return df[keep], lines[keep], isbn
 
+# %% ../nbs/01_data.ipynb #20348af3
 def _clean_ratings(df, lines, rep, known=None):
     uid, ok = _int_column(df['User-ID'])
     df, lines = _drop(df.assign(**{'User-ID': uid}), lines, ~ok, 'empty or non-integer User-ID', rep)
@@ -454,6 +479,7 @@ def _clean_ratings(df, lines, rep, known=None):
     out = pd.DataFrame({'User-ID': df['User-ID'].to_numpy(np.int64), 'ISBN': df['ISBN'].array, 'Book-Rating': r.astype(np.int64)})
     return out, lines
 
+# %% ../nbs/01_data.ipynb #7b9766e0
 def _years(raw:pd.Series, lines, rep, what:str, lo:float, hi:float, label:str)->pd.arrays.IntegerArray:
     "Numeric column -> Int64; NULL/empty -> <NA> (NULL counted as `what NULL`), text and values outside [lo, hi] -> <NA>, counted"
     codes, u = _uniq(raw)
@@ -468,6 +494,7 @@ def _years(raw:pd.Series, lines, rep, what:str, lo:float, hi:float, label:str)->
     miss = np.isnan(a)
     return pd.arrays.IntegerArray(np.where(miss, 0, np.floor(np.where(miss, 0, a))).astype(np.int64), miss)
 
+# %% ../nbs/01_data.ipynb #3e228feb
 def _clean_books(df, lines, rep, known=None):
     own = _uniq(df['ISBN'])[1]
     keys = own.to_numpy(dtype=object); c = ~_clean10(own.fillna(''))   # a clean ISBN-10 is its own key: the junk pass only on the rest
@@ -491,6 +518,7 @@ def _clean_books(df, lines, rep, known=None):
     cols = [c for c in COLUMNS['books'] if c in out.columns] + [c for c in out.columns if c not in COLUMNS['books']]
     return out[cols], lines
 
+# %% ../nbs/01_data.ipynb #9f6b7c38
 def _clean_users(df, lines, rep, known=None):
     uid, ok = _int_column(df['User-ID'])
     df, lines = _drop(df.assign(**{'User-ID': uid}), lines, ~ok, 'empty or non-integer User-ID', rep)
@@ -545,6 +573,7 @@ def _bx_fast(data:bytes, first:int, ncols:int, null_last:bool, encoding:str):
     if len(df) != good.sum(): return none                          # cannot happen; be safe
     return df, np.flatnonzero(good), np.flatnonzero(~good[first + 1:]) + first + 1, starts, ends
 
+# %% ../nbs/01_data.ipynb #19ad5e4d
 def _bx_table(data:bytes, name, kind:str, encoding:str, rep:FileReport, fast:bool=True)->tuple:
     "Columns, raw string fields and line numbers of a BX file: header by the careful reader, the bulk by `_bx_fast`, the rest line by line"
     if data.startswith(codecs.BOM_UTF8): data = data[len(codecs.BOM_UTF8):]
@@ -590,6 +619,7 @@ def _bx_table(data:bytes, name, kind:str, encoding:str, rep:FileReport, fast:boo
     order = np.argsort(allln, kind='stable')
     return cols, df.take(order).reset_index(drop=True), allln[order]
 
+# %% ../nbs/01_data.ipynb #5747f2f8
 def _read_table(data:bytes, name, kind:str, fmt:str, encoding:str|None, known:set|None=None)->tuple:
     expected, rep = COLUMNS[kind], FileReport(str(name), kind)
     if fmt == 'bx':
@@ -621,6 +651,7 @@ def _read_table(data:bytes, name, kind:str, fmt:str, encoding:str|None, known:se
     df, lines = _CLEANERS[kind](df, lines, rep, known)
     return df.reset_index(drop=True), rep
 
+# %% ../nbs/01_data.ipynb #52cb17b6
 def read_table(path:str|Path, # one raw file
                kind:str, # 'ratings', 'books' or 'users'
                fmt:str='bx', # 'bx' (;-separated, quoted, latin-1) or 'kaggle' (standard CSV, UTF-8)
@@ -645,6 +676,7 @@ class RawData:
     folder:Path|None # where the files came from
     report:RawReport # what reading and cleaning did
 
+# %% ../nbs/01_data.ipynb #13708e1b
 def read_raw(folder:str|Path, # folder with BX-*.csv (original dump) or Ratings/Books/Users.csv (Kaggle), or a zip of them (or a folder holding only that zip)
              fmt:str|None=None, # 'bx' or 'kaggle'; default: `detect_format(folder)`
              encoding:str|None=None, # default: latin-1 for 'bx', utf-8 for 'kaggle'
@@ -689,10 +721,12 @@ def text_key(text, # a title or author (None/NA allowed)
     if text is None or (not isinstance(text, str) and pd.isna(text)): return ''
     return _NONWORD.sub('', unicodedata.normalize('NFKC', html.unescape(str(text))).casefold())
 
+# %% ../nbs/01_data.ipynb #aa8150a1
 def _keys(s:pd.Series)->np.ndarray:
     codes, u = pd.factorize(s.astype(object), use_na_sentinel=True)
     return np.append(np.array([text_key(v) for v in u], dtype=object), '')[codes]
 
+# %% ../nbs/01_data.ipynb #5138227b
 def _pa_str(s): # -> a pyarrow ChunkedArray
     "A column of strings (Series, Index, array) as a pyarrow large_string chunked array; no copy for a pandas 'str' column"
     import pyarrow as pa
@@ -700,11 +734,11 @@ def _pa_str(s): # -> a pyarrow ChunkedArray
     x = pa.array(a)
     return (x if isinstance(x, pa.ChunkedArray) else pa.chunked_array([x])).cast(pa.large_string())
 
+# %% ../nbs/01_data.ipynb #b3c1c4a4
 def _lookup(values, table)->np.ndarray:
     "Position (int64) of each string of `values` in `table` (distinct strings), -1 where absent: one pyarrow hash lookup"
     import pyarrow.compute as pc
     return pc.index_in(_pa_str(values), value_set=_pa_str(table).combine_chunks()).fill_null(-1).to_numpy().astype(np.int64)
-
 
 # %% ../nbs/01_data.ipynb #f17a0008
 _PAREN = r'\([^()]*\)|\[[^\[\]]*\]'
@@ -717,6 +751,7 @@ def _str(s)->pd.Series:
     if amp.any(): s[amp] = [html.unescape(x) for x in s[amp].to_numpy(dtype=object)]
     return s
 
+# %% ../nbs/01_data.ipynb #a0caaded
 def _words(s:pd.Series)->pd.Series:
     "Lower-case words without accents, '&' read as 'and', apostrophes dropped, single spaces"
     s = s.str.lower()
@@ -724,11 +759,19 @@ def _words(s:pd.Series)->pd.Series:
     if na.any(): s[na] = [unicodedata.normalize('NFKD', x).encode('ascii', 'ignore').decode('ascii') for x in s[na].to_numpy(dtype=object)]
     return s.str.replace('&', ' and ', regex=False).str.replace(r"['’`´]", '', regex=True).str.replace(r'[^0-9a-z]+', ' ', regex=True).str.strip()
 
+# %% ../nbs/01_data.ipynb #3c2bd501
 def _title_words(s:pd.Series)->pd.Series:
     "`_words` without articles ('a', 'an', 'the'), 'versus' written 'vs', each word's trailing s dropped (plural, possessive: Jones's, Jones' -> jone)"
     w = _words(s).str.replace(r'\b(?:the|a|an)\b', ' ', regex=True).str.replace(r'\bversus\b', 'vs', regex=True)
     return w.str.replace(r'\Bs+\b', '', regex=True).str.replace(r' +', ' ', regex=True).str.strip()
 
+# %% ../nbs/01_data.ipynb #e671fa31
+def title_words(titles, # titles (any array-like of str; missing -> '')
+               )->pd.Series: # lower-case ASCII words, no articles, no plural or possessive s
+    "Titles as the edition merging and the title search key them (HTML entities decoded)"
+    return _title_words(_str(titles))
+
+# %% ../nbs/01_data.ipynb #d6201644
 def _work_author(keys)->pd.Series:
     "Author keys reduced to first initial + surname: 'j tolkien' for 'jrr tolkien' and 'john ronald reuel tolkien'"
     k = pd.Series(keys, dtype='str').fillna('')
@@ -756,6 +799,7 @@ _STRICT = re.compile(r'\s*(?::|;|\s[-–—]+\s)\s*')
 
 def _format_only(words:list)->bool: return bool(words) and all(x in _WEAK for x in words) and any(x in _STRONG for x in words)
 
+# %% ../nbs/01_data.ipynb #16022e95
 def _strip_format(t:str)->str:
     "Drop trailing segments (after ':', ';', ',', '. ', ' - ', '/') made only of edition and format words ('Dune - Movie Tie-in Edition')"
     cuts = list(_SEG.finditer(t)); end = len(t)
@@ -765,16 +809,19 @@ def _strip_format(t:str)->str:
         end = m.start()
     return t[:end]
 
+# %% ../nbs/01_data.ipynb #ee1ab3a1
 def _strip_media(t:str)->str:
     "Drop trailing format words after a plain space when they name a medium ('The Magician's Nephew Book and CD')"
     w = t.split(' '); k = len(w)
     while k > 1 and re.sub(r'[^0-9a-z]', '', w[k - 1].lower()) in _WEAK | {''}: k -= 1
     return ' '.join(w[:k]) if k < len(w) and set(re.findall(r'[0-9a-z]+', ' '.join(w[k:]).lower())) & _MEDIA else t
 
+# %% ../nbs/01_data.ipynb #e3a26878
 def _numbered(sub:str)->bool:
     "Does a subtitle name a volume or number, or another work (a guide, a companion, 'and other stories')?"
     return bool(_VOL_RE.search(sub) or _NUM_RE.search(sub) or _OTHER_WORK.search(sub))
 
+# %% ../nbs/01_data.ipynb #215a5b15
 def _numbered_many(subs)->np.ndarray:
     "`_numbered` for many subtitles at once (pyarrow regular expressions)"
     return _matches(subs, _VOLUME) | _matches(subs, _NUM_RE.pattern) | _matches(subs, _OTHER_WORK.pattern)
@@ -795,6 +842,7 @@ _INV_ART = re.compile(r'^(.+) (' + '|'.join(_FOREIGN_ART) + r')$')              
 
 def _suffix(n:int)->str: return 'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')
 
+# %% ../nbs/01_data.ipynb #0f016978
 def _numbers(key:str)->str:
     "Number words of a title key written in digits: 'around world in eighty day' -> 'around world in 80 day', 'twenty first' -> '21st'"
     out, w, i = [], key.split(' '), 0
@@ -825,6 +873,7 @@ def _numbers(key:str)->str:
         out.append(f'{n}{_suffix(n)}' if ordinal else str(n)); i = j
     return ' '.join(out)
 
+# %% ../nbs/01_data.ipynb #bf8ee415
 def _merge_words(keys, # title keys as `_title_words` writes them
                 )->pd.Series: # the keys loosened for merging editions
     "Title keys loosened for merging editions (not for search): number words in digits, 'of', 'de' and inner articles of other languages dropped"
@@ -901,6 +950,7 @@ def _compatible(x:str, y:str)->bool:
     sx, sy = wx[-1], wy[-1]
     return sx == sy or sx in wy or sy in wx or (min(len(sx), len(sy)) >= 5 and Levenshtein.distance(sx, sy, score_cutoff=1) <= 1)
 
+# %% ../nbs/01_data.ipynb #d079e030
 def _union(work:np.ndarray, a:np.ndarray, b:np.ndarray)->np.ndarray:
     "Work ids with the works linked by the edges (a[i], b[i]) joined, each group under its smallest id"
     parent = {}
@@ -914,6 +964,7 @@ def _union(work:np.ndarray, a:np.ndarray, b:np.ndarray)->np.ndarray:
     u, inv = np.unique(work, return_inverse=True)
     return np.array([find(x) for x in u.tolist()], np.int64)[inv]
 
+# %% ../nbs/01_data.ipynb #459b2e5e
 def _join_authors(base:np.ndarray, a:np.ndarray, key_of:dict)->np.ndarray:
     "Work-author codes per row (0 = none), the spellings of one author under one title joined to the most used one"
     ok = (a > 0) & (base >= 0)
@@ -938,6 +989,7 @@ def _join_authors(base:np.ndarray, a:np.ndarray, key_of:dict)->np.ndarray:
     for x in list(parent): rep[x] = find(x)
     return rep[a]
 
+# %% ../nbs/01_data.ipynb #5716fa96
 _LITTLE = set('and or in on at to for with by from as its it is based'.split())    # words a subtitle may add or leave out
 _SEQUEL = set('more sequel another again further return continuing continued new next other'.split())   # "The Sequel: Even More …" is another book
 
@@ -958,6 +1010,7 @@ def _similar_subtitles(group:np.ndarray, # title + author code of each candidate
                     out.append((x['i'].iat[p], x['i'].iat[q]))
     return np.array(out, np.int64).reshape(-1, 2)
 
+# %% ../nbs/01_data.ipynb #d6db2a0c
 def _subtitle_tails(wk:pd.DataFrame, # `work_keys` of the distinct titles (loosened)
                     tc:np.ndarray, a:np.ndarray, vc:np.ndarray, # per row: title code, work-author code (0: none), volume code
                     surname:np.ndarray, # surname of each work-author code (as title keys write it)
@@ -993,11 +1046,78 @@ def _subtitle_tails(wk:pd.DataFrame, # `work_keys` of the distinct titles (loose
                     and not (set(s) - set(tail)) & _SEQUEL): out.append((i, j))
     return np.array(out, np.int64).reshape(-1, 2)
 
+# %% ../nbs/01_data.ipynb #5ac37e68
+def _fill_volumes(k:np.ndarray, # title + author code per row
+                  vc:np.ndarray, # volume code per row
+                  vu, # distinct volumes ('' = none)
+                 )->np.ndarray: # volume codes with the fills
+    "Step 2: an edition without a volume number joins the one numbered work of its title (and author), if there is exactly one"
+    numbered = vc != (list(vu).index('') if '' in list(vu) else -2)
+    g = pd.DataFrame({'k': k[numbered], 'v': vc[numbered]}).groupby('k')['v'].agg(['nunique', 'first'])
+    g = g[g['nunique'] == 1]
+    fill = pd.Series(g['first'].to_numpy(), index=g.index).reindex(k).to_numpy()
+    return np.where(~numbered & ~np.isnan(fill), np.nan_to_num(fill, nan=0).astype(np.int64), vc)
+
+# %% ../nbs/01_data.ipynb #1e7b8374
+def _join_subtitled(work, k, main, base, subc, subd, a, A:int, max_subtitles:int)->tuple: # (work per row, the (title, author) keys of bare titles)
+    """Step 3: "Title: subtitle" joins the work of the bare "Title" by the same author when that is one work, the subtitle names
+    no number and no other work, is not itself a title of that author ("The Lord of the Rings: The Two Towers"), and the title is
+    no series prefix; "Series: Title" is the work "Title" of that author"""
+    plain = main == base
+    g = pd.DataFrame({'k': k[plain], 'w': work[plain]}).groupby('k')['w'].agg(['nunique', 'first'])
+    g = g[g['nunique'] == 1]
+    own_titles = set(k[plain].tolist())
+    sub = np.flatnonzero(~plain & ~subd & (main >= 0))
+    if not len(sub): return work, own_titles
+    mk = main[sub].astype(np.int64) * A + a[sub]
+    nsub = pd.Series(k[sub]).groupby(mk).transform('nunique').to_numpy()
+    own = np.array([s >= 0 and s != m and (int(s) * A + int(x)) in own_titles for s, m, x in zip(subc[sub], main[sub], a[sub])], bool)
+    t = pd.Series(g['first'].to_numpy(), index=g.index).reindex(mk).to_numpy()
+    hit = (nsub <= max_subtitles) & ~own & ~np.isnan(t)
+    t2 = pd.Series(g['first'].to_numpy(), index=g.index).reindex(np.maximum(subc[sub], 0).astype(np.int64) * A + a[sub]).to_numpy()
+    hit2 = own & ~np.isnan(t2)
+    # the edition joins that work, and so do the other editions of its full title ("The Hobbit or There and Back Again")
+    return _union(work, np.r_[work[sub[hit]], work[sub[hit2]]], np.r_[t[hit], t2[hit2]].astype(np.int64)), own_titles
+
+# %% ../nbs/01_data.ipynb #c2a56f1c
+def _join_alike_subtitles(work, wk, tu, tc, a, vc, k, bu, own_titles:set, A:int, nv:int, max_subtitles:int)->np.ndarray: # work per row
+    """Step 4: two subtitles of one title by one author join when the words of one hold the other's ("A Movie Storybook" and
+    "The Storybook Based on the Movie"): with no bare title to join, only the subtitles tell the editions apart; same guards as
+    in step 3, and the subtitle must follow ':', ';' or ' - ' (after a comma it is often the rest of the title: "Gone, but Not
+    Forgotten"), and only one of them ("Garzanti - Gli Elefanti: Paula" and "…: Per Paula" are two books of one imprint)"""
+    mu = wk['main'].to_numpy(dtype=object); su = wk['sub'].to_numpy(dtype=object)
+    cand_t = np.flatnonzero((wk['main'] != wk['base']).to_numpy(bool) & (wk['head'] == wk['main']).to_numpy(bool) & (wk['main'] != '').to_numpy(bool)
+                            & ~wk['sub_digits'].to_numpy(bool))
+    nested = _matches(tu, r'(?:[:;]|\s[-–—]+\s).*(?:[:;]|\s[-–—]+\s)')       # "Series - Imprint: Title": which part is the subtitle?
+    row = np.flatnonzero(np.isin(tc, cand_t[~nested[cand_t]]) & (a > 0))
+    if not len(row): return work
+    mk2 = (pd.factorize(mu[tc[row]])[0].astype(np.int64) * A + a[row]) * nv + vc[row]        # same title, author and volume
+    nsub2 = pd.Series(k[row]).groupby(mk2).transform('nunique').to_numpy()
+    sb = _lookup(su[tc[row]], pd.Series(bu))                                # the subtitle as a title of its own
+    own2 = (sb >= 0) & np.isin(np.maximum(sb, 0) * A + a[row], np.fromiter(own_titles, np.int64, len(own_titles)))
+    c = (nsub2 >= 2) & (nsub2 <= max_subtitles) & ~own2
+    if not c.any(): return work
+    e = _similar_subtitles(mk2[c], su[tc[row[c]]])
+    return _union(work, work[row[c][e[:, 0]]], work[row[c][e[:, 1]]]) if len(e) else work
+
+# %% ../nbs/01_data.ipynb #01ba99e2
+def _number_works(work:np.ndarray, # a work key per row (any integers)
+                  isbns:pd.Series, # the ISBN of each row
+                 )->np.ndarray: # Book-ID per row
+    "Number the works 0, 1, … in the order of their smallest ISBN"
+    import pyarrow.compute as pc
+    rank = np.empty(len(work), np.int64)
+    rank[pc.sort_indices(_pa_str(isbns)).to_numpy()] = np.arange(len(work))
+    codes = pd.factorize(work)[0]
+    first = np.full(codes.max() + 1, len(work), np.int64); np.minimum.at(first, codes, rank)
+    bid = np.empty(len(first), np.int64); bid[np.argsort(first)] = np.arange(len(first))   # works numbered by their smallest ISBN
+    return bid[codes]
+
+# %% ../nbs/01_data.ipynb #5b51aa5d
 def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
                     max_subtitles:int=4, # a title followed by more distinct subtitles (by one author) is a series prefix: its subtitles stay apart
                    )->np.ndarray: # Book-ID (int64) per row: one per work, numbered by the work's smallest ISBN
     "Merge editions of one work (same title up to notes, format words, articles, plural/possessive s and a subtitle; same author up to spelling) into one Book-ID"
-    import pyarrow.compute as pc
     if len(books) == 0: return np.zeros(0, dtype=np.int64)
     tc, tu = pd.factorize(books['Book-Title'], use_na_sentinel=True)        # work on distinct titles and authors, then on codes
     ac, au = pd.factorize(books['Book-Author'], use_na_sentinel=True)
@@ -1014,54 +1134,13 @@ def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
     ok_t = np.append(wk['base'].to_numpy(dtype=object) != '', False)[tc]; ok_a = np.append(akey != '', False)[ac]
     base = np.append(bcode, -1)[tc]; main = np.append(mcode, -1)[tc]; subc = np.append(scode, -1)[tc]
     # 1. under one title, the spellings of one author's name join ("Salinger" and "J. D. Salinger", "E. Annie Proulx" and "Annie Proulx")
-    key_of = dict(zip(acode + 1, akey))
-    a = _join_authors(base, a, key_of)
+    a = _join_authors(base, a, dict(zip(acode + 1, akey)))
     subd = np.append(wk['sub_digits'].to_numpy(bool), False)[tc]
     k = base.astype(np.int64) * A + a                                          # title (no notes) + author, as one integer
     vcu, vu = pd.factorize(np.append(wk['volume'].to_numpy(dtype=object), '')); nv = len(vu) + 1
-    vc = vcu[tc]
-    # 2. an edition without a volume number joins the one numbered work of its title (and author), if there is exactly one
-    numbered = vc != (list(vu).index('') if '' in list(vu) else -2)
-    g = pd.DataFrame({'k': k[numbered], 'v': vc[numbered]}).groupby('k')['v'].agg(['nunique', 'first'])
-    g = g[g['nunique'] == 1]
-    fill = pd.Series(g['first'].to_numpy(), index=g.index).reindex(k).to_numpy()
-    vc = np.where(~numbered & ~np.isnan(fill), np.nan_to_num(fill, nan=0).astype(np.int64), vc)
-    work = k * nv + vc
-    # 3. "Title: subtitle" joins the work of the bare "Title" by the same author when that is one work, the subtitle names no number and no
-    #    other work, is not itself a title of that author ("The Lord of the Rings: The Two Towers"), and the title is no series prefix
-    plain = main == base
-    g = pd.DataFrame({'k': k[plain], 'w': work[plain]}).groupby('k')['w'].agg(['nunique', 'first'])
-    g = g[g['nunique'] == 1]
-    own_titles = set(k[plain].tolist())
-    sub = np.flatnonzero(~plain & ~subd & (main >= 0))
-    if len(sub):
-        mk = main[sub].astype(np.int64) * A + a[sub]
-        nsub = pd.Series(k[sub]).groupby(mk).transform('nunique').to_numpy()
-        own = np.array([s >= 0 and s != m and (int(s) * A + int(x)) in own_titles for s, m, x in zip(subc[sub], main[sub], a[sub])], bool)
-        t = pd.Series(g['first'].to_numpy(), index=g.index).reindex(mk).to_numpy()
-        hit = (nsub <= max_subtitles) & ~own & ~np.isnan(t)
-        t2 = pd.Series(g['first'].to_numpy(), index=g.index).reindex(np.maximum(subc[sub], 0).astype(np.int64) * A + a[sub]).to_numpy()
-        hit2 = own & ~np.isnan(t2)                                            # "Series: Title" is the work "Title" of that author
-        # the edition joins that work, and so do the other editions of its full title ("The Hobbit or There and Back Again")
-        work = _union(work, np.r_[work[sub[hit]], work[sub[hit2]]], np.r_[t[hit], t2[hit2]].astype(np.int64))
-    # 4. two subtitles of one title by one author join when the words of one hold the other's ("A Movie Storybook" and "The Storybook
-    #    Based on the Movie"): with no bare title to join, only the subtitles tell the editions apart; same guards as in 3, and the
-    #    subtitle must follow ':', ';' or ' - ' (after a comma it is often the rest of the title: "Gone, but Not Forgotten"), and only one
-    #    of them ("Garzanti - Gli Elefanti: Paula" and "…: Per Paula" are two books of one imprint)
-    mu = wk['main'].to_numpy(dtype=object); su = wk['sub'].to_numpy(dtype=object)
-    cand_t = np.flatnonzero((wk['main'] != wk['base']).to_numpy(bool) & (wk['head'] == wk['main']).to_numpy(bool) & (wk['main'] != '').to_numpy(bool)
-                            & ~wk['sub_digits'].to_numpy(bool))
-    nested = _matches(tu, r'(?:[:;]|\s[-–—]+\s).*(?:[:;]|\s[-–—]+\s)')       # "Series - Imprint: Title": which part is the subtitle?
-    row = np.flatnonzero(np.isin(tc, cand_t[~nested[cand_t]]) & (a > 0))
-    if len(row):
-        mk2 = (pd.factorize(mu[tc[row]])[0].astype(np.int64) * A + a[row]) * nv + vc[row]        # same title, author and volume
-        nsub2 = pd.Series(k[row]).groupby(mk2).transform('nunique').to_numpy()
-        sb = _lookup(su[tc[row]], pd.Series(bu))                                # the subtitle as a title of its own
-        own2 = (sb >= 0) & np.isin(np.maximum(sb, 0) * A + a[row], np.fromiter(own_titles, np.int64, len(own_titles)))
-        c = (nsub2 >= 2) & (nsub2 <= max_subtitles) & ~own2
-        if c.any():
-            e = _similar_subtitles(mk2[c], su[tc[row[c]]])
-            if len(e): work = _union(work, work[row[c][e[:, 0]]], work[row[c][e[:, 1]]])
+    vc = _fill_volumes(k, vcu[tc], vu)                                         # 2. volumes
+    work, own_titles = _join_subtitled(k * nv + vc, k, main, base, subc, subd, a, A, max_subtitles)   # 3. "Title: subtitle"
+    work = _join_alike_subtitles(work, wk, tu, tc, a, vc, k, bu, own_titles, A, nv, max_subtitles)   # 4. alike subtitles
     # 5. a title that is another edition's title plus words of its subtitle is that edition's work ("Don Quixote de la Mancha" and
     #    "Don Quixote: The Ingenious Hidalgo de la Mancha"), same author and volume, the subtitle naming no number and no other work
     surname = _title_words(pd.Series([x.rsplit(' ', 1)[-1] for x in aw], dtype='str')).to_numpy(dtype=object)   # written as in title keys
@@ -1069,12 +1148,7 @@ def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
     e = _subtitle_tails(wk, tc, a, vc, np.r_[[''], surname], listed)
     if len(e): work = _union(work, work[e[:, 0]], work[e[:, 1]])
     work = np.where(ok_t & ok_a, work, -1 - np.arange(len(work)))             # no title or no author: a work of its own
-    rank = np.empty(len(work), np.int64)
-    rank[pc.sort_indices(_pa_str(books['ISBN'])).to_numpy()] = np.arange(len(work))
-    codes = pd.factorize(work)[0]
-    first = np.full(codes.max() + 1, len(work), np.int64); np.minimum.at(first, codes, rank)
-    bid = np.empty(len(first), np.int64); bid[np.argsort(first)] = np.arange(len(first))   # works numbered by their smallest ISBN
-    return bid[codes]
+    return _number_works(work, books['ISBN'])
 
 # %% ../nbs/01_data.ipynb #18f04b6d
 @dataclass
@@ -1106,6 +1180,7 @@ class PreprocessReport:
         return '\n'.join(f"{k:<{w}}  {v:>10,}" for k, v in rows)
     def _repr_markdown_(self): return '\n'.join(['| step | rows |', '|---|---:|'] + [f"| {k} | {v:,} |" for k, v in self._rows()])
 
+# %% ../nbs/01_data.ipynb #e2bad033
 @dataclass
 class Preprocessed:
     "Ratings and books ready for training (see the data conventions)"
@@ -1129,86 +1204,70 @@ def core_mask(users, # the user of each rating
         du += int(bad_u.sum()); di += int(bad_i.sum())
         if not bad_u.any() and not bad_i.any(): return keep, du, di
 
+# %% ../nbs/01_data.ipynb #85ce8cfe
 _READ_REASONS = ['broken quotes', 'wrong number of fields', 'empty or non-integer User-ID', 'invalid ISBN (empty)',
                  'invalid ISBN (not in the books file)', 'non-numeric Book-Rating', 'Book-Rating not an integer in 0-10']
 
 def _dense(values)->np.ndarray:
     return np.unique(np.asarray(values), return_inverse=True)[1].astype(np.int64).reshape(-1)
 
-def preprocess(raw:RawData, # output of `read_raw`
-               min_user_ratings:int=5, # keep users with at least this many explicit ratings
-               min_book_ratings:int=5, # keep works with at least this many explicit ratings
-               allow_missing_books:bool=False, # without a books file, treat each ISBN as a work with no metadata
-              )->Preprocessed:
-    "Explicit ratings joined to books, editions merged, users/books filtered iteratively, dense ids"
-    for n, v in (('min_user_ratings', min_user_ratings), ('min_book_ratings', min_book_ratings)):
-        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1: raise ValueError(f"{n} must be an integer >= 1, got {v!r}")
-    r = raw.ratings
-    books = raw.books
-    if books is None:
-        if not allow_missing_books:
-            raise ValueError(f"no books file was read from {raw.folder}: preprocessing needs {BX_FILES['books']} / {KAGGLE_FILES['books']} "
-                             f"to join titles and merge editions; add it to the folder (the bx-rec commands, e.g. `bx-rec preprocess`, "
-                             f"then merge editions; without it they use each bare ISBN as a book)")
-        isbns = np.sort(pd.unique(r['ISBN'].astype(object)))
-        books = pd.DataFrame({c: [None]*len(isbns) for c in COLUMNS['books']})
-        books['ISBN'] = isbns; books['Year-Of-Publication'] = pd.array([pd.NA]*len(isbns), dtype='Int64')
+# %% ../nbs/01_data.ipynb #518e884e
+def _books_or_isbns(raw:RawData, allow_missing_books:bool)->pd.DataFrame:
+    "The books table, or without a books file (when allowed) one row per ISBN of the ratings with no metadata"
+    if raw.books is not None: return raw.books
+    if not allow_missing_books:
+        raise ValueError(f"no books file was read from {raw.folder}: preprocessing needs {BX_FILES['books']} / {KAGGLE_FILES['books']} "
+                         f"to join titles and merge editions; add it to the folder (the bx-rec commands, e.g. `bx-rec preprocess`, "
+                         f"then merge editions; without it they use each bare ISBN as a book)")
+    isbns = np.sort(pd.unique(raw.ratings['ISBN'].astype(object)))
+    books = pd.DataFrame({c: [None]*len(isbns) for c in COLUMNS['books']})
+    books['ISBN'] = isbns; books['Year-Of-Publication'] = pd.array([pd.NA]*len(isbns), dtype='Int64')
+    return books
+
+# %% ../nbs/01_data.ipynb #53ae8c50
+def _read_counts(raw:RawData)->tuple: # (dropped while reading, repaired while reading, rating rows in the file)
+    "What reading the ratings file already dropped and repaired, by reason, and the rows it held"
     frep = raw.report.files.get('ratings') if raw.report is not None else None
     read_skipped = dict(frep.skipped) if frep is not None else {}
     dropped = OrderedDict((k, int(read_skipped.get(k, 0))) for k in _READ_REASONS)
     for k, v in read_skipped.items():
         if k not in dropped: dropped[k] = int(v)
     repaired = OrderedDict((k, int(v)) for k, v in (frep.repaired.items() if frep is not None else ()))
-    rows_in = len(r) + sum(dropped.values())
-    r = r[['User-ID', 'ISBN', 'Book-Rating']].reset_index(drop=True)
+    return dropped, repaired, len(raw.ratings) + sum(dropped.values())
 
-    book_id = pd.Series(assign_book_ids(books), index=pd.Index(books['ISBN'].to_numpy(dtype=object)))
-    pos = _lookup(r['ISBN'], books['ISBN'])                           # each rating's row in books (= in book_id), -1: none
-    explicit = r['Book-Rating'].between(1, 10).to_numpy()
-    dropped['implicit rating (0)'] = int((~explicit).sum())
-    known = pos >= 0
-    bid_all = np.where(known, book_id.to_numpy()[np.maximum(pos, 0)], -1)
-    # implicit interactions: every 0 of a known work, once per (user, work), unless the user also rated it
-    z = ~explicit & known
-    imp = pd.DataFrame({'User-ID': r['User-ID'].to_numpy(np.int64)[z], 'Book-ID': bid_all[z].astype(np.int64),
+# %% ../nbs/01_data.ipynb #f5062b4e
+def _implicit_rows(r:pd.DataFrame, # User-ID, ISBN, Book-Rating
+                   bid:np.ndarray, # work (Book-ID) of each row, -1: not in the books file
+                   explicit:np.ndarray, # bool: a 1-10 rating
+                  )->pd.DataFrame: # User-ID, Book-ID, ISBN
+    "The implicit interactions: rating-0 rows of known works, once per (reader, work), not where the reader rated the work"
+    known = bid >= 0; z = ~explicit & known
+    imp = pd.DataFrame({'User-ID': r['User-ID'].to_numpy(np.int64)[z], 'Book-ID': bid[z].astype(np.int64),
                         'ISBN': r['ISBN'].array[np.flatnonzero(z)]})
     imp = imp[~imp.duplicated(['User-ID', 'Book-ID'], keep='last').to_numpy()]
-    span = int(bid_all.max()) + 2 if len(bid_all) else 1
-    rated = r['User-ID'].to_numpy(np.int64)[explicit & known] * span + bid_all[explicit & known]
-    imp = imp[~pd.Series(imp['User-ID'].to_numpy() * span + imp['Book-ID'].to_numpy()).isin(rated).to_numpy()].reset_index(drop=True)
+    span = int(bid.max()) + 2 if len(bid) else 1
+    rated = r['User-ID'].to_numpy(np.int64)[explicit & known] * span + bid[explicit & known]
+    return imp[~pd.Series(imp['User-ID'].to_numpy() * span + imp['Book-ID'].to_numpy()).isin(rated).to_numpy()].reset_index(drop=True)
 
-    keep = explicit & known
-    dropped['ISBN not in books file'] = int((explicit & ~known).sum())
-    r = r[keep].assign(**{'Book-ID': bid_all[keep]})
-    dup = r.duplicated(['User-ID', 'Book-ID'], keep='last').to_numpy()
-    dropped['duplicate (user, work) rating, last kept'] = int(dup.sum()); r = r[~dup]
-    if len(r) == 0:
-        if rows_in == 0: raise ValueError(f"{raw.folder}: the ratings file has no rating rows (only a header?)")
-        why = ', '.join(f'{k}: {v:,}' for k, v in dropped.items() if v)   # only the reasons that dropped something
-        raise ValueError(f"no explicit (1-10) ratings of known books left before filtering ({why}); check the ratings and books files")
+# %% ../nbs/01_data.ipynb #00ca2a2f
+def _empty_core_error(max_u:int, max_b:int, # the most ratings of any user and of any book before the filter
+                      min_user_ratings:int, min_book_ratings:int)->ValueError:
+    "The error for a filter that leaves nothing, naming the flag to lower and to what"
+    if max_u < min_user_ratings: hint = f"lower --min-user-ratings (min_user_ratings in Python) to at most {max_u} (the most ratings any user has)"
+    elif max_b < min_book_ratings: hint = f"lower --min-book-ratings (min_book_ratings in Python) to at most {max_b} (the most ratings any book has)"
+    else: hint = ("lower --min-user-ratings and/or --min-book-ratings (min_user_ratings, min_book_ratings in Python): no set of users and books meets both "
+                  f"(before filtering: at most {max_u} ratings per user, {max_b} per book)")
+    return ValueError(f"no ratings left after filtering with min_user_ratings={min_user_ratings}, min_book_ratings={min_book_ratings}: {hint}")
 
-    max_u, max_b = int(r['User-ID'].value_counts().max()), int(r['Book-ID'].value_counts().max())
-    keep, du, db = core_mask(r['User-ID'], r['Book-ID'], min_user_ratings, min_book_ratings); r = r[keep]
-    dropped[f'user has < min_user_ratings ({min_user_ratings})'] = du
-    dropped[f'book has < min_book_ratings ({min_book_ratings})'] = db
-    if len(r) == 0:
-        if max_u < min_user_ratings: hint = f"lower --min-user-ratings (min_user_ratings in Python) to at most {max_u} (the most ratings any user has)"
-        elif max_b < min_book_ratings: hint = f"lower --min-book-ratings (min_book_ratings in Python) to at most {max_b} (the most ratings any book has)"
-        else: hint = ("lower --min-user-ratings and/or --min-book-ratings (min_user_ratings, min_book_ratings in Python): no set of users and books meets both "
-                      f"(before filtering: at most {max_u} ratings per user, {max_b} per book)")
-        raise ValueError(f"no ratings left after filtering with min_user_ratings={min_user_ratings}, min_book_ratings={min_book_ratings}: {hint}")
-
-    r = r.reset_index(drop=True)
-    r['User-Embedding-ID'] = _dense(r['User-ID'].to_numpy())
-    r['Book-Embedding-ID'] = _dense(r['Book-ID'].to_numpy())
-    ratings = r[['User-ID', 'User-Embedding-ID', 'Book-ID', 'Book-Embedding-ID', 'ISBN', 'Book-Rating']].astype(
-        {'User-ID': 'int64', 'User-Embedding-ID': 'int64', 'Book-ID': 'int64', 'Book-Embedding-ID': 'int64', 'Book-Rating': 'int64'})
-
-    # representative edition: most rated, ties -> smallest ISBN
+# %% ../nbs/01_data.ipynb #d59e78ca
+def _works_table(ratings:pd.DataFrame, # the kept ratings with Book-ID, Book-Embedding-ID and ISBN
+                 books:pd.DataFrame, # the books file
+                 book_id:pd.Series, # work (Book-ID) of each ISBN of `books`
+                )->pd.DataFrame: # one row per Book-Embedding-ID
+    "One row per kept work: its representative edition's metadata, every edition's ISBN, author and year ids"
     cnt = ratings.groupby(['Book-Embedding-ID', 'ISBN']).size().rename('n').reset_index()
     rep_ed = cnt.sort_values(['Book-Embedding-ID', 'n', 'ISBN'], ascending=[True, False, True]).drop_duplicates('Book-Embedding-ID')
-    bmeta = books.set_index('ISBN')
-    out = bmeta.reindex(rep_ed['ISBN'].to_numpy()).reset_index()
+    out = books.set_index('ISBN').reindex(rep_ed['ISBN'].to_numpy()).reset_index()
     out.insert(0, 'Book-Embedding-ID', rep_ed['Book-Embedding-ID'].to_numpy())
     emb_of_bid = ratings.drop_duplicates('Book-ID').set_index('Book-ID')['Book-Embedding-ID']
     out['Book-ID'] = ratings.drop_duplicates('Book-Embedding-ID').set_index('Book-Embedding-ID').loc[out['Book-Embedding-ID'], 'Book-ID'].to_numpy()
@@ -1220,12 +1279,48 @@ def preprocess(raw:RawData, # output of `read_raw`
     out['ISBNs'] = joined.reindex(out['Book-ID'].to_numpy()).to_numpy(dtype=object)
     out['Author-Embedding-ID'] = _dense(_keys(out['Book-Author']).astype(str))
     yrs = out['Year-Of-Publication'].astype('Int64')
-    yv = yrs.fillna(np.iinfo(np.int64).max).astype('int64').to_numpy()  # missing year sorts last
-    out['Year-Embedding-ID'] = _dense(yv)
+    out['Year-Embedding-ID'] = _dense(yrs.fillna(np.iinfo(np.int64).max).astype('int64').to_numpy())  # missing year sorts last
     out['Year-Of-Publication'] = yrs
     cols = ['Book-Embedding-ID', 'Author-Embedding-ID', 'Year-Embedding-ID', 'Book-ID', 'ISBN', 'ISBNs', 'Book-Title',
             'Book-Author', 'Year-Of-Publication', 'Publisher', 'Image-URL-M']
-    out = out[cols].astype({c: 'int64' for c in cols[:4]}).sort_values('Book-Embedding-ID').reset_index(drop=True)
+    return out[cols].astype({c: 'int64' for c in cols[:4]}).sort_values('Book-Embedding-ID').reset_index(drop=True)
+
+# %% ../nbs/01_data.ipynb #be429a63
+def preprocess(raw:RawData, # output of `read_raw`
+               min_user_ratings:int=5, # keep users with at least this many explicit ratings
+               min_book_ratings:int=5, # keep works with at least this many explicit ratings
+               allow_missing_books:bool=False, # without a books file, treat each ISBN as a work with no metadata
+              )->Preprocessed:
+    "Explicit ratings joined to books, editions merged, users/books filtered iteratively, dense ids"
+    for n, v in (('min_user_ratings', min_user_ratings), ('min_book_ratings', min_book_ratings)):
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1: raise ValueError(f"{n} must be an integer >= 1, got {v!r}")
+    books = _books_or_isbns(raw, allow_missing_books)
+    dropped, repaired, rows_in = _read_counts(raw)
+    r = raw.ratings[['User-ID', 'ISBN', 'Book-Rating']].reset_index(drop=True)
+    book_id = pd.Series(assign_book_ids(books), index=pd.Index(books['ISBN'].to_numpy(dtype=object)))
+    pos = _lookup(r['ISBN'], books['ISBN'])                           # each rating's row in books (= in book_id), -1: none
+    explicit = r['Book-Rating'].between(1, 10).to_numpy()
+    dropped['implicit rating (0)'] = int((~explicit).sum())
+    bid_all = np.where(pos >= 0, book_id.to_numpy()[np.maximum(pos, 0)], -1)
+    imp = _implicit_rows(r, bid_all, explicit)
+    keep = explicit & (pos >= 0)
+    dropped['ISBN not in books file'] = int((explicit & (pos < 0)).sum())
+    r = r[keep].assign(**{'Book-ID': bid_all[keep]})
+    dup = r.duplicated(['User-ID', 'Book-ID'], keep='last').to_numpy()
+    dropped['duplicate (user, work) rating, last kept'] = int(dup.sum()); r = r[~dup]
+    if len(r) == 0:
+        if rows_in == 0: raise ValueError(f"{raw.folder}: the ratings file has no rating rows (only a header?)")
+        why = ', '.join(f'{k}: {v:,}' for k, v in dropped.items() if v)   # only the reasons that dropped something
+        raise ValueError(f"no explicit (1-10) ratings of known books left before filtering ({why}); check the ratings and books files")
+    max_u, max_b = int(r['User-ID'].value_counts().max()), int(r['Book-ID'].value_counts().max())
+    keep, du, db = core_mask(r['User-ID'], r['Book-ID'], min_user_ratings, min_book_ratings); r = r[keep].reset_index(drop=True)
+    dropped[f'user has < min_user_ratings ({min_user_ratings})'] = du
+    dropped[f'book has < min_book_ratings ({min_book_ratings})'] = db
+    if len(r) == 0: raise _empty_core_error(max_u, max_b, min_user_ratings, min_book_ratings)
+    r['User-Embedding-ID'], r['Book-Embedding-ID'] = _dense(r['User-ID'].to_numpy()), _dense(r['Book-ID'].to_numpy())
+    ratings = r[['User-ID', 'User-Embedding-ID', 'Book-ID', 'Book-Embedding-ID', 'ISBN', 'Book-Rating']].astype(
+        {'User-ID': 'int64', 'User-Embedding-ID': 'int64', 'Book-ID': 'int64', 'Book-Embedding-ID': 'int64', 'Book-Rating': 'int64'})
+    out = _works_table(ratings, books, book_id)
     rep = PreprocessReport(rows_in, dropped, len(ratings), int(ratings['User-ID'].nunique()), len(out),
                            int(min_user_ratings), int(min_book_ratings), repaired, len(imp))
     assert rep.rows_in == rep.rows_out + sum(rep.dropped.values())
@@ -1274,6 +1369,7 @@ def save_preprocessed(pre:Preprocessed, # output of `preprocess`
     if pre.implicit is None and (out/'implicit.parquet').is_file(): (out/'implicit.parquet').unlink()   # not from an older run
     return out
 
+# %% ../nbs/01_data.ipynb #069c8792
 def _check_schema(df:pd.DataFrame, schema:dict, path:Path):
     missing = [c for c in schema if c not in df.columns]
     if missing: raise MissingColumnsError(f"{path}: missing column(s) {missing}; columns found: {list(df.columns)}. "
@@ -1284,6 +1380,7 @@ def _check_schema(df:pd.DataFrame, schema:dict, path:Path):
         if not ok: raise ValueError(f"{path}: column {c!r} has dtype {dt}, expected {'an integer' if kind == 'int' else 'a string'} dtype; "
                                     f"the file was not written by `bx-rec preprocess`: re-create the folder with it")
 
+# %% ../nbs/01_data.ipynb #8a7780a9
 def load_preprocessed(path:str|Path, # folder written by `save_preprocessed`
                      )->Preprocessed:
     "Read a preprocessed folder back, checking columns and dtypes"
@@ -1313,6 +1410,7 @@ def load_preprocessed(path:str|Path, # folder written by `save_preprocessed`
 def _check_fraction(name, f):
     if not (isinstance(f, (int, float)) and 0 <= f < 1): raise ValueError(f"{name} must be in [0, 1), got {f!r}")
 
+# %% ../nbs/01_data.ipynb #853508db
 def split_dataframe(df:pd.DataFrame, # ratings
                     holdout_fraction:float=0.1, # share of rows held out
                     seed:int=0, # random seed
@@ -1324,6 +1422,7 @@ def split_dataframe(df:pd.DataFrame, # ratings
     test_pos = np.zeros(len(df), dtype=bool); test_pos[perm[:n_test]] = True
     return df[~test_pos], df[test_pos]
 
+# %% ../nbs/01_data.ipynb #ec2c276a
 def split_per_user(df:pd.DataFrame, # ratings
                    holdout_fraction:float=0.2, # share of each user's ratings held out (rounded half up)
                    seed:int=0, # random seed
@@ -1345,6 +1444,7 @@ def split_per_user(df:pd.DataFrame, # ratings
     hold = np.zeros(n, dtype=bool); hold[order] = rank < np.repeat(n_hold, sizes)
     return df[~hold], df[hold]
 
+# %% ../nbs/01_data.ipynb #3f5c6bb3
 def train_val_test_split(df:pd.DataFrame, # ratings
                          val_fraction:float=0.1, # share for validation
                          test_fraction:float=0.1, # share for test
@@ -1403,6 +1503,7 @@ def _interactions(users, items, ratings, lines, path)->pd.DataFrame:
     return pd.DataFrame({'user': pd.Series(users, dtype=object).astype(str).str.strip().to_numpy(),
                          'item': pd.Series(items, dtype=object).astype(str).str.strip().to_numpy(), 'rating': r.astype(np.float32)})
 
+# %% ../nbs/01_data.ipynb #00ac3ea2
 def _scale(df:pd.DataFrame, lines, path, rating_scale, drop_out_of_scale:bool)->pd.DataFrame:
     "Check ratings against an inclusive (lo, hi) scale: an error naming the line, or (drop_out_of_scale) drop and count them"
     df.attrs['n_out_of_scale'] = 0
@@ -1421,6 +1522,7 @@ def _scale(df:pd.DataFrame, lines, path, rating_scale, drop_out_of_scale:bool)->
     out = df[~bad].reset_index(drop=True); out.attrs['n_out_of_scale'] = int(bad.sum())
     return out
 
+# %% ../nbs/01_data.ipynb #e9f4ffa2
 def read_ml100k(path:str|Path, # MovieLens-100K ratings file (u.data, u1.base, ...) or the folder holding u.data
                 keep_timestamp:bool=False, # also return the `timestamp` column (int64)
                 rating_scale:tuple|None=(1, 5), # inclusive (lo, hi); a rating outside it is an error (None: no check)
@@ -1452,6 +1554,7 @@ def read_ml100k(path:str|Path, # MovieLens-100K ratings file (u.data, u1.base, .
         out['timestamp'] = ts.astype('int64').to_numpy()
     return _scale(out, lines, path, rating_scale, drop_out_of_scale)
 
+# %% ../nbs/01_data.ipynb #f8411f10
 def read_ratings_csv(path:str|Path, # any delimited text file with a header row
                      user_col:str, # column with user ids
                      item_col:str, # column with item ids
@@ -1489,6 +1592,7 @@ def read_ratings_csv(path:str|Path, # any delimited text file with a header row
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     return _scale(out, np.arange(2, len(out) + 2), path, rating_scale, drop_out_of_scale)
 
+# %% ../nbs/01_data.ipynb #51803368
 def interactions_from_preprocessed(pre:Preprocessed, # output of `preprocess`
                                   )->pd.DataFrame: # user = str(User-ID), item = str(Book-ID), rating (float32), isbn
     "The generic interaction table of preprocessed Book-Crossing ratings"

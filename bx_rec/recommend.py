@@ -34,7 +34,7 @@ _STOP = {'the', 'a', 'an', 'of', 'and', 'to', 'in'}
 _QSUB = re.compile(r'\s*(?::|;|\s[-–—]+\s|,(?=\s))\s*')
 
 def _qwords(text:str)->str:
-    "A query (or title) as `bx_rec.data._title_words` writes titles: lower-case ASCII words, no articles, no trailing s"
+    "A query (or title) as `bx_rec.data.title_words` writes titles: lower-case ASCII words, no articles, no trailing s"
     t = html.unescape(str(text)).lower() if '&' in str(text) else str(text).lower()
     if not t.isascii(): t = unicodedata.normalize('NFKD', t).encode('ascii', 'ignore').decode('ascii')
     t = _NONALNUM.sub(' ', _APOS.sub('', t.replace('&', ' and '))).strip()
@@ -135,12 +135,12 @@ def _row_words(codes:np.ndarray, # for each row, the index of its key in `keys` 
 def _build_search(self:TitleIndex):
     "Search tables, built on the first search: title keys at three levels, author keys, word postings, readers"
     if self._s is not None: return
-    from bx_rec.data import work_keys, author_key, _title_words, _str
+    from bx_rec.data import work_keys, author_key, title_words
     b = self.books; n = len(b)
     tc, tu = pd.factorize(self.titles)
     tu = pd.Series(np.asarray(tu, dtype=object), dtype='str')
     wk = work_keys(tu)
-    full = _title_words(_str(tu)).to_numpy(dtype=object)
+    full = title_words(tu).to_numpy(dtype=object)
     base = np.where(wk['base'].to_numpy(dtype=object) != '', wk['base'].to_numpy(dtype=object), full)
     main = np.where(wk['head'].to_numpy(dtype=object) != '', wk['head'].to_numpy(dtype=object), base)   # a comma makes no subtitle here ("Hobbits, Elves, and Wizards")
     ac, au = pd.factorize(b['Book-Author'].astype(object).fillna('').to_numpy(dtype=object))

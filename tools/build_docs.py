@@ -199,6 +199,49 @@ def execute(nb, cwd: Path, skip_flags: set, timeout: int) -> tuple:
     return None, None, None
 
 
+def documented_names(code: str) -> list:
+    """The public names an exported cell defines, as nbdev documents them: functions and classes, the public methods
+    of its classes (`Cls.meth`), and `@patch` methods (`def meth(self:Cls, ...)` -> `Cls.meth`)"""
+    import ast
+    try: tree = ast.parse(code)
+    except SyntaxError: return []
+    out = []
+    for n in tree.body:
+        if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or n.name.startswith('_'): continue
+        decos = [ast.unparse(d) for d in getattr(n, 'decorator_list', [])]
+        if isinstance(n, ast.ClassDef):
+            out.append(n.name)
+            out += [f'{n.name}.{m.name}' for m in n.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and not m.name.startswith('_') and not any('property' in ast.unparse(d) for d in m.decorator_list)]
+        elif any(d.split('(')[0] in ('patch', 'patch_to') for d in decos):
+            a = n.args.args[0].annotation if n.args.args else None
+            if a is not None and not any('property' in d for d in decos): out.append(f'{ast.unparse(a)}.{n.name}')
+        else: out.append(n.name)
+    return out
+
+
+def add_show_docs(nb):
+    """After each exported cell, a `show_doc` cell for every public name it defines that the notebook does not already
+    document (nbdev's docs do the same), so that every public function, class and method has its signature and
+    docstring on the page"""
+    import nbformat.v4 as v4
+    have = set(re.findall(r'^show_doc\(([\w.]+)', '\n'.join(src(c) for c in nb.cells if c.cell_type == 'code'), re.MULTILINE))
+    cells, added = [], 0
+    for c in nb.cells:
+        cells.append(c)
+        if c.cell_type != 'code': continue
+        dirs, code = split_directives(src(c))
+        if not dirs.keys() & {'export', 'exports'}: continue
+        for name in documented_names(code):
+            if name in have: continue
+            have.add(name); added += 1
+            cells.append(v4.new_code_cell(f'show_doc({name})', metadata={'bx_auto_doc': True}))
+    if added: cells.insert(next((k + 1 for k, c in enumerate(cells) if 'default_exp' in src(c)), 0),
+                           v4.new_code_cell('#| hide\nfrom nbdev.showdoc import show_doc'))
+    nb.cells = cells
+    return nb
+
+
 def figure_html(fig_json: dict) -> str:
     import plotly.io as pio
     return pio.to_html(fig_json, include_plotlyjs=False, full_html=False, validate=False,
@@ -401,6 +444,7 @@ def main(argv=None) -> int:
         t0 = time.time()
         rel = pg['path'].relative_to(ROOT) if pg['path'].is_relative_to(ROOT) else pg['path']
         print(f'executing {rel} ...', flush=True)
+        if pg['name'] != 'index.html': add_show_docs(pg['nb'])
         cell_i, err, full = execute(pg['nb'], pg['path'].parent, skip_flags, a.timeout)
         timings.append((str(rel), time.time() - t0))
         if err is not None:

@@ -96,14 +96,24 @@ def output_md(out) -> str | None:
     return None
 
 
-def notebook_markdown(nb: dict, lang: str = 'python') -> str:
-    "Render a notebook (a dict as stored in .ipynb JSON) as README-style markdown"
+_re_include = re.compile(r'<!--\s*readme-include:\s*(\S+?)\s*-->')
+
+def notebook_markdown(nb: dict, lang: str = 'python', base: Path | None = None, head: bool = True) -> str:
+    """Render a notebook (a dict as stored in .ipynb JSON) as README-style markdown. A markdown cell holding
+    `<!-- readme-include: other.ipynb -->` is replaced by that notebook (from `base`), its title as a `##` heading: on the
+    site the cell shows (e.g. a link to that page), in the README the page's content"""
     cells, blocks, fm = nb.get('cells', []), [], {}
     for i, cell in enumerate(cells):
         if cell.get('cell_type') == 'markdown':
             md = src(cell)
             if not fm and not any(c.get('cell_type') == 'markdown' for c in cells[:i]):
                 fm, md = frontmatter(md)
+            inc = _re_include.search(md)
+            if inc and base is not None:
+                sub = json.loads((Path(base)/inc.group(1)).read_text(encoding='utf-8'))
+                sub_title = frontmatter(src(next(c for c in sub['cells'] if c.get('cell_type') == 'markdown')))[0].get('title', '')
+                blocks.append((f"## {sub_title}\n\n" if sub_title else '') + notebook_markdown(sub, lang, base, head=False).strip('\n'))
+                continue
             if md.strip(): blocks.append(md.strip('\n'))
         elif cell.get('cell_type') == 'code':
             keep, code, outs = code_cell_view(cell)
@@ -112,6 +122,7 @@ def notebook_markdown(nb: dict, lang: str = 'python') -> str:
             blocks += [o for o in map(output_md, outs) if o]
         elif cell.get('cell_type') == 'raw' and src(cell).strip():
             blocks.append(src(cell).strip('\n'))
+    if not head: return '\n\n'.join(blocks).rstrip('\n') + '\n'
     head = []
     if fm.get('title'): head.append(f"# {fm['title']}")
     head.append(WARNING)
@@ -135,7 +146,7 @@ _re_nb_link = re.compile(r'\]\((?!https?:|/)([^)#\s]+\.ipynb)(#[^)]*)?\)')
 def render(nb_path: Path) -> str:
     "README markdown; links to sibling notebooks (`(01_data.ipynb)`) point into the notebook folder, as GitHub needs"
     if not Path(nb_path).exists(): raise FileNotFoundError(f"{nb_path}: readme notebook not found (settings.ini readme_nb)")
-    md = notebook_markdown(json.loads(Path(nb_path).read_text(encoding='utf-8')))
+    md = notebook_markdown(json.loads(Path(nb_path).read_text(encoding='utf-8')), base=Path(nb_path).parent)
     folder = Path(nb_path).parent.name
     def link(m):   # a link already written from the repository root (`nbs/01_data.ipynb`) is kept, not made `nbs/nbs/...`
         target = m.group(1)[len(folder)+1:] if m.group(1).startswith(folder + '/') else m.group(1)

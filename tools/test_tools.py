@@ -124,6 +124,18 @@ def test_notebook_links():
     assert '[a](nbs/01_data.ipynb), [b](nbs/11_ranking.ipynb#fit), [c](https://x.org/nbs/y.ipynb)' in got, got
 
 
+def test_readme_include():
+    "A `<!-- readme-include: x.ipynb -->` cell becomes that notebook's content under its title in the README"
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / 'nbs' / 'index.ipynb'; p.parent.mkdir()
+        p.write_text(json.dumps(nb(('markdown', '# T\n\n> d'), ('markdown', 'Intro.'),
+                                   ('markdown', 'See [the results](results.ipynb).\n<!-- readme-include: results.ipynb -->'),
+                                   ('markdown', '## After'))), encoding='utf-8')
+        (p.parent / 'results.ipynb').write_text(json.dumps(nb(('markdown', '# Results\n\n> measured'), ('markdown', '| a |\n|---|\n| 1 |'))), encoding='utf-8')
+        got = mr.render(p)
+        assert '## Results\n\n| a |\n|---|\n| 1 |\n\n## After' in got and 'See [the results]' not in got and '# T' in got, got
+
+
 def test_readme_links_resolve():
     "Every relative link of the real README.md names a file of this checkout (no `nbs/nbs/...`)"
     import re

@@ -47,9 +47,9 @@ def part_ials(data:str, threads:int, factors:int, iters:int):
     "bx_rec's iALS and implicit's ALS on the same matrix, same factors, iterations and threads"
     import torch
     torch.set_num_threads(threads)
-    from bx_rec.ranking import ials
+    from bx_rec.ranking import ials, RankingConfig
     W = _matrix(data); out = dict(shape=list(W.shape), nnz=int(W.nnz))
-    t = time.perf_counter(); ials(W, factors, reg=30., a0=1., iters=iters, cg=3, seed=0); out['bx_rec_s'] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter(); ials(W, cfg=RankingConfig(dim=factors, a0=1., cg_steps=3), l2=30., epochs=iters, seed=0); out['bx_rec_s'] = round(time.perf_counter() - t, 1)
     try:
         os.environ['OPENBLAS_NUM_THREADS'] = '1'
         from implicit.cpu.als import AlternatingLeastSquares

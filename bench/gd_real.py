@@ -25,7 +25,7 @@ def main(argv=None)->int:
     import numpy as np, pandas as pd, torch
     torch.set_num_threads(1)
     from bx_rec.pipeline import load_interactions
-    from bx_rec.training import train
+    from bx_rec.training import train, PRESET_CONFIGS
     from bx_rec.als import tune_gd
     kw = dict(min_user_ratings=5, min_book_ratings=5) if a.format in ('bx', 'kaggle') else {}
     inter = load_interactions(a.ratings, a.format, **kw)
@@ -35,7 +35,7 @@ def main(argv=None)->int:
     va = np.zeros(len(r), bool); va[np.random.default_rng(0).permutation(len(r))[:int(round(0.1 * len(r)))]] = True
     trn, val = (u[~va], i[~va], r[~va]), (u[va], i[va], r[va])
     t = time.perf_counter()
-    d = train(*trn, len(uid), len(iid), val=val, solver='gd', progress=False)
+    d = train(*trn, len(uid), len(iid), val=val, cfg=PRESET_CONFIGS['default'].override(solver='gd'), progress=False)
     td = time.perf_counter() - t
     t = time.perf_counter()
     with warnings.catch_warnings(): warnings.simplefilter('ignore'); best, info = tune_gd(*trn, len(uid), len(iid), val=val, scale=inter.rating_scale)

@@ -108,7 +108,7 @@ def main(argv=None)->int:
         passive_wait()
     import torch
     torch.set_num_threads(a.threads)
-    from bx_rec.training import PRESETS, train, train_original
+    from bx_rec.training import PRESET_CONFIGS, train, train_original
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -116,14 +116,13 @@ def main(argv=None)->int:
         (tu, tb, tr, n_users, n_books), val = load(pre, a.val_fraction)
         made = time.perf_counter() - t0
 
-    p = PRESETS['original']                                                        # a dict, or a config object with attributes
-    rec = {k: (p[k] if isinstance(p, dict) else getattr(p, k)) for k in ('model', 'dim', 'init_std', 'lr', 'gravity', 'l2', 'weight_decay')}
-    kw = dict(dim=rec['dim'], init_std=rec['init_std'], lr=rec['lr'], gravity=rec['gravity'], l2=rec['l2'],
-              weight_decay=rec['weight_decay'], seed=0, progress=False, val=val)
+    p = PRESET_CONFIGS['original']                                                 # the course's recipe, one `TrainConfig`
+    rec = dict(model=p.mf.model, dim=p.mf.dim, init_std=p.mf.init_std, lr=p.gd.lr, gravity=p.mf.gravity, l2=p.mf.l2, weight_decay=p.gd.weight_decay)
+    kw = dict(seed=0, progress=False, val=val)
     sides = {
-        'original': lambda e: train_original(tu, tb, tr, n_users, n_books, epochs=e, **kw),
-        'bx_rec': lambda e: train(tu, tb, tr, n_users, n_books, preset='original', solver='gd', model=rec['model'],
-                                  device='cpu', epochs=e, patience=None, **kw),
+        'original': lambda e: train_original(tu, tb, tr, n_users, n_books, epochs=e, dim=rec['dim'], init_std=rec['init_std'], lr=rec['lr'],
+                                             gravity=rec['gravity'], l2=rec['l2'], weight_decay=rec['weight_decay'], **kw),
+        'bx_rec': lambda e: train(tu, tb, tr, n_users, n_books, cfg=p.override(solver='gd', epochs=e), device='cpu', **kw),
     }
     print(f"data: synthetic BX dump (bx-rec synth --users {size['users']} --books {size['books']} --ratings {size['ratings']} "
           f"--seed {a.seed}; bx-rec preprocess --min-user-ratings 1 --min-book-ratings 1), ready in {made:.1f} s", flush=True)

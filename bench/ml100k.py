@@ -100,10 +100,11 @@ def mae(p, r): return float(np.mean(np.abs(np.asarray(p, float) - r)))
 
 def fit_bx_rec(base:np.ndarray, select_epochs:bool, seed:int)->tuple:
     "bx_rec's default ALS model on a base file: (arrays, seconds, epochs used)"
-    from bx_rec.als import als_fit, ALS_DEFAULTS
+    from bx_rec.als import als_fit
+    from bx_rec.training import PRESET_CONFIGS
     u, b, r = base[:, 0] - 1, base[:, 1] - 1, base[:, 2].astype(np.float32)
     t0 = time.perf_counter()
-    epochs = ALS_DEFAULTS['epochs']
+    epochs = PRESET_CONFIGS['default'].epochs
     if select_epochs:
         hold = np.random.default_rng(seed).random(len(r)) < 0.1
         res = als_fit(u[~hold], b[~hold], r[~hold], N_USERS, N_ITEMS, seed=seed, val=(u[hold], b[hold], r[hold]),
@@ -175,7 +176,8 @@ def main(argv=None):
     import torch
     from surprise import SVD, SVDpp
     from bx_rec.model import predict_arrays
-    from bx_rec.als import ALS_DEFAULTS
+    from bx_rec.als import ALSConfig
+    from bx_rec.training import MFConfig
     torch.set_num_threads(args.threads)
     data_dir = Path(args.data)
     algos = {'SVD': SVD, **({'SVD++': SVDpp} if args.with_svdpp else {})}
@@ -213,7 +215,7 @@ def main(argv=None):
         cells = [f"{r[p+'_rmse']:.4f} | {r[p+'_mae']:.4f} | {r[p+'_fit_s']:.2f}" for _, p in cols]
         lines.append(f"| {r['split']} | " + ' | '.join(cells) + ''.join(f" | {r[p+'_fit_s'] / r['SVD_fit_s']:.2f}x" for _, p in ratios) + ' |')
     print()
-    print(f"bx_rec defaults: {ALS_DEFAULTS}" + (' (epochs selected on validation)' if args.select_epochs else ''))
+    print(f"bx_rec defaults: {MFConfig()}, {ALSConfig()}" + (' (epochs selected on validation)' if args.select_epochs else ''))
     print(f"torch {torch.__version__}, {args.threads} thread(s); Surprise SVD/SVD++ with default parameters, random_state={args.seed}")
     print()
     print('\n'.join(lines))

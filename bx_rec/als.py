@@ -9,20 +9,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import torch
-from fastcore.meta import delegates
-from fastcore.basics import patch
 from .model import model_from_arrays
-from .training import (Config, MFConfig, TuneConfig, PRESET_CONFIGS, TRAIN_ARGS, TrainResult, LoopConfig, run_epochs,
-                             train_setup, train as train_gd, _as_arrays)
-from .training import TrainConfig  # noqa: F401 -- the annotation of `train`'s `cfg` (delegated from `bx_rec.training.train`)
+from .training import (Config, MFConfig, TuneConfig, TrainConfig, PRESET_CONFIGS, TrainResult, LoopConfig, run_epochs,
+                             train_setup, train as train_gd, as_arrays)
 from . import linalg
 
 # %% auto #0
-__all__ = ['ALS_NAMES', 'ALS_DEFAULTS', 'als_objective', 'ALSConfig', 'ALSResult', 'ALSSolver', 'als_fit', 'bias_fit',
-           'tune_bias_reg', 'tune_reg', 'as_train_result', 'train', 'tune_gd']
+__all__ = ['chunk_plan', 'als_half_step', 'als_objective', 'ridge_exponent', 'row_ridges', 'standardise', 'unstandardise',
+           'ALSConfig', 'ALSResult', 'ALSSolver', 'als_fit', 'bias_fit', 'tune_bias_reg', 'tune_reg', 'as_train_result',
+           'train', 'tune_gd']
 
 # %% ../nbs/07_als.ipynb #69650d89
-def _chunk_plan(rows:np.ndarray, # row id (user or book) of every rating
+def chunk_plan(rows:np.ndarray, # row id (user or book) of every rating
                 cols:np.ndarray, # column id (book or user) of every rating
                 n_rows:int, # number of rows
                 n_cols:int, # number of columns; padding points at column `n_cols`
@@ -68,7 +66,7 @@ def _chunk_sse(Xg, x, t, zp_, obc, cols, n_other:int, clip:tuple)->tuple:
     return (e * e).sum(), (ec * ec).sum()
 
 # %% ../nbs/07_als.ipynb #ceefe535
-def _half_step(plan:list, # from `_chunk_plan`
+def als_half_step(plan:list, # from `chunk_plan`
                z:torch.Tensor, # standardised ratings, with a trailing 0 for the padding position
                other_f:torch.Tensor, # (n_cols, d) factors of the other side
                other_b:torch.Tensor, # (n_cols,) biases of the other side
@@ -134,22 +132,22 @@ def als_objective(U:torch.Tensor, # (N, d) user factors (standardised units)
     return _objective(float((e * e).sum()), len(z), U, V, bu, bi, ridge_u, ridge_i, bias_reg, gravity)
 
 # %% ../nbs/07_als.ipynb #bbc22981
-def _ridge_exponent(reg_mode)->float:
+def ridge_exponent(reg_mode)->float:
     "α of the factor ridge ρ = λ·(n/N)^(1-α)·n_u^α: 'count' → 1 (ALS-WR), 'mean' → 0, or a number in [0, 1]"
     alpha = {'count': 1.0, 'mean': 0.0}.get(reg_mode, reg_mode)
     if isinstance(alpha, str) or not 0 <= float(alpha) <= 1:
         raise ValueError(f"reg_mode must be 'count', 'mean' or an exponent between 0 and 1, got {reg_mode!r}")
     return float(alpha)
 
-def _ridges(counts:torch.Tensor, # ratings per row
+def row_ridges(counts:torch.Tensor, # ratings per row
             n:int, # ratings in all
             reg:float, # λ
-            alpha:float, # exponent from `_ridge_exponent`
+            alpha:float, # exponent from `ridge_exponent`
            )->torch.Tensor: # ρ of every row: λ·m·(c/m)^α with m = n/rows, the mean count
     m = n / len(counts)
     return reg * m * (counts / m) ** alpha
 
-def _standardise(arrays:dict, mu:float, sigma:float, dtype=torch.float32, device='cpu')->tuple:
+def standardise(arrays:dict, mu:float, sigma:float, dtype=torch.float32, device='cpu')->tuple:
     "(U, V, b_u, b_i) of model arrays in the standardised units of ratings with mean `mu` and std `sigma`"
     s = math.sqrt(sigma)
     t = lambda x: torch.as_tensor(x, dtype=dtype, device=device)
@@ -157,8 +155,8 @@ def _standardise(arrays:dict, mu:float, sigma:float, dtype=torch.float32, device
     return (t(f64('user_factors') / s), t(f64('book_factors') / s), t(f64('user_bias') / sigma),
             t((f64('book_bias') + float(np.asarray(arrays.get('global_mean', mu))) - mu) / sigma))
 
-def _to_arrays(U, V, bu, bi, mu:float, sigma:float)->dict:
-    "Model arrays (rating units, float32) of standardised factors and biases: the inverse of `_standardise`"
+def unstandardise(U, V, bu, bi, mu:float, sigma:float)->dict:
+    "Model arrays (rating units, float32) of standardised factors and biases: the inverse of `standardise`"
     s = math.sqrt(sigma)
     f = lambda t, k: (t * k).detach().cpu().numpy().astype(np.float32)
     return dict(user_factors=f(U, s), book_factors=f(V, s), user_bias=f(bu, sigma), book_bias=f(bi, sigma),
@@ -175,22 +173,9 @@ class ALSConfig(Config):
     clip:bool=True # clip predictions to the training rating range when measuring RMSE
     chunk_elements:int=2**22 # most floats in one padded chunk (bounds memory)
 
-# the keyword names of `als_fit` (and of `solver_options`) that differ from the fields
-ALS_NAMES = dict(reg='l2', bias_reg='bias_l2', bias_reg_books='bias_l2_books')
-_RUNTIME = ('dtype', 'init', 'plan_cache')   # `als_fit` arguments of one run, not hyper-parameters
-
-@patch
-def from_options(self:ALSConfig, options:dict|None)->tuple: # (ALSConfig, the runtime arguments: dtype, init, plan_cache)
-    "`train`'s `solver_options` (keyword names of `als_fit`) read into this config; an unknown key is a TypeError naming it"
-    o = dict(options or {})
-    run = {k: o.pop(k) for k in _RUNTIME if k in o}
-    return self.override(ALS_NAMES, **o), run
-
-# The flat dict of earlier versions, for the callers that read it (bench/ml100k.py, bx_rec.pipeline) until they move
-# to `ALSConfig` and `MFConfig`: built from the instances' defaults.
-_D, _A = PRESET_CONFIGS['default'], ALSConfig()
-ALS_DEFAULTS = dict(dim=_D.mf.dim, reg=_D.mf.l2, bias_reg=_A.bias_l2, gravity=_D.mf.gravity, epochs=_D.epochs, reg_mode=_A.reg_mode,
-                    init_std=_D.mf.init_std)
+    @property
+    def bias_ridges(self)->tuple: # (β of the users, β of the books)
+        return self.bias_l2, (self.bias_l2 if self.bias_l2_books is None else self.bias_l2_books)
 
 @dataclass
 class ALSResult:
@@ -201,9 +186,11 @@ class ALSResult:
     best_val_rmse: float # validation RMSE of that epoch, NaN without validation data
     epochs_run: int # epochs actually run
     train_seconds: float # wall time of the fit, without building the result
-    config: dict = field(default_factory=dict) # hyper-parameters and data statistics
+    config: dict = field(default_factory=dict) # the run's facts: epochs, seed, patience, warm_start, rating statistics, data sizes
     stopped_reason: str = 'completed' # 'completed', 'early_stopping', 'diverged' or 'interrupted' (Ctrl-C: the best arrays so far)
     message: str = '' # why it stopped, in words
+    mf: MFConfig|None = None # the model it fitted
+    als: ALSConfig|None = None # the solver's settings
 
 # %% ../nbs/07_als.ipynb #45ad37c0
 def _as_tensor(a, dtype, device, what):
@@ -234,8 +221,8 @@ def _plans(u_np, b_np, n_users:int, n_books:int, width:int, chunk_elements:int, 
     key = (len(u_np), n_users, n_books, width, chunk_elements, str(dev))
     if cache is not None and key in cache: return cache[key]
     on_dev = lambda plan: [tuple(torch.as_tensor(a, device=dev) for a in c) for c in plan]
-    plans = (on_dev(_chunk_plan(u_np, b_np, n_users, n_books, width, chunk_elements)),
-             on_dev(_chunk_plan(b_np, u_np, n_books, n_users, width, chunk_elements)))
+    plans = (on_dev(chunk_plan(u_np, b_np, n_users, n_books, width, chunk_elements)),
+             on_dev(chunk_plan(b_np, u_np, n_books, n_users, width, chunk_elements)))
     if cache is not None: cache[key] = plans
     return plans
 
@@ -248,7 +235,7 @@ def _init_books(n_books, dim, seed, init_std, dtype, dev, init, mu, sigma, count
         Vi, bii = np.asarray(init['book_factors'], np.float64), np.asarray(init['book_bias'], np.float64)
         if Vi.shape != (n_books, dim) or bii.shape != (n_books,):
             raise ValueError(f"init arrays have book factors {Vi.shape} and biases {bii.shape}, expected ({n_books}, {dim}) and ({n_books},)")
-        _, V, _, bi = _standardise(init, mu, sigma, dtype, dev)
+        _, V, _, bi = standardise(init, mu, sigma, dtype, dev)
     V[counts == 0] = 0                   # rows without ratings are never solved: their optimum is 0
     bi[counts == 0] = 0
     return V, bi
@@ -275,8 +262,8 @@ class ALSSolver:
         self.val, self.has_val, self.sigma, self.zclip, self.clip = val, val is not None, sigma, zclip, clip
 
     def step(self, epoch:int)->dict:
-        self.U, self.bu, _, _ = _half_step(self.plan_u, self.zp, self.V, self.bi, self.ridge_u, self.bias_reg[0], self.gamma, self.U, self.bu, self.cg_steps)
-        self.V, self.bi, sse, sse_clip = _half_step(self.plan_b, self.zp, self.U, self.bu, self.ridge_i, self.bias_reg[1], self.gamma,
+        self.U, self.bu, _, _ = als_half_step(self.plan_u, self.zp, self.V, self.bi, self.ridge_u, self.bias_reg[0], self.gamma, self.U, self.bu, self.cg_steps)
+        self.V, self.bi, sse, sse_clip = als_half_step(self.plan_b, self.zp, self.U, self.bu, self.ridge_i, self.bias_reg[1], self.gamma,
                                                     self.V, self.bi, self.cg_steps, self.zclip)
         loss = _objective(sse, self.n, self.U, self.V, self.bu, self.bi, self.ridge_u, self.ridge_i, self.bias_reg, self.gravity) * self.sigma**2
         return dict(train_loss=loss, train_rmse=math.sqrt(sse_clip / self.n) * self.sigma)
@@ -318,18 +305,12 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
             on_epoch=None, # optional on_epoch(epoch, row, state_fn) after every epoch; state_fn() returns the resumable state
             resume:dict|None=None, # a state from `on_epoch` of an earlier fit with the same data and settings: continue from it exactly
             plan_cache:dict|None=None, # a dict shared by fits on the same ratings: their chunk plans are built once
-            # the keyword form, kept for the callers until they pass configs: each value given replaces its config field
-            dim:int|None=None, reg:float|None=None, gravity:float|None=None, init_std:float|None=None, # `mf`'s dim, l2, gravity, init_std
-            bias_reg:float|None=None, bias_reg_books:float|None=None, reg_mode:str|float|None=None, # `als`'s bias_l2, bias_l2_books, reg_mode
-            clip:bool|None=None, chunk_elements:int|None=None, cg_steps:int|None=None, # `als`'s fields of the same names
            )->ALSResult:
     "Fit the biased matrix factorisation by alternating least squares"
     t0 = time.perf_counter()
-    mf = mf.override(ALS_NAMES, dim=dim, reg=reg, gravity=gravity, init_std=init_std)
-    als = als.override(ALS_NAMES, bias_reg=bias_reg, bias_reg_books=bias_reg_books, reg_mode=reg_mode, clip=clip, chunk_elements=chunk_elements, cg_steps=cg_steps)
     if mf.model != 'biased': raise ValueError(f"als_fit fits the biased model: mf.model must be 'biased', got {mf.model!r}")
-    bu_reg, bi_reg = als.bias_l2, (als.bias_l2 if als.bias_l2_books is None else als.bias_l2_books)
-    alpha = _ridge_exponent(als.reg_mode)
+    bu_reg, bi_reg = als.bias_ridges
+    alpha = ridge_exponent(als.reg_mode)
     u_np, b_np, r_np = _check_fit(users, books, ratings, n_users, n_books, mf.dim, epochs, mf.l2, bu_reg, bi_reg, mf.gravity)
     n, mu, sigma, lo, hi = len(r_np), float(r_np.mean()), float(r_np.std()) or 1.0, float(r_np.min()), float(r_np.max())
     dev = torch.device(device)
@@ -339,15 +320,14 @@ def als_fit(users:np.ndarray, # user embedding ids (int, 0..n_users-1) of the tr
     tables = (torch.zeros(n_users, mf.dim, dtype=dtype, device=dev), V, torch.zeros(n_users, dtype=dtype, device=dev), bi)
     zclip = ((lo - mu) / sigma, (hi - mu) / sigma) if als.clip else (-math.inf, math.inf)
     s = ALSSolver(zp, _plans(u_np, b_np, n_users, n_books, mf.dim + 1, als.chunk_elements, dev, plan_cache),
-                  (_ridges(cu, n, mf.l2, alpha), _ridges(cb, n, mf.l2, alpha)), (bu_reg, bi_reg), mf.gravity * n / (n_users * n_books),
+                  (row_ridges(cu, n, mf.l2, alpha), row_ridges(cb, n, mf.l2, alpha)), (bu_reg, bi_reg), mf.gravity * n / (n_users * n_books),
                   mf.gravity, tables, _val_data(val, n_users, n_books, mu, sigma, dtype, dev), sigma, zclip, als.clip, als.cg_steps)
     res = run_epochs(s, LoopConfig(epochs, patience, 'last', progress, 'ALS', 'ALS', warn=False), on_epoch=on_epoch, resume=resume)
     secs = time.perf_counter() - t0
-    config = dict(solver='als', dim=mf.dim, reg=mf.l2, bias_reg=bu_reg, bias_reg_books=bi_reg, gravity=mf.gravity, epochs=epochs, seed=seed,   # the flat shape of earlier versions
-                  init_std=mf.init_std, patience=patience, reg_mode=als.reg_mode, warm_start=init is not None, cg_steps=als.cg_steps, clip=als.clip,
-                  rating_mean=mu, rating_std=sigma, rating_range=(lo, hi), n_users=n_users, n_books=n_books, n_ratings=n)
-    return ALSResult(_to_arrays(s.U, s.V, s.bu, s.bi, mu, sigma), res.history, res.best_epoch, res.best_val_rmse, res.epochs_run,
-                     secs, config, res.stopped_reason, res.message)
+    facts = dict(epochs=epochs, seed=seed, patience=patience, warm_start=init is not None, rating_mean=mu, rating_std=sigma,
+                 rating_range=(lo, hi), n_users=n_users, n_books=n_books, n_ratings=n)
+    return ALSResult(unstandardise(s.U, s.V, s.bu, s.bi, mu, sigma), res.history, res.best_epoch, res.best_val_rmse, res.epochs_run,
+                     secs, facts, res.stopped_reason, res.message, mf, als)
 
 # %% ../nbs/07_als.ipynb #e1af69be
 def bias_fit(users:np.ndarray, # user ids (int, 0..n_users-1) of the ratings
@@ -355,8 +335,8 @@ def bias_fit(users:np.ndarray, # user ids (int, 0..n_users-1) of the ratings
              ratings:np.ndarray, # ratings
              n_users:int, # number of users
              n_books:int, # number of books
-             bias_reg:float=ALSConfig().bias_l2, # bias ridge β of the users (pseudo-count)
-             bias_reg_books:float|None=None, # bias ridge of the books (None: `bias_reg`)
+             bias_l2:float=ALSConfig().bias_l2, # bias ridge β of the users (pseudo-count)
+             bias_l2_books:float|None=None, # bias ridge of the books (None: `bias_l2`)
              book_bias:np.ndarray|None=None, # warm start for the book biases
              user_bias:np.ndarray|None=None, # warm start for the user biases
              tol:float=1e-5, # relative residual (preconditioned norm) at which to stop
@@ -364,9 +344,9 @@ def bias_fit(users:np.ndarray, # user ids (int, 0..n_users-1) of the ratings
             )->tuple: # (μ, b_u, b_i): float, float64 arrays
     "The biases-only model r ≈ μ + b_u + b_i (Surprise's BaselineOnly), by conjugate gradients on its normal equations"
     u, b, r = np.asarray(users, np.int64), np.asarray(books, np.int64), np.asarray(ratings, np.float64)
-    N, bi_reg = n_users, bias_reg if bias_reg_books is None else bias_reg_books
+    N, bi_reg = n_users, bias_l2 if bias_l2_books is None else bias_l2_books
     mu = float(r.mean()); z = r - mu
-    reg = np.concatenate([np.full(n_users, float(bias_reg)), np.full(n_books, float(bi_reg))])
+    reg = np.concatenate([np.full(n_users, float(bias_l2)), np.full(n_books, float(bi_reg))])
     Xt = lambda y: np.concatenate([np.bincount(u, y, n_users), np.bincount(b, y, n_books)])   # Xᵀy; X x = b_u + b_i
     A = lambda x: Xt(x[:N][u] + x[N:][b]) + reg * x
     Minv = 1 / np.maximum(Xt(np.ones(len(r))) + reg, 1e-12)      # Jacobi preconditioner: 1 / (count + β)
@@ -384,10 +364,8 @@ def tune_bias_reg(train:tuple, # (users, books, ratings) to fit on
                   n_users:int, n_books:int, # table sizes
                   tune:TuneConfig=TuneConfig(), # bias_l2_start (first β of both sides), bias_l2_steps (coarse to fine), bias_l2_bounds, bias_tol
                   scale:tuple|None=None, # (lowest, highest) rating, to clip predictions (None: the training range)
-                  start:float|None=None, steps:tuple|None=None, bounds:tuple|None=None, tol:float|None=None, # the keyword form: `tune`'s bias_l2_start, bias_l2_steps, bias_l2_bounds, bias_tol
-                 )->dict: # bias_reg, bias_reg_books, val_rmse, evals (list of (β_u, β_i, val RMSE))
+                 )->dict: # bias_l2, bias_l2_books, val_rmse, evals (list of (β_u, β_i, val RMSE))
     "Bias ridges (β of the users, β of the books) with the lowest validation RMSE of the biases-only model"
-    tune = tune.override(dict(start='bias_l2_start', steps='bias_l2_steps', bounds='bias_l2_bounds', tol='bias_tol'), start=start, steps=steps, bounds=bounds, tol=tune.bias_tol)
     (u, b, r), (vu, vb, vr) = train, val
     vu, vb, vr = np.asarray(vu, np.int64), np.asarray(vb, np.int64), np.asarray(vr, np.float64)
     lo, hi = scale if scale is not None else (float(np.min(r)), float(np.max(r)))
@@ -407,10 +385,9 @@ def tune_bias_reg(train:tuple, # (users, books, ratings) to fit on
             best = min(nb, key=score, default=cur)
             if score(best) < score(cur) - 1e-7: cur = best
             else: break
-    return dict(bias_reg=cur[0], bias_reg_books=cur[1], val_rmse=seen[cur], evals=[(*p, v) for p, v in seen.items()])
+    return dict(bias_l2=cur[0], bias_l2_books=cur[1], val_rmse=seen[cur], evals=[(*p, v) for p, v in seen.items()])
 
 # %% ../nbs/07_als.ipynb #d5f62470
-@delegates(als_fit, but=['mf', 'als', 'epochs', 'seed', 'val', 'patience', 'init', 'plan_cache', 'progress', 'on_epoch', 'resume', 'reg'])
 def tune_reg(train:tuple, # (users, books, ratings) to fit on
              val:tuple, # (users, books, ratings) to score on
              n_users:int, n_books:int, # table sizes
@@ -419,86 +396,85 @@ def tune_reg(train:tuple, # (users, books, ratings) to fit on
              tune:TuneConfig=TuneConfig(), # evals (most fits), l2_step (factor between the λ tried), warm_epochs, warm_patience
              epochs:int=PRESET_CONFIGS['default'].epochs, # most epochs of the first fit
              seed:int=0, # seed of the first fit's initial factors
-             on_fit=None, # optional on_fit(reg, ALSResult) after every fit
-             reg:float|None=None, step:float|None=None, max_evals:int|None=None, warm_epochs:int|None=None, patience:int|None=None, # the keyword form: `mf.l2`, `tune`'s l2_step, evals, warm_epochs, warm_patience
-             **kwargs, # any other `als_fit` argument, forwarded to every fit (device, dtype, and the keyword form: dim, bias_reg, ...)
-            )->dict: # reg, result (the ALSResult of that λ), evals (list of (λ, val RMSE, best epoch, epochs run)), seconds
+             on_fit=None, # optional on_fit(l2, ALSResult) after every fit
+             device:str='cpu', # torch device of every fit
+             dtype:torch.dtype=torch.float32, # compute precision of every fit
+            )->dict: # l2, result (the ALSResult of that λ), evals (list of (λ, val RMSE, best epoch, epochs run)), seconds
     "Factor ridge λ with the lowest validation RMSE, walking from `mf.l2` by factors of `tune.l2_step` while that helps"
-    mf = mf.override(ALS_NAMES, reg=reg)
-    tune = tune.override(dict(step='l2_step', max_evals='evals', patience='warm_patience'), step=step, max_evals=max_evals, warm_epochs=warm_epochs, patience=patience)
     fits, plans = {}, {}
     def score(lam, frm):                           # frm: the best λ so far, whose arrays warm-start the fit
         res = als_fit(*train, n_users, n_books, mf=dataclasses.replace(mf, l2=lam), als=als, val=val, seed=seed, init=None if frm is None else fits[frm].arrays,
-                      patience=tune.warm_patience, progress=False, plan_cache=plans, epochs=epochs if frm is None else tune.warm_epochs, **kwargs)
+                      patience=tune.warm_patience, progress=False, plan_cache=plans, epochs=epochs if frm is None else tune.warm_epochs,
+                      device=device, dtype=dtype)
         fits[lam] = res
         if on_fit is not None: on_fit(lam, res)
         return res.best_val_rmse
     cur, seen = linalg.ridge_walk(score, float(mf.l2), tune.l2_step, tune.evals, stop=lambda c: fits[c].stopped_reason == 'interrupted')
-    return dict(reg=cur, result=fits[cur], evals=[(l, fits[l].best_val_rmse, fits[l].best_epoch, fits[l].epochs_run) for l in seen],
+    return dict(l2=cur, result=fits[cur], evals=[(l, fits[l].best_val_rmse, fits[l].best_epoch, fits[l].epochs_run) for l in seen],
                 seconds=sum(fits[l].train_seconds for l in seen))
 
 # %% ../nbs/07_als.ipynb #ab32c79a
 def as_train_result(res:ALSResult, # an `als_fit` result
-                    cfg:dict, # the `train` config it was fitted with
+                    facts:dict, # the run's facts from `bx_rec.training.train_setup`
+                    cfg:TrainConfig, # the recipe it was fitted with
                     device='cpu', # where the model goes
                    )->TrainResult:
-    "An `ALSResult` as `train`'s result: a `BiasedMF` with the fit's arrays, its history, and the ALS settings under config['als']"
+    "An `ALSResult` as `train`'s result: a `BiasedMF` with the fit's arrays, its history, and the ALS fit's facts (rating statistics) in its config"
     net = model_from_arrays(res.arrays, 'biased').to(device).eval()
     reason = res.stopped_reason
-    if reason == 'completed' and res.epochs_run < cfg['epochs']: reason = 'early_stopping'
+    if reason == 'completed' and res.epochs_run < cfg.epochs: reason = 'early_stopping'
     return TrainResult(net, res.history, int(res.best_epoch), float(res.best_val_rmse), int(res.epochs_run), float(res.train_seconds),
-                       {**cfg, 'als': res.config}, reason, res.message)
+                       {**res.config, **facts}, reason, res.message, cfg)
 
-@delegates(train_gd)
 def train(users, books, ratings, # training ratings (integer ids, ratings)
           n_users:int, n_books:int, # table sizes
           *,
-          als:ALSConfig|None=None, # the ALS settings (None: `ALSConfig()` read with `solver_options`, the keyword form)
-          **kwargs, # `bx_rec.training.train`'s arguments: val, preset, cfg, seed, device, progress, callback (solver 'gd'), on_epoch, resume, and the flat hyper-parameters
+          val:tuple|None=None, # optional validation (users, books, ratings)
+          preset:str='default', # a key of `bx_rec.training.PRESET_CONFIGS`
+          cfg:TrainConfig|None=None, # the recipe instead of a preset's
+          als:ALSConfig=ALSConfig(), # the ALS settings (solver 'als')
+          init:dict|None=None, # ALS warm start: model arrays whose book factors and biases are the starting point
+          seed:int=0, # seed of the initialisation
+          device:str='auto', # 'auto', 'cpu', 'cuda' or 'mps'
+          progress:bool=True, # one progress bar
+          callback=None, # solver 'gd': callback(epoch, row, model) after every epoch; True stops training
+          on_epoch=None, # optional on_epoch(epoch, row, state_fn) after every epoch
+          resume:dict|None=None, # a state from `on_epoch` of an earlier run on the same data with the same recipe
          )->TrainResult:
     "`bx_rec.training.train` with both solvers: 'als' (the default preset's) by `als_fit`, 'gd' by gradient descent"
-    bad = sorted(set(kwargs) - set(TRAIN_ARGS) - {'val', 'preset', 'cfg', 'seed', 'device', 'progress', 'callback', 'on_epoch', 'resume'})
-    if bad: raise TypeError(f"train() got unexpected keyword arguments {bad}")
-    g = kwargs.get
-    tc, cfg, (u, b, r), val_, dev = train_setup(users, books, ratings, n_users, n_books, g('val'), g('preset', 'default'), g('seed', 0),
-                                                g('device', 'auto'), g('resume'), {k: g(k) for k in TRAIN_ARGS}, g('cfg'))
-    if tc.solver == 'gd': return train_gd(users, books, ratings, n_users, n_books, **kwargs)
-    acfg, run = (als or ALSConfig()).from_options(cfg['solver_options'])
-    mf = dataclasses.replace(tc.mf, dim=int(tc.mf.dim), l2=float(tc.mf.l2), gravity=float(tc.mf.gravity), init_std=float(tc.mf.init_std))
-    res = als_fit(u, b, r, n_users, n_books, mf=mf, als=acfg, epochs=int(tc.epochs), seed=g('seed', 0), val=val_, patience=tc.patience,
-                  device=str(dev), progress=g('progress', True), on_epoch=g('on_epoch'), resume=g('resume'), **run)
-    return as_train_result(res, cfg, dev)
+    tc, facts, (u, b, r), val_, dev = train_setup(users, books, ratings, n_users, n_books, val, preset, cfg, seed, device, resume)
+    if tc.solver == 'gd': return train_gd(users, books, ratings, n_users, n_books, val=val, cfg=tc, seed=seed, device=device,
+                                          progress=progress, callback=callback, on_epoch=on_epoch, resume=resume)
+    res = als_fit(u, b, r, n_users, n_books, mf=tc.mf, als=als, epochs=int(tc.epochs), seed=seed, val=val_, patience=tc.patience,
+                  device=str(dev), progress=progress, on_epoch=on_epoch, resume=resume, init=init)
+    return as_train_result(res, facts, tc, dev)
 
 # %% ../nbs/07_als.ipynb #4bd5e548
-@delegates(train_gd, but=['val', 'lr', 'l2', 'epochs', 'patience', 'solver'])
 def tune_gd(users, books, ratings, # training ratings (integer ids, ratings)
             n_users:int, n_books:int, # table sizes
             *,
             val:tuple, # validation (users, books, ratings): every choice is made on it
+            cfg:TrainConfig=PRESET_CONFIGS['default'], # the recipe: its model (mf.l2 is the first λ) and AdamW's settings; solver 'gd'
             tune:TuneConfig=TuneConfig(), # lrs (tried; give one to keep it: then only λ and the epochs are chosen), l2_step (λ walked by it, up first), gd_evals (most fits in all), gd_epochs (most epochs of a fit: early stopping on validation picks the epoch), gd_patience
-            l2:float|None=None, # first L2 weight λ (None: the recipe's)
-            lrs:tuple|None=None, l2_step:float|None=None, max_evals:int|None=None, epochs:int|None=None, patience:int|None=None, # the keyword form: `tune`'s lrs, l2_step, gd_evals, gd_epochs, gd_patience
             scale:tuple|None=None, # (lowest, highest) rating, to clip the biases-only baseline (None: the training range)
             warn:bool=True, # also `warnings.warn` the one-line message when the best fit is worse than the biases alone
-            **kwargs, # any other `bx_rec.training.train` argument, forwarded to every fit (preset, cfg, model, dim, gravity, init_std, seed, device, progress, ...)
+            seed:int=0, device:str='auto', progress:bool=False, # as for `bx_rec.training.train`, for every fit
            )->tuple: # (TrainResult of the best fit, dict: lr, l2, best_epoch, val_rmse, bias_val_rmse, tried, seconds, warning)
     "Gradient descent with its learning rate, L2 weight and epochs chosen on validation, checked against the biases alone"
-    tune = tune.override(dict(max_evals='gd_evals', epochs='gd_epochs', patience='gd_patience'), lrs=lrs, l2_step=l2_step, max_evals=max_evals, epochs=epochs, patience=patience)
     lrs, max_evals = tune.lrs, tune.gd_evals
-    if max_evals < 1 or not len(lrs): raise ValueError(f"tune_gd needs max_evals >= 1 and at least one learning rate, got {max_evals} and {lrs!r}")
+    if max_evals < 1 or not len(lrs): raise ValueError(f"tune_gd needs gd_evals >= 1 and at least one learning rate, got {max_evals} and {lrs!r}")
     if val is None or len(val) != 3 or len(val[2]) == 0: raise ValueError("tune_gd needs validation data (users, books, ratings)")
-    kw = {**kwargs, 'solver': 'gd', 'progress': kwargs.get('progress', False)}
-    lam0 = float((kw.get('cfg') or PRESET_CONFIGS[kw.get('preset', 'default')]).mf.l2 if l2 is None else l2)
-    t0, fits = time.perf_counter(), {}
+    lam0, t0, fits = float(cfg.mf.l2), time.perf_counter(), {}
     def score(lr, lam):
         if (lr, lam) not in fits:
-            fits[lr, lam] = train_gd(users, books, ratings, n_users, n_books, val=val, lr=lr, l2=lam, epochs=tune.gd_epochs, patience=tune.gd_patience, **kw)
+            c = cfg.override(mf=dict(l2=lam), gd=dict(lr=lr), solver='gd', epochs=tune.gd_epochs, patience=tune.gd_patience)
+            fits[lr, lam] = train_gd(users, books, ratings, n_users, n_books, val=val, cfg=c, seed=seed, device=device, progress=progress)
         v = fits[lr, lam].best_val_rmse
         return v if math.isfinite(v) else math.inf
     lr = min(list(lrs)[:max_evals], key=lambda a: score(a, lam0))
     lam, _ = linalg.ridge_walk(lambda l, frm: score(lr, l), lam0, tune.l2_step, max_evals - len(fits) + 1, digits=None)   # the fits so far count
     best = fits[lr, lam]
-    bias = tune_bias_reg(_as_arrays(users, books, ratings), _as_arrays(*val, what='validation'), n_users, n_books, tune, scale)['val_rmse']
+    bias = tune_bias_reg(as_arrays(users, books, ratings), as_arrays(*val, what='validation'), n_users, n_books, tune, scale)['val_rmse']
     msg = None
     if not best.best_val_rmse <= bias:
         msg = (f"gradient descent ends at validation RMSE {best.best_val_rmse:.4f}, worse than the biases alone ({bias:.4f}); "

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np, pandas as pd
 from . import pipeline
-from .pipeline import Interactions, load_interactions
+from .pipeline import Interactions, load_interactions, stored_fit_config
 from .store import ModelBundle, load_model_dir
 from .personal import Recommender
 from fastcore.basics import patch
@@ -36,7 +36,9 @@ class Model:
     "A trained recommender: the rating model, the ranking model of the lists (when there is one) and the books"
     def __init__(self, bundle:ModelBundle, # a loaded model directory, or what `fit` built
                 ):
-        self.bundle, self.recommender = bundle, Recommender.from_bundle(bundle)
+        fc = stored_fit_config(bundle.config)              # how it was trained: what fold-in needs (old model directories too)
+        typed = {} if fc is None else dict(mf=fc.train.mf, als=fc.als if fc.train.solver == 'als' else None)
+        self.bundle, self.recommender = bundle, Recommender.from_bundle(bundle, **typed)
         items = bundle.items
         self.id_column = 'Book-ID' if items is not None and 'ISBNs' in items.columns else 'item'
 
@@ -68,7 +70,7 @@ def fit(ratings, # a ratings file or folder (any supported format), a DataFrame 
         min_user_ratings:int|None=None, # the rating model learns from readers with at least this many ratings (default: 5 for bx and kaggle, 1 otherwise, as `bx-rec train`); the lists cover everyone
         min_book_ratings:int|None=None, # the rating model learns from books with at least this many ratings (same defaults); the lists cover every book
         rating_scale:tuple|None=None, # (lowest, highest) rating of a DataFrame or csv (default: the data's range)
-        **options, # `load_interactions` options (user_col=, item_col=, rating_col=, sep=, encoding=) and `bx_rec.pipeline.fit`'s
+        **options, # `load_interactions` options (user_col=, item_col=, rating_col=, sep=, encoding=, drop_out_of_scale=) and `bx_rec.pipeline.fit`'s (cfg=, device=, or `fit_config`'s: dim=, l2=, implicit=, ...)
        )->Model:
     "Train the default models on ratings, as `bx-rec train` does, and return the model (not yet saved: see `Model.save`)"
     read = {k: options.pop(k) for k in ('user_col', 'item_col', 'rating_col', 'sep', 'encoding', 'drop_out_of_scale') if k in options}

@@ -18,15 +18,18 @@ __all__ = ['ANNOUNCE_AFTER', 'DEMO_TITLE', 'COMMANDS', 'synth', 'split_rows', 's
 # %% ../nbs/21_cli.ipynb #29a2c8d9
 _FLAGS = {'as_json': ['--json'], 'fmt': ['--format'], 'k': ['-k', '--k']}
 _POSITIONAL = {'title', 'query'}
+_THREADED = {'demo', 'train', 'evaluate', 'similar', 'recommend'}   # the commands that compute with PyTorch or BLAS
 _NARGS = {'rating_scale': (2, float, ('LO', 'HI'))}   # options that take several values
 _PRESET_KEYS = ('solver', 'model_type', 'dim', 'epochs', 'lr', 'l2', 'gravity', 'patience')
 
+_RECIPE = dict(model_type=lambda t: t.mf.model, dim=lambda t: t.mf.dim, l2=lambda t: t.mf.l2, gravity=lambda t: t.mf.gravity,
+               lr=lambda t: t.gd.lr, solver=lambda t: t.solver, epochs=lambda t: t.epochs, patience=lambda t: t.patience)
+
 def _preset_default(name:str)->str:
     "' (default: 24 with --preset default, 35 with --preset original)' for a `train` option whose default is the preset's"
-    from bx_rec.training import PRESETS
-    key = 'model' if name == 'model_type' else name
+    from bx_rec.training import PRESET_CONFIGS
     show = lambda v: ('off' if name == 'patience' else 'unused') if v is None else v
-    vals = [f"{show(PRESETS[p].get(key))} with --preset {p}" for p in PRESETS]
+    vals = [f"{show(_RECIPE[name](t))} with --preset {p}" for p, t in PRESET_CONFIGS.items()]
     return f" (default: {', '.join(vals)})"
 
 # %% ../nbs/21_cli.ipynb #8bde7d1f
@@ -296,7 +299,7 @@ def train(ratings:str, # ratings file or folder
     if engine == 'spark': return _train_spark(**locals())
     if engine != 'torch': raise ValueError(f"--engine must be torch or spark, got {engine!r}")
     if checkpoint_every < 0 or log_every < 0: raise ValueError("--checkpoint-every and --log-every must be >= 0")
-    from bx_rec.pipeline import fit
+    from bx_rec.pipeline import fit, fit_config
     from bx_rec.store import check_model_path
     import torch
     t0 = time.perf_counter()
@@ -304,15 +307,14 @@ def train(ratings:str, # ratings file or folder
     ckpt = _checkpoints(out, checkpoint_every, resume)
     inter = _read_ratings(ratings, fmt, user_col, item_col, rating_col, sep, encoding, rating_scale, drop_out_of_scale, quiet)
     load_s = time.perf_counter() - t0
-    hp = {k: v for k, v in dict(solver=solver, model=model_type, dim=dim, epochs=epochs, lr=lr, l2=l2, gravity=gravity).items() if v is not None}
-    if patience is not None: hp['patience'] = patience or None
+    fc = fit_config(preset, fmt, val_fraction, not no_refit, seed, implicit=False if no_implicit else None, ranking=not no_ranking,
+                    min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings, model=model_type, solver=solver, dim=dim,
+                    epochs=epochs, lr=lr, l2=l2, gravity=gravity, patience=patience)   # the options, once, as one typed config
     with warnings.catch_warnings():   # the stop reason is reported below, in one line
         warnings.filterwarnings('ignore', message=r'(training|ALS) (diverged|interrupted)')
         with _step(f"training on {len(inter.ratings):,} ratings ({torch.get_num_threads()} threads)", quiet, at_once=True), \
              _Heartbeat('training', quiet=quiet) as beat:    # e.g. the implicit-feedback step after the last refit epoch
-            f = fit(inter, val_fraction=val_fraction, refit=not no_refit, seed=seed, preset=preset, device=device, progress=not quiet,
-                    implicit=False if no_implicit else None, ranking=not no_ranking, checkpoint=ckpt, resume=resume,
-                    log=_TrainLog(beat, log_every, quiet), min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings, **hp)
+            f = fit(inter, fc, device=device, progress=not quiet, checkpoint=ckpt, resume=resume, log=_TrainLog(beat, log_every, quiet))
     return _finish_train(f, inter, out, fmt, ratings, rating_scale, plots, quiet, load_s, ckpt, torch.get_num_threads())
 
 # %% ../nbs/21_cli.ipynb #d1925c12
@@ -375,12 +377,12 @@ def _train_outcome(s:dict, out, dest:Path, saved:bool, ckpt):
 # %% ../nbs/21_cli.ipynb #af921de3
 def _finish_train(f, inter, out, fmt:str, ratings, rating_scale, plots, quiet:bool, load_s:float, ckpt, threads:int)->dict:
     "After `fit`: the plots, the model directory (OUT, or OUT.interrupted for a partial model), the JSON summary line, the outcome"
-    from bx_rec.pipeline import save_fit
-    s = f.summary; reason = s['stopped_reason']
+    from bx_rec.pipeline import save_fit, stored_fit_config
+    s, tc = f.summary, stored_fit_config(f.config).train; reason = s['stopped_reason']
     saved = not (reason == 'diverged' or (reason == 'interrupted' and s['weights_epoch'] < 1))
     dest = interrupted_dir(out) if reason == 'interrupted' else Path(out)   # --out changes only when training succeeds
     summary = dict(s, model_dir=str(dest) if saved else None, saved=saved, partial=reason == 'interrupted',
-                   load_seconds=round(load_s, 3), format=fmt, solver=f.config.get('solver'), dim=f.config.get('dim'),
+                   load_seconds=round(load_s, 3), format=fmt, solver=tc.solver, dim=tc.mf.dim,
                    threads=threads, checkpoint=str(ckpt.folder) if ckpt is not None and ckpt.written else None)
     if plots and reason not in ('interrupted', 'diverged'):   # before the model is written: Ctrl-C here leaves --out as it was
         with _step(f"drawing the plots into {plots}", quiet): _write_plots(plots, f, inter)
@@ -471,7 +473,7 @@ def evaluate(model:str, # model directory written by `bx-rec train`
              seed:int=0, # --given: seed of the choice of the given ratings
             ):
     "Score a saved model on held-out ratings; print one JSON line of metrics (`n_in_training`: held-out rows that are also training ratings of the model)"
-    from bx_rec.pipeline import evaluate_bundle
+    from bx_rec.pipeline import evaluate_bundle, stored_fit_config
     _check_k(k)
     b = _load_bundle(model, 'evaluate')
     inter = _load(ratings, fmt, user_col, item_col, rating_col, sep, encoding=encoding, rating_scale=rating_scale,
@@ -482,8 +484,9 @@ def evaluate(model:str, # model directory written by `bx-rec train`
     if given and protocol != 'topn': raise ValueError("--given needs --protocol topn (new readers folded in from GIVEN ratings)")
     cfg = b.config; core = (cfg.get('summary') or {}).get('n_users_rating_model') is not None
     if unknown > len(df) / 2 and not given:
-        why = (f"the rating model learns only from the core of readers and books with at least {cfg.get('min_user_ratings')} and "
-               f"{cfg.get('min_book_ratings')} ratings (`bx-rec train --min-user-ratings --min-book-ratings`), and most of these ratings "
+        fc = stored_fit_config(cfg)
+        why = (f"the rating model learns only from the core of readers and books with at least {getattr(fc, 'min_user_ratings', '?')} and "
+               f"{getattr(fc, 'min_book_ratings', '?')} ratings (`bx-rec train --min-user-ratings --min-book-ratings`), and most of these ratings "
                "fall outside it; the lists cover them all (--protocol topn)" if core and protocol != 'topn' else
                "Was the model trained on other data, or is --format wrong?")
         _note('evaluate', f"WARNING: {unknown:,} of the {len(df):,} test ratings ({unknown/len(df):.0%}) have a reader or book that "
@@ -521,7 +524,7 @@ def demo(out:str='bx-rec-demo', # folder for the synthetic data, the model and t
     import dataclasses
     from bx_rec import api
     from bx_rec.synth import write_synthetic_bx
-    from bx_rec.pipeline import load_interactions, evaluate_bundle
+    from bx_rec.pipeline import load_interactions, evaluate_bundle, stored_fit_config
     from bx_rec.data import split_dataframe
     from bx_rec.plots import loss_figure, save_html
     t0 = time.perf_counter(); out = Path(out)
@@ -536,8 +539,8 @@ def demo(out:str='bx-rec-demo', # folder for the synthetic data, the model and t
     model = api.load(out/'model')                    # scored as `bx-rec evaluate` would score it, baselines included
     m = evaluate_bundle(model.bundle, test_df)
     base = {n.replace('_', ' '): v['rmse'] for n, v in m['baselines'].items()}
-    s, cfg = model.bundle.config['summary'], model.bundle.config
-    print(f"trained {cfg.get('model')} model with solver {cfg.get('solver')}, dim {cfg.get('dim')}: "
+    s, tc = model.bundle.config['summary'], stored_fit_config(model.bundle.config).train
+    print(f"trained {tc.mf.model} model with solver {tc.solver}, dim {tc.mf.dim}: "
           f"{s['epochs']} epochs, best epoch {s['best_epoch']}, {s['train_seconds']:.1f} s")
     print(f"train RMSE {model.train_rmse():.3f}   test RMSE {m['rmse']:.3f}")
     print("baselines, test RMSE: " + ', '.join(f"{n} {v:.3f}" for n, v in base.items()))
@@ -656,7 +659,6 @@ def search(model:str, # model directory
 from .download import download
 COMMANDS = dict(demo=demo, synth=synth, split=split, preprocess=preprocess, train=train, evaluate=evaluate, similar=similar,
                 recommend=recommend, search=search, download=download)
-_THREADED = {'demo', 'train', 'evaluate', 'similar', 'recommend'}   # the commands that compute with PyTorch or BLAS
 
 def _usage()->str:
     lines = ["usage: bx-rec COMMAND [options]   (bx-rec COMMAND --help for its options; bx-rec --version)", "", "commands:"]

@@ -10,10 +10,10 @@ import numpy as np, torch
 from fastcore.basics import patch
 from . import linalg
 from .training import Config, MFConfig, LoopConfig, run_epochs
-from .als import _chunk_plan, _half_step, _ridge_exponent, _ridges, _standardise, _to_arrays, ALSConfig, ALS_NAMES
+from .als import chunk_plan, als_half_step, ridge_exponent, row_ridges, standardise, unstandardise, ALSConfig
 
 # %% auto #0
-__all__ = ['IMPLICIT_NAMES', 'IMPLICIT_DEFAULTS', 'ImplicitConfig', 'ImplicitResult', 'implicit_refine', 'ImplicitSolver']
+__all__ = ['ImplicitConfig', 'ImplicitResult', 'implicit_refine', 'ImplicitSolver']
 
 # %% ../nbs/08_implicit.ipynb #78aafaed
 @dataclass(frozen=True)
@@ -22,11 +22,6 @@ class ImplicitConfig(Config):
     l2:float=1.0 # ridge of Y, times the mean number of ratings per book
     epochs:int=1 # rounds of (CG on Y, users, books)
     cg_steps:int=10 # conjugate-gradient steps per solve of Y
-
-IMPLICIT_NAMES = dict(reg_y='l2', rounds='epochs', cg='cg_steps')   # the keyword names of `implicit_refine` that differ from the fields
-
-# The flat dict of earlier versions, for its callers until they move to `ImplicitConfig`
-IMPLICIT_DEFAULTS = {old: getattr(ImplicitConfig(), new) for old, new in IMPLICIT_NAMES.items()}
 
 @dataclass
 class ImplicitResult:
@@ -47,29 +42,22 @@ def implicit_refine(users:np.ndarray, # user embedding ids of the training ratin
                     mf:MFConfig=MFConfig(), # the ALS fit's model: its l2 is the factor ridge λ
                     als:ALSConfig=ALSConfig(), # the ALS fit's settings: reg_mode (α), bias ridges, chunk_elements
                     cfg:ImplicitConfig=ImplicitConfig(), # the term's ridge l2, its epochs (rounds) and cg_steps
-                    # the keyword form, kept for the callers until they pass configs: each value given replaces its config field
-                    reg:float|None=None, reg_mode:float|None=None, bias_reg:float|None=None, bias_reg_books:float|None=None, # `mf.l2`; `als`'s reg_mode, bias_l2, bias_l2_books
-                    chunk_elements:int|None=None, # `als.chunk_elements`
-                    reg_y:float|None=None, rounds:int|None=None, cg:int|None=None, # `cfg`'s l2, epochs, cg_steps
                    )->ImplicitResult:
     "Add an SVD++-style implicit term to an ALS model and fold it into the user factors"
-    mf = mf.override(ALS_NAMES, reg=reg)
-    als = als.override(ALS_NAMES, reg_mode=reg_mode, bias_reg=bias_reg, bias_reg_books=bias_reg_books, chunk_elements=chunk_elements)
-    cfg = cfg.override(IMPLICIT_NAMES, reg_y=reg_y, rounds=rounds, cg=cg)
     with warnings.catch_warnings():    # torch's notes on its (beta) sparse CSR tensors, without changing global filters
         warnings.filterwarnings('ignore', message='Sparse (CSR tensor support|invariant checks)')
         return _implicit_refine(users, books, ratings, n_users, n_books, arrays, mf, als, cfg)
 
 def _implicit_refine(users, books, ratings, n_users, n_books, arrays, mf:MFConfig, als:ALSConfig, cfg:ImplicitConfig):
     t0 = time.perf_counter()
-    if cfg.epochs < 0 or cfg.cg_steps < 0: raise ValueError(f"rounds and cg must be >= 0, got {cfg.epochs}, {cfg.cg_steps}")
+    if cfg.epochs < 0 or cfg.cg_steps < 0: raise ValueError(f"epochs and cg_steps must be >= 0, got {cfg.epochs}, {cfg.cg_steps}")
     s = ImplicitSolver(users, books, ratings, n_users, n_books, arrays, mf, als, cfg)
     res = run_epochs(s, LoopConfig(cfg.epochs, keep='last', name='the implicit term', warn=False))
     if res.stopped_reason == 'interrupted': raise KeyboardInterrupt   # the step is abandoned: the caller keeps the ALS model
     s.Y = s.solve_y(s.Y)
     Ue = s.U + s.N @ s.Y
     unit = lambda x: (x * math.sqrt(s.sigma)).numpy().astype(np.float32)   # factors back in rating units
-    return ImplicitResult(_to_arrays(Ue, s.V, s.bu, s.bi, s.mu, s.sigma), unit(s.Y), unit(s.U), time.perf_counter() - t0)
+    return ImplicitResult(unstandardise(Ue, s.V, s.bu, s.bi, s.mu, s.sigma), unit(s.Y), unit(s.U), time.perf_counter() - t0)
 
 # %% ../nbs/08_implicit.ipynb #800ad52f
 class ImplicitSolver:
@@ -79,22 +67,22 @@ class ImplicitSolver:
                  arrays:dict, # model arrays of the ALS fit
                  mf:MFConfig, als:ALSConfig, cfg:ImplicitConfig): # the ALS fit's model and settings, the term's
         u, b, r = np.asarray(users, np.int64), np.asarray(books, np.int64), np.asarray(ratings, np.float64)
-        alpha = _ridge_exponent(als.reg_mode)
+        alpha = ridge_exponent(als.reg_mode)
         if not (len(u) == len(b) == len(r)) or len(r) == 0: raise ValueError("users, books and ratings must be non-empty and of equal length")
         n = len(r); self.mu, self.sigma = float(r.mean()), float(r.std()) or 1.0
         self.z = torch.as_tensor((r - self.mu) / self.sigma, dtype=torch.float32)
         cu, cb = np.bincount(u, minlength=n_users), np.bincount(b, minlength=n_books)
-        self.ridge_u, self.ridge_i = (_ridges(torch.as_tensor(c, dtype=torch.float32), n, mf.l2, alpha) for c in (cu, cb))
+        self.ridge_u, self.ridge_i = (row_ridges(torch.as_tensor(c, dtype=torch.float32), n, mf.l2, alpha) for c in (cu, cb))
         self.ry, self.cg = cfg.l2 * n / n_books, cfg.cg_steps
-        self.bias_reg = (als.bias_l2, als.bias_l2 if als.bias_l2_books is None else als.bias_l2_books)
-        self.U, self.V, self.bu, self.bi = _standardise(arrays, self.mu, self.sigma)
+        self.bias_reg = als.bias_ridges
+        self.U, self.V, self.bu, self.bi = standardise(arrays, self.mu, self.sigma)
         if self.U.shape[0] != n_users or self.V.shape[0] != n_books:
             raise ValueError(f"arrays hold {self.U.shape[0]} users and {self.V.shape[0]} books, expected {n_users} and {n_books}")
         d = self.U.shape[1]
         self.uu, self.bb = torch.as_tensor(u), torch.as_tensor(b)
         self._sparse(u, b, cu, cb, n_users, n_books)
-        self.plan_u = [tuple(torch.as_tensor(a) for a in c) for c in _chunk_plan(u, b, n_users, n_books, d + 1, als.chunk_elements)]
-        self.plan_b = [tuple(torch.as_tensor(a) for a in c) for c in _chunk_plan(b, u, n_books, n_users, d + 1, als.chunk_elements)]
+        self.plan_u = [tuple(torch.as_tensor(a) for a in c) for c in chunk_plan(u, b, n_users, n_books, d + 1, als.chunk_elements)]
+        self.plan_b = [tuple(torch.as_tensor(a) for a in c) for c in chunk_plan(b, u, n_books, n_users, d + 1, als.chunk_elements)]
         self.Y = torch.zeros(n_books, d)
 
     def _sparse(self, u, b, cu, cb, n_users, n_books):
@@ -140,7 +128,7 @@ def step(self:ImplicitSolver, epoch:int)->dict:
     C = self.N @ self.Y
     zu = torch.cat([self.z - (C[self.uu] * self.V[self.bb]).sum(1), self.z.new_zeros(1)])
     zp = torch.cat([self.z, self.z.new_zeros(1)])
-    self.U, self.bu, _, _ = _half_step(self.plan_u, zu, self.V, self.bi, self.ridge_u, self.bias_reg[0], 0.0, self.U, self.bu)
-    self.V, self.bi, _, _ = _half_step(self.plan_b, zp, self.U + C, self.bu, self.ridge_i, self.bias_reg[1], 0.0, self.V, self.bi)
+    self.U, self.bu, _, _ = als_half_step(self.plan_u, zu, self.V, self.bi, self.ridge_u, self.bias_reg[0], 0.0, self.U, self.bu)
+    self.V, self.bi, _, _ = als_half_step(self.plan_b, zp, self.U + C, self.bu, self.ridge_i, self.bias_reg[1], 0.0, self.V, self.bi)
     return {}
 

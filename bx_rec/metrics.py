@@ -58,16 +58,17 @@ def baseline_arrays(users:np.ndarray, # training user ids (0..n_users-1)
                     ratings:np.ndarray, # training ratings
                     n_users:int, # number of users
                     n_books:int, # number of books
-                    bias_reg:float=3.0, # bias ridge (pseudo-count) of the bias-only model
+                    bias_l2:float=3.0, # bias ridge β (pseudo-count) of the bias-only model
                     epochs:int=10, # ALS epochs of the bias-only model
                    )->dict: # name -> MFArrays
     "The four baselines: 'global mean', 'user mean', 'book mean', 'bias only'"
-    from bx_rec.als import als_fit
+    from bx_rec.als import als_fit, ALSConfig
+    from bx_rec.training import MFConfig
     users, books = np.asarray(users, np.int64), np.asarray(books, np.int64)
     r = np.asarray(ratings, np.float64)
     if len(r) == 0: raise ValueError("baselines need at least one training rating")
     mu = float(r.mean())
-    bias = als_fit(users, books, r, n_users, n_books, dim=0, reg=0., bias_reg=bias_reg, gravity=0., epochs=epochs, progress=False)
+    bias = als_fit(users, books, r, n_users, n_books, mf=MFConfig(dim=0, l2=0., gravity=0.), als=ALSConfig(bias_l2=bias_l2), epochs=epochs, progress=False)
     return {'global mean': _zero_arrays(n_users, n_books, mu),
             'user mean': _zero_arrays(n_users, n_books, mu, bu=_mean_offsets(users, r, n_users, mu)),
             'book mean': _zero_arrays(n_users, n_books, mu, bi=_mean_offsets(books, r, n_books, mu)),

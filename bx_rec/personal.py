@@ -11,38 +11,29 @@ import numpy as np, scipy.sparse as sp
 import pandas as pd
 from .recommend import TitleIndex, top_k
 from .topn import ItemMap
+from .training import MFConfig
+from .als import ALSConfig, ridge_exponent
 
 # %% auto #0
 __all__ = ['foldin_penalties', 'FoldIn', 'fold_in', 'contributions', 'Recommender']
 
 # %% ../nbs/13_personal.ipynb #aadf3847
-def foldin_penalties(config:dict, # the model's training config (als_fit / train)
+def foldin_penalties(mf:MFConfig, # the model it was trained with: l2 (λ) and gravity
+                     als:ALSConfig|None, # the ALS settings (reg_mode, bias_l2) when ALS fitted it; None: gradient descent
                      n_rated:int, # number of ratings of the reader being folded in
-                     rating_std:float|None=None, # std of the training ratings, when the config lacks `rating_std`
+                     n_ratings:int, n_users:int, n_books:int, # the training data's sizes
+                     rating_std:float|None=None, # std of the training ratings (ALS: its ridges are per standardised rating)
                     )->dict: # factor ridge `rho`, bias ridge `beta`, gravity weight `gamma`, in rating units
     "Penalties of the per-reader least-squares problem that the model was trained with"
-    c = dict(config or {}); c.update(c.get('als') or {}); c.update(c.get('solver_options') or {})  # `train` nests the ALS config under 'als'
-    need = lambda *ks: [k for k in ks if c.get(k) is None]
-    n, N, M = c.get('n_ratings'), c.get('n_users'), c.get('n_books')
-    g = float(c.get('gravity', 0.) or 0.)
-    if str(c.get('solver', '')).startswith('als') or 'reg_mode' in c:
-        lam = c.get('reg', c.get('l2'))
-        sigma = c.get('rating_std', rating_std)
-        miss = need('n_ratings', 'n_users', 'n_books') + (['reg'] if lam is None else []) + (['rating_std'] if sigma is None else [])
-        if miss: raise KeyError(f"the ALS config lacks {miss} needed to fold in a reader; pass penalties= explicitly")
-        mode = c.get('reg_mode', 'count')
-        alpha = {'count': 1.0, 'mean': 0.0}.get(mode, mode)   # the exponent α of `bx_rec.als`'s ridge rule
-        if isinstance(alpha, str) or not 0 <= float(alpha) <= 1: raise ValueError(f"reg_mode must be 'count', 'mean' or an exponent between 0 and 1, got {mode!r}")
-        alpha = float(alpha)
-        if c.get('bias_reg') is None: raise KeyError("the ALS config lacks ['bias_reg'] needed to fold in a reader; pass penalties= explicitly")
-        rho = float(lam) * float(sigma) * (n / N) ** (1 - alpha) * float(n_rated) ** alpha
-        return dict(rho=rho, beta=float(c['bias_reg']), gamma=g * n / (N * M))
-    lam = c.get('l2', c.get('l2_weight'))
-    miss = need('n_ratings', 'n_users', 'n_books') + (['l2'] if lam is None else [])
-    if miss: raise KeyError(f"the config lacks {miss} needed to fold in a reader; pass penalties= explicitly")
-    g = float(c.get('gravity', c.get('gravity_weight', 0.)) or 0.)
-    rho = float(lam) * n / N
-    return dict(rho=rho, beta=rho, gamma=g * n / (N * M))
+    n, N, M = n_ratings, n_users, n_books
+    gamma = float(mf.gravity) * n / (N * M)
+    if als is None:                                     # gradient descent: the L2 of bx_rec.losses, a mean over the users
+        rho = float(mf.l2) * n / N
+        return dict(rho=rho, beta=rho, gamma=gamma)
+    if rating_std is None: raise ValueError("folding into an ALS model needs the training ratings' std (rating_std); pass penalties= explicitly")
+    alpha = ridge_exponent(als.reg_mode)                # the rule of `bx_rec.als`
+    rho = float(mf.l2) * float(rating_std) * (n / N) ** (1 - alpha) * float(n_rated) ** alpha
+    return dict(rho=rho, beta=float(als.bias_l2), gamma=gamma)
 
 # %% ../nbs/13_personal.ipynb #ce8d8b5b
 @dataclass
@@ -102,7 +93,9 @@ class Recommender:
     def __init__(self, arrays:dict, # model arrays (see `bx_rec.model.model_arrays`)
                  books:pd.DataFrame, # one row per Book-Embedding-ID (`Book-Title`, `Book-Author`, `Year-Of-Publication`, `Book-ID`, `ISBNs`)
                  ratings:pd.DataFrame|None=None, # training ratings: `User-Embedding-ID`, `Book-Embedding-ID`, `Book-Rating` (+ `User-ID`)
-                 config:dict|None=None, # training config, for the fold-in penalties
+                 config:dict|None=None, # the training run's facts: rating_min, rating_max, n_ratings, n_users, n_books, rating_std
+                 mf:MFConfig|None=None, # the model it was trained with, for the fold-in penalties
+                 als:ALSConfig|None=None, # the ALS settings when ALS fitted it (None: gradient descent)
                  kind:str='biased', # 'biased' or 'gd' (no biases: the reader's bias is not fitted)
                  penalties:dict|None=None, # override the fold-in penalties (rho, beta, gamma)
                  popularity_damping:float=10., # m of the damped mean (Σr + m·μ)/(n + m)
@@ -113,7 +106,7 @@ class Recommender:
         self.bi = np.asarray(arrays['book_bias'], np.float32); self.mu = float(np.asarray(arrays['global_mean']))
         self.books = TitleIndex(books).books           # the table a title search reads: one row per Book-Embedding-ID, the columns a list shows
         if len(self.books) != len(self.V): raise ValueError(f"books has {len(self.books)} rows but there are {len(self.V)} book embeddings")
-        self.config = dict(config or {}); self.kind = kind
+        self.config, self.mf, self.als, self.kind = dict(config or {}), mf, als, kind
         self._penalties, self.popularity_damping = penalties, float(popularity_damping)
         self._index_books()
         self._index_ratings(ratings, user_ids)
@@ -181,7 +174,7 @@ def _shown(self:Recommender, out:pd.DataFrame)->pd.DataFrame:
 @patch(cls_method=True)
 def from_bundle(cls:Recommender, bundle, # a `bx_rec.store.ModelBundle`
                 ratings:pd.DataFrame|None=None, # training ratings (default: those saved in the model directory)
-                **kwargs):
+                **kwargs): # any other `Recommender` argument: mf, als (the training configs, for fold-in), penalties, popularity_damping
     "A recommender for a loaded model directory (books from its `items`)"
     items = bundle.items if bundle.items is not None else pd.DataFrame({'item': bundle.item_ids})
     items = items.copy()
@@ -277,7 +270,11 @@ def _top(self:Recommender, scores:np.ndarray, ok:np.ndarray, n:int)->pd.DataFram
 @patch
 def penalties(self:Recommender, n_rated:int)->dict:
     "Fold-in penalties (explicit ones, or derived from the config)"
-    return dict(self._penalties) if self._penalties else foldin_penalties(self.config, n_rated, self.rating_std)
+    if self._penalties: return dict(self._penalties)
+    c = self.config
+    if self.mf is None or any(c.get(k) is None for k in ('n_ratings', 'n_users', 'n_books')):
+        raise ValueError("this model does not say how it was trained (mf, n_ratings, n_users, n_books): pass penalties= explicitly")
+    return foldin_penalties(self.mf, self.als, n_rated, c['n_ratings'], c['n_users'], c['n_books'], c.get('rating_std', self.rating_std))
 
 # %% ../nbs/13_personal.ipynb #46d1a9c6
 @patch

@@ -4,9 +4,10 @@
 
 # %% ../nbs/18_pipeline.ipynb #8c7a4bef
 from __future__ import annotations
-import json, sys, time
+import dataclasses, json, sys, time
 from dataclasses import dataclass, field
 from fastcore.basics import patch
+from fastcore.meta import delegates
 from pathlib import Path
 import numpy as np, pandas as pd
 
@@ -15,11 +16,15 @@ from .threads import set_threads
 from .store import ModelBundle, check_model_path, fingerprint_interactions, sha256
 from .data import (read_raw, preprocess, core_mask, load_preprocessed, read_ml100k, read_ratings_csv,
                          interactions_from_preprocessed, Preprocessed)
+from .training import Config, MFConfig, GDConfig, TuneConfig, TrainConfig, PRESET_CONFIGS
+from .als import ALSConfig
+from .implicit import ImplicitConfig
+from .ranking import RankingConfig
 
 # %% auto #0
-__all__ = ['FORMATS', 'RANKING_SEARCH', 'Interactions', 'items_from_books', 'load_interactions', 'infer_scale', 'Fit',
-           'Checkpoints', 'fit_ranking_step', 'filter_counts', 'core_filters', 'fit', 'save_fit', 'evaluate_bundle',
-           'evaluate_topn_bundle']
+__all__ = ['FORMATS', 'Interactions', 'items_from_books', 'load_interactions', 'infer_scale', 'Fit', 'Checkpoints',
+           'fit_ranking_step', 'filter_counts', 'core_filters', 'FitConfig', 'fit_config', 'stored_fit_config', 'fit',
+           'save_fit', 'evaluate_bundle', 'evaluate_topn_bundle']
 
 # %% ../nbs/18_pipeline.ipynb #4ad3ec1b
 FORMATS = ('bx', 'kaggle', 'preprocessed', 'ml100k', 'csv')
@@ -212,6 +217,14 @@ class Fit:
     ranking:object=None # the `bx_rec.ranking.RankingModel` of the lists (fitted by default), or None (`fit(..., ranking=False)`)
 
 # %% ../nbs/18_pipeline.ipynb #048bd920
+def _flat(d:dict, pre:str='')->dict:
+    "A nested dict (a `FitConfig.to_dict()`) as one level with dotted keys, e.g. 'train.epochs'"
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict) and v: out.update(_flat(v, f"{pre}{k}."))
+        else: out[pre + k] = v
+    return out
+
 class Checkpoints:
     "Resumable state of `fit`, written atomically every `every` epochs into one folder (safetensors + JSON, never pickle)"
     KIND = 'bx_rec-checkpoint'
@@ -257,11 +270,11 @@ class Checkpoints:
         if self.fingerprint is not None and meta.get('fingerprint') != self.fingerprint:
             raise ValueError(f"cannot resume from {f}: it was written for other training data (fingerprint {str(meta.get('fingerprint'))[:19]}..., "
                              f"this data {self.fingerprint[:19]}...); use the same ratings or delete the checkpoint")
-        old = meta.get('settings', {})
-        diff = sorted(k for k in set(old) | set(self.settings) if old.get(k) != self.settings.get(k))
+        old, new = _flat(meta.get('settings', {})), _flat(self.settings)
+        diff = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
         if diff:
             raise ValueError(f"cannot resume from {f}: hyper-parameters differ: " +
-                             ', '.join(f"{k} was {old.get(k)!r}, now {self.settings.get(k)!r}" for k in diff) +
+                             ', '.join(f"{k} was {old.get(k)!r}, now {new.get(k)!r}" for k in diff) +
                              "; rerun with the same options or delete the checkpoint")
         train = dict(meta['train'], arrays={k[6:]: v for k, v in arrays.items() if k.startswith('train/')})
         va = {k[11:]: v for k, v in arrays.items() if k.startswith('val_arrays/')}
@@ -273,15 +286,13 @@ class Checkpoints:
         if (self.folder/'metadata.json').is_file(): shutil.rmtree(self.folder, ignore_errors=True)
 
 # %% ../nbs/18_pipeline.ipynb #9383aaaa
-RANKING_SEARCH = dict()   # what `fit(ranking=True)` searches: `fit_ranking`'s own grid, chosen per dataset on validation (the one bench/topn.py measures)
-
 def fit_ranking_step(ratings:pd.DataFrame, # user, item, rating: the training ratings
                      implicit:pd.DataFrame|None, # user, item: implicit interactions (Book-Crossing's rating 0), or None
                      scale:tuple, # (lowest, highest) rating
+                     cfg:RankingConfig=RankingConfig(), # the ranking model's settings and the grid its search chooses from on validation
                      seed:int=0, # seed of the validation split and of the factors
                      progress:bool=True, # print the search (on stderr)
                      log=None, # `fit`'s log(phase, epoch, row): called with phase 'ranking' before and after
-                     options:dict|None=None, # `fit_ranking` options over `RANKING_SEARCH`
                     )->tuple: # (RankingModel or None when interrupted, seconds)
     "Fit the ranking model after the rating model, on every rating and implicit interaction: its search lines go to stderr, its time is returned apart"
     import contextlib, sys
@@ -290,11 +301,9 @@ def fit_ranking_step(ratings:pd.DataFrame, # user, item, rating: the training ra
     row = dict(train_loss=float('nan'), val_rmse=float('nan'), ranking=f"{len(ratings):,} ratings + {n_imp:,} implicit interactions")
     if log is not None: log('ranking', 0, row)
     t0 = time.perf_counter()
-    opts = {**RANKING_SEARCH, **(options or {})}
-    go = lambda o: fit_ranking(ratings[['user', 'item', 'rating']], implicit, scale=tuple(scale), seed=seed, progress=progress, **o)
     try:
-        with contextlib.redirect_stdout(sys.stderr):
-            m = go(opts)   # on data too small to validate on, fit_ranking fits its first setting (config['search_skipped'])
+        with contextlib.redirect_stdout(sys.stderr):   # on data too small to validate on, fit_ranking fits its first setting (config['search_skipped'])
+            m = fit_ranking(ratings[['user', 'item', 'rating']], implicit, scale=tuple(scale), seed=seed, progress=progress, cfg=cfg)
     except KeyboardInterrupt: m = None
     secs = round(time.perf_counter() - t0, 3)
     if log is not None: log('ranking', 1, dict(row, seconds=secs, interrupted=m is None))
@@ -329,45 +338,100 @@ def core_filters(fmt:str, # the format the ratings were read in
     d = 5 if fmt in ('bx', 'kaggle') else 1
     return dict(min_user_ratings=d if min_user_ratings is None else int(min_user_ratings), min_book_ratings=d if min_book_ratings is None else int(min_book_ratings))
 
+# %% ../nbs/18_pipeline.ipynb #2c259798
+@dataclass(frozen=True)
+class FitConfig(Config):
+    "Everything `fit` does, built once at the boundary (`fit_config`), stored verbatim in metadata.json (`Fit.config['fit']`)"
+    train:TrainConfig=TrainConfig() # the rating model's recipe: model, solver, epochs, patience, what is tuned on validation
+    als:ALSConfig=ALSConfig() # the ALS solver's settings (solver 'als')
+    implicit:ImplicitConfig|None=ImplicitConfig() # the implicit term after the ALS refit (None: none; added when `train.tune.implicit_min_gain` is earned)
+    ranking:RankingConfig|None=RankingConfig() # the ranking model of the lists (None: none)
+    preset:str='default' # the preset the recipe started from
+    val_fraction:float=0.1 # share of the ratings held out to choose the epochs and ridges (0: no validation)
+    refit:bool=True # retrain on all ratings for the best number of epochs
+    seed:int=0 # seed of the split and of the initialisation
+    min_user_ratings:int=1 # the rating model learns from the core of readers with at least this many ratings ...
+    min_book_ratings:int=1 # ... and books with at least this many; the ranking model of the lists sees every rating
+
+# %% ../nbs/18_pipeline.ipynb #e824e3a0
+def fit_config(preset:str='default', # a key of `bx_rec.training.PRESET_CONFIGS`
+               fmt:str='', # the format of the ratings (`core_filters`' defaults)
+               val_fraction:float=0.1, refit:bool=True, seed:int=0, # `FitConfig`'s fields
+               implicit:bool|None=None, # add the implicit term: None: the preset's rule (when the factors earn it), True: always, False: never
+               tune:bool|None=None, # choose the ridges on the validation split (None: the preset's; ALS only)
+               ranking:bool|RankingConfig=True, # fit the ranking model of the lists (a `RankingConfig`: with these settings)
+               min_user_ratings:int|None=None, min_book_ratings:int|None=None, # the rating model's core (None: `core_filters`)
+               model:str|None=None, solver:str|None=None, dim:int|None=None, epochs:int|None=None, lr:float|None=None, # overrides of the preset's
+               l2:float|None=None, gravity:float|None=None, patience:int|None=None, # ... recipe (None: the preset's); a given l2 is kept, not tuned
+               tune_evals:int|None=None, implicit_min_gain:float|None=None, # `TuneConfig.evals`, `TuneConfig.implicit_min_gain`
+              )->FitConfig:
+    "The one `FitConfig` of `fit`'s (and `bx-rec train`'s) keyword arguments: the preset's recipe with the given values in place"
+    if preset not in PRESET_CONFIGS: raise ValueError(f"unknown preset {preset!r}; choose one of {list(PRESET_CONFIGS)}")
+    if not 0 <= val_fraction < 1: raise ValueError(f"val_fraction must be in [0, 1), got {val_fraction}")
+    tc = PRESET_CONFIGS[preset].override(mf=dict(model=model, dim=dim, l2=l2, gravity=gravity), gd=dict(lr=lr), solver=solver,
+                                         epochs=epochs, patience=patience or None)
+    t = tc.tune
+    if t is not None or tune or tune_evals is not None or implicit_min_gain is not None:
+        t = (t or TuneConfig(ridges=False, implicit=False)).override(ridges=tune, evals=1 if l2 is not None else tune_evals,
+                                                                     implicit_min_gain=implicit_min_gain)
+        if tc.solver == 'gd' and epochs is not None: t = t.override(gd_epochs=epochs)
+        if implicit: t = dataclasses.replace(t, implicit=True, implicit_min_gain=None)   # always: whatever the gain
+    if tc.solver == 'gd' and lr is not None: t = None   # a given learning rate: a plain run, nothing chosen
+    imp = ImplicitConfig() if (implicit or (implicit is None and t is not None and t.implicit)) else None
+    rk = (RankingConfig() if ranking is True else ranking) or None
+    core = core_filters(fmt, min_user_ratings, min_book_ratings)
+    return FitConfig(dataclasses.replace(tc, tune=t), ALSConfig(), imp, rk, preset, float(val_fraction), bool(refit), int(seed), **core)
+
+# %% ../nbs/18_pipeline.ipynb #9af90abf
+_OLD_TRAIN = dict(model=('mf', 'model'), dim=('mf', 'dim'), init_std=('mf', 'init_std'), gravity=('mf', 'gravity'), l2=('mf', 'l2'),
+                  lr=('gd', 'lr'), weight_decay=('gd', 'weight_decay'))
+
+def stored_fit_config(config:dict, # a model directory's `config` (`ModelBundle.config`)
+                     )->FitConfig|None: # None: the config does not say how the model was trained (e.g. the Spark engine's)
+    "The `FitConfig` a model was trained with: `config['fit']`, or, for directories written before it existed, the flat keys they hold"
+    if config.get('fit') is not None: return FitConfig.from_dict(config['fit'])
+    if 'solver' not in config: return None
+    c = config                                               # the one place that reads the old flat shape (the Spark engine writes it too)
+    als = {**{k: c[k] for k in ('reg', 'reg_mode', 'bias_reg', 'bias_reg_books') if k in c}, **(c.get('als') or {})}
+    mf, gd = {}, {}
+    for k, (part, f) in _OLD_TRAIN.items():
+        if c.get(k) is not None: (mf if part == 'mf' else gd)[f] = c[k]
+    if als.get('reg') is not None: mf['l2'] = als['reg']
+    tc = TrainConfig(MFConfig(**mf), GDConfig(**gd), solver='als' if 'als' in str(c['solver']) else c['solver'], epochs=int(c.get('epochs', 12)), patience=c.get('patience'), tune=None)
+    a = ALSConfig(**{f: als[k] for k, f in (('reg_mode', 'reg_mode'), ('bias_reg', 'bias_l2'), ('bias_reg_books', 'bias_l2_books'),
+                                            ('cg_steps', 'cg_steps'), ('clip', 'clip')) if als.get(k) is not None})
+    return FitConfig(tc, a, ImplicitConfig() if c.get('implicit') else None, None, c.get('preset', 'default'), float(c.get('val_fraction', 0.1)),
+                     bool(c.get('refit', True)), int(c.get('seed', 0)), int(c.get('min_user_ratings', 1)), int(c.get('min_book_ratings', 1)))
+
 # %% ../nbs/18_pipeline.ipynb #5466545f
-def _tune(u, i, r, n_users, n_items, tr, va, cfg, kwargs, seed, scale, device, progress, log):
-    "Choose the bias ridges and the factor ridge on the validation split (`bx_rec.als.tune_bias_reg`, `tune_reg`)"
+def _tune(c, tr, va, device:str)->tuple:
+    "Choose the bias ridges and the factor ridge on the validation split (`bx_rec.als.tune_bias_reg`, `tune_reg`): (ALSResult, tuned record)"
     from bx_rec.als import tune_bias_reg, tune_reg
     from tqdm import tqdm
-    t0 = time.perf_counter()
-    so = dict(cfg.get('solver_options') or {})
+    t0, u, i, r, tune = time.perf_counter(), c.u, c.i, c.r, c.tc.tune
     train_, val_ = (u[tr], i[tr], r[tr]), (u[va], i[va], r[va])
-    bias = None
-    if 'bias_reg' in so: bu_reg, bi_reg = float(so['bias_reg']), float(so.get('bias_reg_books', so['bias_reg']))
-    else:
-        bias = tune_bias_reg(train_, val_, n_users, n_items, scale=scale)
-        bu_reg, bi_reg = bias['bias_reg'], bias['bias_reg_books']
-    max_evals = 1 if 'l2' in kwargs else int(cfg.get('tune_evals', 4))   # a given l2 is kept
-    bar = tqdm(total=max_evals, desc='choosing the ridges', disable=not progress, leave=True)   # its last line stays, complete
+    bias = tune_bias_reg(train_, val_, c.n_users, c.n_items, tune, scale=c.scale)
+    als = dataclasses.replace(c.als, bias_l2=bias['bias_l2'], bias_l2_books=bias['bias_l2_books'])
+    bar = tqdm(total=tune.evals, desc='choosing the ridges', disable=not c.progress, leave=True)   # its last line stays, complete
     def on_fit(lam, res):
         bar.update(1); bar.set_postfix(l2=f"{lam:g}", val_rmse=f"{res.best_val_rmse:.4f}", refresh=False)
-        if log is not None:
-            for row in res.history.to_dict('records'): log('tune', int(row['epoch']), row)
-    als_kw = {k: v for k, v in so.items() if k not in ('bias_reg', 'bias_reg_books', 'init')}
-    try:
-        t = tune_reg(train_, val_, n_users, n_items, reg=float(cfg['l2']), max_evals=max_evals, epochs=int(cfg['epochs']),
-                     seed=seed, dim=int(cfg['dim']), init_std=float(cfg['init_std']), bias_reg=bu_reg, bias_reg_books=bi_reg,
-                     device=device, on_fit=on_fit, **als_kw)
+        if c.log is not None:
+            for row in res.history.to_dict('records'): c.log('tune', int(row['epoch']), row)
+    try: t = tune_reg(train_, val_, c.n_users, c.n_items, mf=c.tc.mf, als=als, tune=tune, epochs=c.tc.epochs, seed=c.fc.seed, device=device, on_fit=on_fit)
     finally:
         if bar.n < (bar.total or 0): bar.total = bar.n; bar.refresh()   # the walk stopped early: the bar ends at 100 %, not 2/4
         bar.close()
     res = t['result']
-    tuned = dict(bias_reg=bu_reg, bias_reg_books=bi_reg, l2=t['reg'], val_rmse=res.best_val_rmse,
-                 bias_val_rmse=None if bias is None else bias['val_rmse'], n_bias_fits=0 if bias is None else len(bias['evals']),
-                 l2_tried=[dict(l2=l, val_rmse=v, best_epoch=b, epochs=e) for l, v, b, e in t['evals']],
-                 seconds=time.perf_counter() - t0)
+    tuned = dict(bias_reg=bias['bias_l2'], bias_reg_books=bias['bias_l2_books'], l2=t['l2'], val_rmse=res.best_val_rmse,   # the keys `bx_rec.plots.ridge_search_figure` reads
+                 bias_val_rmse=bias['val_rmse'], n_bias_fits=len(bias['evals']),
+                 l2_tried=[dict(l2=l, val_rmse=v, best_epoch=b, epochs=e) for l, v, b, e in t['evals']], seconds=time.perf_counter() - t0)
     return res, tuned
 
 # %% ../nbs/18_pipeline.ipynb #b86b5844
-def _tuned_kwargs(kwargs:dict, tuned:dict)->dict:
-    "The hyper-parameters of the refit: the chosen ridges in place of the preset's"
-    so = {**(kwargs.get('solver_options') or {}), 'bias_reg': tuned['bias_reg'], 'bias_reg_books': tuned['bias_reg_books']}
-    return {**kwargs, 'l2': tuned['l2'], 'solver_options': so}
+def _apply_tuned(c, tuned:dict):
+    "The chosen ridges in place of the recipe's, for the refit, the implicit term and the stored config"
+    c.tc = c.tc.override(mf=dict(l2=tuned['l2']))
+    c.als = dataclasses.replace(c.als, bias_l2=tuned['bias_reg'], bias_l2_books=tuned['bias_reg_books'])
 
 # %% ../nbs/18_pipeline.ipynb #23e6f732
 def _core_ratings(inter:Interactions|pd.DataFrame, min_user_ratings:int, min_book_ratings:int)->tuple:
@@ -385,13 +449,13 @@ def _core_ratings(inter:Interactions|pd.DataFrame, min_user_ratings:int, min_boo
 class _Run:
     "What the steps of `fit` share: the encoded ratings, the settings, the checkpoint and what the runs found"
     u:np.ndarray; i:np.ndarray; r:np.ndarray; n_users:int; n_items:int
-    cfg:dict; kwargs:dict; preset:str; seed:int; scale:tuple; device:str; progress:bool
+    fc:FitConfig; tc:TrainConfig; als:ALSConfig; scale:tuple; device:str; progress:bool
     log:object=None; checkpoint:object=None; start:dict|None=None
     res:object=None; best:int=0; val_rmse:float=float('nan'); history:object=None; secs:float=0.; phase:str='train'
     tuned:dict|None=None; gd_note:str|None=None; val_arrays:dict|None=None
 
     @property
-    def common(self)->dict: return dict(preset=self.preset, seed=self.seed, device=self.device, progress=self.progress)
+    def common(self)->dict: return dict(preset=self.fc.preset, seed=self.fc.seed, device=self.device, progress=self.progress, als=self.als)
 
     def hook(self, phase:str, extra:dict|None=None):
         "`train`'s on_epoch: the log, and a checkpoint every `checkpoint.every` epochs"
@@ -406,37 +470,36 @@ class _Run:
         return self.start['train'] if self.start is not None and self.start['phase'] == phase else None
 
 # %% ../nbs/18_pipeline.ipynb #7976fe4c
-def _validation_run(c:_Run, val_fraction:float, tuning:bool):
+def _validation_run(c:_Run, tuning:bool):
     "The validation run: the ridge search (ALS), gradient descent's own search, a plain run, or what a checkpoint of the refit recorded"
     from bx_rec.training import TrainResult, pick_device
-    from bx_rec.als import train
+    from bx_rec.als import train, tune_gd
     from bx_rec.model import model_arrays, model_from_arrays
-    u, i, r, cfg, start = c.u, c.i, c.r, c.cfg, c.start
-    is_val = np.zeros(len(r), bool); is_val[np.random.default_rng(c.seed).permutation(len(r))[:int(round(val_fraction*len(r)))]] = True
+    u, i, r, tc, start = c.u, c.i, c.r, c.tc, c.start
+    is_val = np.zeros(len(r), bool); is_val[np.random.default_rng(c.fc.seed).permutation(len(r))[:int(round(c.fc.val_fraction*len(r)))]] = True
     tr, va = ~is_val, is_val
     tuning = tuning and bool(va.any())             # nothing to choose on: the preset's ridges
     if tuning and (start is None or start['phase'] == 'val'):   # the search's best fit is the validation run
-        ares, c.tuned = _tune(u, i, r, c.n_users, c.n_items, tr, va, cfg, c.kwargs, c.seed, c.scale, str(pick_device(c.device)), c.progress, c.log)
+        dev = str(pick_device(c.device))
+        ares, c.tuned = _tune(c, tr, va, dev); _apply_tuned(c, c.tuned)
         c.best, c.val_rmse, c.history, c.secs, c.val_arrays = max(int(ares.best_epoch), 1), float(ares.best_val_rmse), ares.history, c.tuned['seconds'], ares.arrays
-        reason = 'early_stopping' if ares.stopped_reason == 'completed' and ares.epochs_run < int(cfg['epochs']) else ares.stopped_reason
-        tcfg = {**cfg, **_tuned_kwargs(c.kwargs, c.tuned), 'preset': c.preset, 'seed': c.seed, 'n_users': c.n_users, 'n_books': c.n_items,
-                'n_ratings': int(tr.sum()), 'n_val': int(va.sum()), 'device': str(pick_device(c.device)), 'als': ares.config}
-        c.res = TrainResult(model_from_arrays(ares.arrays, 'biased'), c.history, c.best, c.val_rmse, int(ares.epochs_run), c.secs, tcfg, reason, ares.message)
-    elif start is None and c.checkpoint is None and cfg.get('solver') == 'gd' and c.preset != 'original' and 'lr' not in c.kwargs:
-        from bx_rec.als import tune_gd   # gradient descent's learning rate, L2 and epochs chosen on validation
-        c.res, gd = tune_gd(u[tr], i[tr], r[tr], c.n_users, c.n_items, val=(u[va], i[va], r[va]), scale=c.scale, warn=False,
-                            epochs=int(cfg['epochs']) if 'epochs' in c.kwargs else 400, **c.common,
-                            **{k: v for k, v in c.kwargs.items() if k not in ('epochs', 'l2', 'patience')})
-        c.kwargs = {**c.kwargs, 'lr': gd['lr'], 'l2': gd['l2']}; c.gd_note = gd['warning']
+        reason = 'early_stopping' if ares.stopped_reason == 'completed' and ares.epochs_run < tc.epochs else ares.stopped_reason
+        facts = {**ares.config, 'preset': c.fc.preset, 'seed': c.fc.seed, 'n_val': int(va.sum()), 'device': dev}
+        c.res = TrainResult(model_from_arrays(ares.arrays, 'biased'), c.history, c.best, c.val_rmse, int(ares.epochs_run), c.secs, facts, reason, ares.message, c.tc)
+    elif start is None and c.checkpoint is None and tc.solver == 'gd' and tc.tune is not None:
+        c.res, gd = tune_gd(u[tr], i[tr], r[tr], c.n_users, c.n_items, val=(u[va], i[va], r[va]), cfg=tc, tune=tc.tune, scale=c.scale, warn=False,
+                            seed=c.fc.seed, device=c.device, progress=c.progress)   # gradient descent's learning rate, L2 and epochs chosen on validation
+        c.tc, c.gd_note = tc.override(mf=dict(l2=gd['l2']), gd=dict(lr=gd['lr'])), gd['warning']
         c.best, c.val_rmse, c.history, c.secs, c.val_arrays = max(int(c.res.best_epoch), 1), float(c.res.best_val_rmse), c.res.history, gd['seconds'], None
     elif start is None or start['phase'] == 'val':
-        c.res = train(u[tr], i[tr], r[tr], c.n_users, c.n_items, val=(u[va], i[va], r[va]),
-                      on_epoch=c.hook('val'), resume=c.resume_state('val'), **c.common, **c.kwargs)
+        c.res = train(u[tr], i[tr], r[tr], c.n_users, c.n_items, val=(u[va], i[va], r[va]), cfg=tc,
+                      on_epoch=c.hook('val'), resume=c.resume_state('val'), **c.common)
         c.best, c.val_rmse, c.history, c.secs = max(int(c.res.best_epoch), 1), float(c.res.best_val_rmse), c.res.history, c.res.train_seconds
-        c.val_arrays = model_arrays(c.res.model) if cfg.get('solver') == 'als' else None
+        c.val_arrays = model_arrays(c.res.model) if tc.solver == 'als' else None
     else:                                  # resuming the refit: the validation run is in the checkpoint
         v = start['val']; c.res = None
         c.best, c.val_rmse, c.secs, c.tuned = int(v['best_epoch']), float(v['val_rmse']), float(v['seconds']), v.get('tuned')
+        if c.tuned is not None: _apply_tuned(c, c.tuned)
         c.history = pd.DataFrame(v['history'], columns=['epoch', 'train_loss', 'val_loss', 'train_rmse', 'val_rmse']).astype({'epoch': 'int64'})
         c.val_arrays = start['val_arrays']
     c.phase = 'val'
@@ -446,46 +509,37 @@ def _refit(c:_Run):
     "Train on all the ratings for the best number of epochs (ALS: warm-started from the validation run, a third of them)"
     from bx_rec.als import train   # both solvers: ALS, and gradient descent through `bx_rec.training`
     if c.res is not None and c.res.stopped_reason in ('interrupted', 'diverged'): return
-    kw = {k: v for k, v in (c.kwargs if c.tuned is None else _tuned_kwargs(c.kwargs, c.tuned)).items() if k not in ('epochs', 'patience')}
-    epochs = c.best
-    if c.cfg.get('solver') == 'als':   # warm start from the validation run: a third of the epochs suffices
-        kw['solver_options'] = {**(kw.get('solver_options') or {}), 'init': c.val_arrays}
-        epochs = max(2, -(-c.best // 3))
+    als = c.tc.solver == 'als'     # warm start from the validation run: a third of the epochs suffices
+    tc = dataclasses.replace(c.tc, epochs=max(2, -(-c.best // 3)) if als else c.best, patience=None)
     extra = dict(val=json_ready(dict(best_epoch=c.best, val_rmse=c.val_rmse, seconds=c.secs, history=c.history.to_dict('records'), tuned=c.tuned), other='drop'),
                  val_arrays=c.val_arrays)
-    c.res = train(c.u, c.i, c.r, c.n_users, c.n_items, epochs=epochs, patience=None,
-                  on_epoch=c.hook('refit', extra), resume=c.resume_state('refit'), **c.common, **kw)
+    c.res = train(c.u, c.i, c.r, c.n_users, c.n_items, cfg=tc, init=c.val_arrays if als else None,
+                  on_epoch=c.hook('refit', extra), resume=c.resume_state('refit'), **c.common)
     c.secs += c.res.train_seconds; c.phase = 'refit'
 
 # %% ../nbs/18_pipeline.ipynb #74cd3c5a
 def _train_all(c:_Run):
     "No validation split: one run on all the ratings"
     from bx_rec.als import train   # both solvers: ALS, and gradient descent through `bx_rec.training`
-    c.res = train(c.u, c.i, c.r, c.n_users, c.n_items, on_epoch=c.hook('train'), resume=c.resume_state('train'), **c.common, **c.kwargs)
+    c.res = train(c.u, c.i, c.r, c.n_users, c.n_items, cfg=c.tc, on_epoch=c.hook('train'), resume=c.resume_state('train'), **c.common)
     c.best, c.val_rmse, c.history, c.secs, c.phase = int(c.res.best_epoch), float('nan'), c.res.history, c.res.train_seconds, 'train'
 
 # %% ../nbs/18_pipeline.ipynb #bc3f7da8
-def _implicit_step(c:_Run, arrays:dict, implicit:bool|None)->tuple:
-    "The implicit-feedback term after a completed ALS refit, when asked or earned (`implicit_min_gain`): (arrays, done, message, factor gain)"
-    cfg, res, tuned = c.cfg, c.res, c.tuned
-    use = cfg.get('implicit', False) if implicit is None else implicit
+def _implicit_step(c:_Run, arrays:dict)->tuple:
+    "The implicit-feedback term after a completed ALS refit, when the config has one and the factors earn it: (arrays, done, message, factor gain)"
+    res, tuned, t = c.res, c.tuned, c.tc.tune
     gain = None
-    if tuned is not None and tuned.get('bias_val_rmse'):   # what the factors add to the biases on validation
-        gain = 1 - tuned['val_rmse'] / tuned['bias_val_rmse']
-        if implicit is None and gain < float(cfg.get('implicit_min_gain', 0.)): use = False
+    if tuned is not None and tuned.get('bias_val_rmse'): gain = 1 - tuned['val_rmse'] / tuned['bias_val_rmse']   # what the factors add to the biases
+    earned = gain is None or t is None or t.implicit_min_gain is None or gain >= t.implicit_min_gain
     done, message = False, ((res.message or '') + (' ' + c.gd_note if c.gd_note else '')).strip()
-    if not (use and c.phase == 'refit' and res.stopped_reason == 'completed' and cfg.get('solver') == 'als'
-            and cfg.get('model', 'biased') == 'biased' and not cfg.get('gravity')): return arrays, done, message, gain
+    if not (c.fc.implicit is not None and earned and c.phase == 'refit' and res.stopped_reason == 'completed' and c.tc.solver == 'als'
+            and c.tc.mf.model == 'biased' and not c.tc.mf.gravity): return arrays, done, message, gain
     from bx_rec.implicit import implicit_refine
-    from bx_rec.als import ALS_DEFAULTS
-    c2 = cfg if tuned is None else {**cfg, **_tuned_kwargs(c.kwargs, tuned)}
-    so = {**ALS_DEFAULTS, **(c2.get('solver_options') or {})}
     row = dict(train_loss=float('nan'), val_rmse=float('nan'))
     if c.log is not None: c.log('implicit', 0, row)   # a step of its own after the last refit epoch: said, not silent
     if c.progress: print("implicit-feedback step after the ALS refit ...", file=sys.stderr, flush=True)
     try:
-        imp = implicit_refine(c.u, c.i, c.r, c.n_users, c.n_items, arrays, reg=float(c2.get('l2', so['reg'])),
-                              reg_mode=so['reg_mode'], bias_reg=so['bias_reg'], bias_reg_books=so.get('bias_reg_books'))
+        imp = implicit_refine(c.u, c.i, c.r, c.n_users, c.n_items, arrays, mf=c.tc.mf, als=c.als, cfg=c.fc.implicit)
         arrays, done = imp.arrays, True; c.secs += imp.seconds
         if c.log is not None: c.log('implicit', 1, dict(row, seconds=round(imp.seconds, 3)))
     except KeyboardInterrupt:
@@ -494,24 +548,26 @@ def _implicit_step(c:_Run, arrays:dict, implicit:bool|None)->tuple:
     return arrays, done, message, gain
 
 # %% ../nbs/18_pipeline.ipynb #0fdb3335
-def _summary(c:_Run, implicit_done:bool, message:str, gain, val_fraction:float, refit:bool, core:dict)->tuple:
-    "(summary, config) of a finished rating model, JSON-ready"
+_FACTS = ('n_ratings', 'n_users', 'n_books', 'rating_mean', 'rating_std')
+
+def _summary(c:_Run, implicit_done:bool, message:str, gain)->tuple:
+    "(summary, config) of a finished rating model, JSON-ready; config['fit'] is the `FitConfig` as fitted (the chosen ridges in place)"
     res, tuned = c.res, c.tuned
     summary = dict(epochs=int(c.history['epoch'].max()) if len(c.history) else 0, best_epoch=c.best, refit=c.phase == 'refit',
                    train_seconds=round(c.secs, 3), val_rmse=c.val_rmse, n_ratings=int(len(c.r)), n_users=c.n_users,
                    n_items=c.n_items, stopped_reason=res.stopped_reason, phase=c.phase, epochs_reached=int(res.epochs_run),
                    weights_epoch=int(res.best_epoch), resumed=c.start is not None, message=message, implicit=implicit_done)
     if tuned is not None: summary['tuned'] = {**{k: v for k, v in tuned.items() if k != 'l2_tried'}, 'factor_gain': gain}
-    config = json_ready({**res.config, 'preset': c.preset, 'val_fraction': val_fraction, 'refit': refit, 'seed': c.seed,
-                         'implicit': implicit_done, 'tuned': tuned, **core,
+    fitted = dataclasses.replace(c.fc, train=c.tc, als=c.als, implicit=c.fc.implicit if implicit_done else None)
+    config = json_ready({'fit': fitted.to_dict(), 'tuned': tuned, **{k: res.config[k] for k in _FACTS if k in res.config},
                          'rating_min': float(c.scale[0]), 'rating_max': float(c.scale[1])}, other='drop')   # other='drop': no warm-start arrays
     return summary, config
 
 # %% ../nbs/18_pipeline.ipynb #d73e09a3
-def _with_ranking(f:Fit, df_all:pd.DataFrame, implicit, scale:tuple, seed:int, progress:bool, log, options)->Fit:
+def _with_ranking(f:Fit, df_all:pd.DataFrame, implicit, scale:tuple, fc:FitConfig, progress:bool, log)->Fit:
     "Fit the ranking model on every rating and implicit row; then one id space: the rating model padded to the ranking model's readers and books"
     s = f.summary
-    rank, s['ranking_seconds'] = fit_ranking_step(df_all, implicit, scale, seed, progress, log, options)
+    rank, s['ranking_seconds'] = fit_ranking_step(df_all, implicit, scale, fc.ranking, fc.seed, progress, log)
     s['ranking'] = json_ready({k: v for k, v in rank.config.items() if k != 'search'}, other='drop') if rank is not None else None
     if rank is None:   # Ctrl-C while the lists' model fits: an interrupted run, never a finished model without lists
         s.update(stopped_reason='interrupted', phase='ranking',
@@ -524,58 +580,45 @@ def _with_ranking(f:Fit, df_all:pd.DataFrame, implicit, scale:tuple, seed:int, p
     return Fit(arrays, f.kind, list(rank.user_ids), list(rank.item_ids), f.history, s, f.config, ratings, rank)
 
 # %% ../nbs/18_pipeline.ipynb #cb38fe2e
+@delegates(fit_config, but=['fmt'])
 def fit(inter:Interactions|pd.DataFrame, # ratings to train on
-        val_fraction:float=0.1, # share of the ratings held out to choose the best epoch (0: no validation)
-        refit:bool=True, # retrain on all ratings for the best number of epochs
-        seed:int=0, # seed of the split and of the initialisation
-        preset:str='default', # a preset of `bx_rec.training.PRESETS`
+        cfg:FitConfig|None=None, # everything the fit does (None: `fit_config` of the keyword arguments)
         device:str='auto', # 'auto', 'cpu', 'cuda' or 'mps'
         progress:bool=True, # show a progress bar
         checkpoint:Checkpoints|None=None, # write resumable checkpoints every `checkpoint.every` epochs
-        resume:bool=False, # continue from `checkpoint`'s folder (same data and hyper-parameters, else a clear error)
+        resume:bool=False, # continue from `checkpoint`'s folder (same data and config, else a clear error)
         log=None, # optional log(phase, epoch, row) after every epoch; phase is 'val', 'refit' or 'train'
-        implicit:bool|None=None, # add the implicit-feedback term of `bx_rec.implicit` after an ALS refit (None: the preset's, when the factors earn it)
-        tune:bool|None=None, # choose the ridges on the validation split (None: the preset's; ALS only)
-        ranking:bool|dict=True, # also fit the ranking model of the lists (`bx_rec.ranking`); a dict: `fit_ranking` options over `RANKING_SEARCH`
         threads:int|None=None, # CPU threads (`bx_rec.threads.set_threads`; None: leave the current setting)
-        min_user_ratings:int|None=None, # the rating model learns from the core of readers with at least this many ratings (`filter_counts`; None: `core_filters`)...
-        min_book_ratings:int|None=None, # ... and books with at least this many; the ranking model of the lists sees every rating
-        **kwargs, # hyper-parameters overriding the preset (dim, epochs, lr, gravity, l2, solver, model, patience, implicit_min_gain, tune_evals, ...)
+        **kwargs, # `fit_config`'s arguments (preset, val_fraction, dim, l2, implicit, ranking, ...), when `cfg` is not given
        )->Fit:
     "Train on an interaction table with a held-out validation split, choosing the best epoch on it; then the ranking model of the lists"
-    from bx_rec.training import PRESETS
     from bx_rec.model import model_arrays
+    if cfg is not None and kwargs: raise TypeError(f"give either cfg or keyword arguments of fit_config, not both (got {sorted(kwargs)})")
+    fc = cfg if cfg is not None else fit_config(fmt=getattr(inter, 'fmt', ''), **kwargs)
     if threads is not None: set_threads(threads)
-    core = core_filters(getattr(inter, 'fmt', ''), min_user_ratings, min_book_ratings)
-    df_all, df = _core_ratings(inter, **core)
-    if not 0 <= val_fraction < 1: raise ValueError(f"val_fraction must be in [0, 1), got {val_fraction}")
-    if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {list(PRESETS)}")
+    df_all, df = _core_ratings(inter, fc.min_user_ratings, fc.min_book_ratings)
     (u, user_ids), (i, item_ids) = (pd.factorize(df[col].astype(str), sort=True) for col in ('user', 'item'))   # dense codes, sorted ids
     user_ids, item_ids = np.asarray(user_ids, dtype=object), np.asarray(item_ids, dtype=object)
     r = df['rating'].to_numpy(np.float32, copy=True)   # writable: torch warns about read-only arrays
-    own = {k: kwargs.pop(k) for k in ('implicit_min_gain', 'tune_evals') if k in kwargs}   # fit's own settings, not `train`'s
-    cfg = {**PRESETS[preset], **kwargs, **own}
     scale = getattr(inter, 'rating_scale', None) or (float(r.min()), float(r.max()))   # predictions are clipped to it
-    tuning = bool(cfg.get('tune', False) if tune is None else tune) and val_fraction > 0 and cfg.get('solver') == 'als' \
-             and cfg.get('model', 'biased') == 'biased' and not cfg.get('gravity')
-    c = _Run(u.astype(np.int64), i.astype(np.int64), r, len(user_ids), len(item_ids), cfg, kwargs, preset, seed, scale, device, progress, log, checkpoint)
+    tc = fc.train
+    tuning = tc.tune is not None and tc.tune.ridges and fc.val_fraction > 0 and tc.solver == 'als' and tc.mf.model == 'biased' and not tc.mf.gravity
+    c = _Run(u.astype(np.int64), i.astype(np.int64), r, len(user_ids), len(item_ids), fc, tc, fc.als, scale, device, progress, log, checkpoint)
     if checkpoint is not None:
-        checkpoint.bind(fingerprint_interactions(df['user'], df['item'], r),
-                        json_ready({**kwargs, **own, 'preset': preset, 'seed': seed, 'val_fraction': val_fraction, 'refit': refit,
-                                    **({} if tune is None else {'tune': tune})}, other='drop'))
+        checkpoint.bind(fingerprint_interactions(df['user'], df['item'], r), json_ready(fc.to_dict(), other='drop'))
         if resume: c.start = checkpoint.read()
     elif resume: raise ValueError("resume=True needs a checkpoint (a `Checkpoints` folder)")
-    if val_fraction > 0:
-        _validation_run(c, val_fraction, tuning)
-        if refit: _refit(c)
+    if fc.val_fraction > 0:
+        _validation_run(c, tuning)
+        if fc.refit: _refit(c)
     else: _train_all(c)
-    arrays, implicit_done, message, gain = _implicit_step(c, model_arrays(c.res.model), implicit)
-    summary, config = _summary(c, implicit_done, message, gain, val_fraction, refit, core)
+    arrays, implicit_done, message, gain = _implicit_step(c, model_arrays(c.res.model))
+    summary, config = _summary(c, implicit_done, message, gain)
     ratings = pd.DataFrame({'User-ID': user_ids[c.u], 'User-Embedding-ID': c.u.astype(np.int32),
                             'Book-Embedding-ID': c.i.astype(np.int32), 'Book-Rating': r})
     f = Fit(arrays, type(c.res.model).kind, list(user_ids), list(item_ids), c.history, summary, config, ratings)
-    if not ranking or c.res.stopped_reason in ('interrupted', 'diverged'): return f
-    return _with_ranking(f, df_all, getattr(inter, 'implicit', None), scale, seed, progress, log, {} if ranking is True else dict(ranking))
+    if fc.ranking is None or c.res.stopped_reason in ('interrupted', 'diverged'): return f
+    return _with_ranking(f, df_all, getattr(inter, 'implicit', None), scale, fc, progress, log)
 
 # %% ../nbs/18_pipeline.ipynb #f0ed2da9
 def _items_frame(f:Fit, inter:Interactions|None)->pd.DataFrame:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_ranking.ipynb #42b05c5e
 from __future__ import annotations
-import dataclasses, math, time, warnings
+import math, time, warnings
 from dataclasses import dataclass
 import numpy as np, pandas as pd, scipy.sparse as sp
 import torch
@@ -14,7 +14,7 @@ from . import linalg
 from .training import Config, LoopConfig, run_epochs
 
 # %% auto #0
-__all__ = ['RANKING_NAMES', 'RankingConfig', 'confidence', 'IALSSolver', 'ials', 'cosine_knn', 'FoldIn', 'RankingModel',
+__all__ = ['RankingConfig', 'confidence', 'IALSSolver', 'ials', 'cosine_knn', 'topk_rows', 'FoldIn', 'RankingModel',
            'relevant_threshold', 'fit_ranking']
 
 # %% ../nbs/11_ranking.ipynb #52b23915
@@ -40,9 +40,6 @@ class RankingConfig(Config):
     warm_epochs:int=2 # ALS rounds of each searched setting, warm-started from the shared search fit
     final_epochs:int=4 # ALS rounds of the final fit, warm-started from the chosen setting's search fit
 
-# the keyword names of `fit_ranking` and `ials` that differ from the fields
-RANKING_NAMES = dict(factors='dim', iters='epochs', cg='cg_steps', regs='l2s', search_iters='search_epochs', warm_iters='warm_epochs',
-                     final_iters='final_epochs')
 
 # %% ../nbs/11_ranking.ipynb #efcc326a
 def confidence(ratings:np.ndarray, # explicit ratings on `scale`
@@ -107,18 +104,15 @@ class IALSSolver:
     def load_state(self, arrays:dict): self.U, self.V = (torch.as_tensor(arrays[k]).clone() for k in ('U', 'V'))
 
 def ials(W:sp.csr_matrix, # readers × books, data = confidence weight w > 0 of each observed pair
-         factors:int|None=None, reg:float|None=None, a0:float|None=None, iters:int|None=None, cg:int|None=None, # the keyword form: `cfg`'s dim, `l2`, `cfg`'s a0, `epochs`, `cfg`'s cg_steps
-         seed:int=0, # initialisation seed
-         init:tuple|None=None, # (U, V) to warm-start from instead of the seeded random start
-         *,
          cfg:RankingConfig=RankingConfig(), # dim (latent dimensions), a0 (weight of every unobserved pair, whose target is 0), cg_steps (per half-round)
          l2:float|None=None, # ridge on the factors (None: the middle of `cfg.l2s`)
          epochs:int|None=None, # alternating rounds (None: `cfg.epochs`)
+         seed:int=0, # initialisation seed
+         init:tuple|None=None, # (U, V) to warm-start from instead of the seeded random start
         )->tuple: # (U readers × factors, V books × factors), float32
     "Implicit ALS (Hu, Koren & Volinsky 2008) with conjugate-gradient solves (Takács et al. 2011), in torch float32"
-    cfg = cfg.override(RANKING_NAMES, factors=factors, a0=a0, cg=cg)
-    l2 = l2 if l2 is not None else reg if reg is not None else cfg.l2s[len(cfg.l2s) // 2]
-    epochs = epochs if epochs is not None else iters if iters is not None else cfg.epochs
+    l2 = l2 if l2 is not None else cfg.l2s[len(cfg.l2s) // 2]
+    epochs = epochs if epochs is not None else cfg.epochs
     factors = cfg.dim
     n, m = W.shape
     if init is None:
@@ -184,7 +178,7 @@ def cosine_knn(X:sp.spmatrix, # readers × books (any non-negative weights)
     return S
 
 # %% ../nbs/11_ranking.ipynb #ae36dd45
-def _topk_rows(S:np.ndarray, # scores, one row per reader (-inf = excluded)
+def topk_rows(S:np.ndarray, # scores, one row per reader (-inf = excluded)
                k:int, # list length
               )->tuple: # (items, scores) of the k best per row, best first (equal scores by item index); -1 where fewer than k are allowed
     "The k best columns of every row, with `torch.topk`"
@@ -280,7 +274,7 @@ def recommend(self:RankingModel, users:np.ndarray, # reader indices (rows of use
         if self.config['beta']:
             K = _knn_rows(H, Sc).tocoo(); S[K.row, K.col] += self.config['beta'] * K.data   # only the nonzeros: no dense copy of the kNN term
         block = (H + ex[s:s + chunk])[:, c].tocoo(); S[block.row, block.col] = -np.inf
-        i, scores[s:s + chunk] = _topk_rows(S, kk); items[s:s + chunk] = np.where(i >= 0, c[np.maximum(i, 0)], -1)
+        i, scores[s:s + chunk] = topk_rows(S, kk); items[s:s + chunk] = np.where(i >= 0, c[np.maximum(i, 0)], -1)
     return items, scores
 
 # %% ../nbs/11_ranking.ipynb #5e68a9ac
@@ -330,7 +324,7 @@ def recommend_folded(self:RankingModel, st:FoldIn, # from `fold_in`
     "Top-k books for a folded-in reader"
     s = self.scores_folded(st); s[st.items] = -np.inf; s[~self.listable] = -np.inf
     if exclude is not None: s[np.asarray(exclude, np.int64)] = -np.inf
-    i, v = _topk_rows(s[None], k); return i[0], v[0]
+    i, v = topk_rows(s[None], k); return i[0], v[0]
 
 @patch
 def similar(self:RankingModel, item:int, # a book index
@@ -422,19 +416,8 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
                 seed:int=0, # seeds the validation split and the initialisation
                 progress:bool=True, # print the search
                 cfg:RankingConfig=RankingConfig(), # the model's settings and its search grid
-                # the keyword form, kept for the callers until they pass a config: each value given replaces its `cfg` field
-                factors:int|None=None, iters:int|None=None, cg:int|None=None, regs:tuple|None=None, # `cfg`'s dim, epochs, cg_steps, l2s
-                search_iters:int|None=None, warm_iters:int|None=None, final_iters:int|None=None, # `cfg`'s search_epochs, warm_epochs, final_epochs
-                knn_k:int|None=None, knn_variants:tuple|None=None, min_list_readers:int|None=None, power:float|None=None, # and the fields of the same names
-                alpha:float|None=None, a0:float|None=None, implicit_weights:tuple|None=None, betas:tuple|None=None,
-                val_fraction:float|None=None, max_val_users:int|None=None,
-                knn_max_per_reader:int|None=-1, # `cfg.knn_max_per_reader` (-1: not given; None: no cap)
                )->RankingModel:
     "Fit the ranking model; its hyper-parameters are chosen by NDCG@10 on a per-reader validation split of `ratings`"
-    cfg = cfg.override(RANKING_NAMES, factors=factors, iters=iters, cg=cg, regs=regs, search_iters=search_iters, warm_iters=warm_iters,
-                       final_iters=final_iters, knn_k=knn_k, knn_variants=knn_variants, min_list_readers=min_list_readers, power=power,
-                       alpha=alpha, a0=a0, implicit_weights=implicit_weights, betas=betas, val_fraction=val_fraction, max_val_users=max_val_users)
-    if knn_max_per_reader != -1: cfg = dataclasses.replace(cfg, knn_max_per_reader=knn_max_per_reader)
     _check_table(ratings, ['user', 'item', 'rating'], 'ratings')
     if implicit is not None: _check_table(implicit, ['user', 'item'], 'implicit')
     if len(ratings) == 0: raise ValueError("no ratings to fit the ranking model on")

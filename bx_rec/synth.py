@@ -64,6 +64,7 @@ def _parse_catalogue(text:str)->pd.DataFrame:
     df['series_index'] = df['series_index'].astype('Int64')
     return df
 
+# %% ../nbs/14_synth.ipynb #2143fc88
 _CAT_CACHE = None
 def catalogue()->pd.DataFrame:
     "The hand-written catalogue of real works: work_id, title, author, year, publisher, genre, series, series_index"
@@ -79,6 +80,7 @@ def isbn10_check_digit(body:np.ndarray, # int array of 9-digit ISBN bodies (0 <=
     digits = (body[:, None] // 10 ** np.arange(8, -1, -1)) % 10
     return np.array(list('0123456789X'))[(digits * np.arange(1, 10)).sum(1) % 11]
 
+# %% ../nbs/14_synth.ipynb #66098040
 def _isbn_bodies(n:int, rng:np.random.Generator)->np.ndarray:
     "n distinct random 9-digit ISBN bodies in [0, 2*10**8): registration groups 0 and 1 (English)"
     bodies = np.empty(0, dtype=np.int64)
@@ -88,10 +90,12 @@ def _isbn_bodies(n:int, rng:np.random.Generator)->np.ndarray:
         bodies = cand[np.sort(first)][:n]
     return bodies
 
+# %% ../nbs/14_synth.ipynb #9e7b6bba
 def isbn10_strings(bodies:np.ndarray)->np.ndarray:
     "ISBN-10 strings (zero-padded body + check character) of 9-digit bodies"
     return (pd.Series(bodies).astype(str).str.zfill(9) + isbn10_check_digit(bodies)).to_numpy(dtype=object)
 
+# %% ../nbs/14_synth.ipynb #86d1439c
 def make_isbns(n:int, # how many distinct ISBNs
                rng:np.random.Generator, # random generator
               )->np.ndarray: # array of str, valid ISBN-10s with group 0 or 1 (English)
@@ -321,6 +325,7 @@ class _Sampler:
         off = np.arange(len(rows)) - np.repeat(np.cumsum(extra + 1) - extra - 1, extra + 1)
         return users[rows], w[rows] + off
 
+# %% ../nbs/14_synth.ipynb #c42dcbe3
 def _first_new(k:np.ndarray, seen:np.ndarray)->np.ndarray:
     "Positions of the first occurrence of each key of `k` not in sorted `seen`, in original order"
     o = np.argsort(k, kind='stable')
@@ -331,6 +336,7 @@ def _first_new(k:np.ndarray, seen:np.ndarray)->np.ndarray:
         first &= seen[p] != ks
     return np.sort(o[first])
 
+# %% ../nbs/14_synth.ipynb #43c495a4
 def make_ratings(users:pd.DataFrame, # from `make_users`
                  works:pd.DataFrame, # from `make_works`
                  editions:pd.DataFrame, # from `make_editions`
@@ -390,6 +396,7 @@ class SynthTruth:
     ratings: pd.DataFrame   # one row per rating row of the file: User-ID, work_id, ISBN, rating
     dirty: pd.DataFrame     # injected dirty rows: file, kind, key (ISBN or rating row number), detail
 
+# %% ../nbs/14_synth.ipynb #67e7c1f4
 @dataclass
 class SynthData:
     "The three raw BX tables (every field verbatim as written between the quotes, all str) + ground truth"
@@ -400,6 +407,7 @@ class SynthData:
     params: dict
     counts: dict
 
+# %% ../nbs/14_synth.ipynb #272cc215
 @dataclass
 class SynthInfo:
     "What `write_synthetic_bx` wrote"
@@ -418,6 +426,7 @@ def _esc(s:pd.Series, dirty:bool)->pd.Series:
     s = s.astype(str).str.replace('"', '\\"', regex=False)
     return s.str.replace('&', '&amp;', regex=False) if dirty else s
 
+# %% ../nbs/14_synth.ipynb #a2a4e5b7
 def _raw_tables(works, editions, users, ratings, seed:int, dirty:bool)->tuple:
     "BX-Books, BX-Book-Ratings, BX-Users as verbatim str frames, plus the dirty-row log"
     rng = np.random.default_rng([seed, 5])
@@ -499,11 +508,13 @@ def _large_str(x)->pa.Array:
     if isinstance(a, pa.ChunkedArray): a = a.combine_chunks()
     return a.cast(pa.large_string())
 
+# %% ../nbs/14_synth.ipynb #dd8d04eb
 def _join_array(parts:list)->pa.Array:
     "Row-wise concatenation of str constants and columns, vectorised in Arrow"
     args = [pa.scalar(p, pa.large_string()) if isinstance(p, str) else _large_str(p) for p in parts]
     return pc.binary_join_element_wise(*args, pa.scalar('', pa.large_string()))
 
+# %% ../nbs/14_synth.ipynb #d8682ef4
 def _join_bytes(parts:list)->bytes:
     "`_join_array` of whole lines: the result's data buffer is the file body"
     line = _join_array(parts)
@@ -513,6 +524,7 @@ def _join_bytes(parts:list)->bytes:
     off = np.frombuffer(bufs[1], np.int64)[line.offset:line.offset + len(line) + 1]
     return bufs[2].to_pybytes()[off[0]:off[-1]]
 
+# %% ../nbs/14_synth.ipynb #120c9547
 def _csv_bytes(df:pd.DataFrame, bare_null:bool=False)->bytes:
     "Header + `\"f1\";\"f2\";...` CRLF lines in latin-1; fields are verbatim (already BX-escaped)"
     parts, cols = ['"'], list(df.columns)
@@ -530,6 +542,7 @@ def _csv_bytes(df:pd.DataFrame, bare_null:bool=False)->bytes:
     except UnicodeEncodeError as e:
         raise ValueError(f"text not representable in latin-1 (BX's encoding): {body[e.start - 40:e.end + 10]!r}") from None
 
+# %% ../nbs/14_synth.ipynb #14239ae2
 def bx_file_bytes(data:SynthData)->dict:
     "File name -> bytes of the three BX files and SYNTHETIC.json"
     meta = dict(synthetic=True, description='SYNTHETIC Book-Crossing-format data made by bx_rec.synth: real book facts, '

@@ -9,7 +9,7 @@ from functools import partial
 from fastcore.basics import patch
 import numpy as np, pandas as pd, scipy.sparse as sp, torch
 from .data import split_per_user
-from .ranking import _topk_rows, relevant_threshold, fit_ranking
+from .ranking import topk_rows, relevant_threshold, fit_ranking, RankingConfig
 
 # %% auto #0
 __all__ = ['ANCHOR_GRIDS', 'ANCHORS', 'topn_metrics', 'split_known', 'split_new_readers', 'ItemKNN', 'RP3beta', 'Popularity',
@@ -288,7 +288,7 @@ def top(self:ListsScorer, users, # known readers' ids (None: new readers, folded
         if not ok.any(): continue
         sc = self.map.to_outer(self.model.scores_folded(self.model.fold_in(c[ok], h.data[ok]))).astype(np.float32)
         sc[seen[r].indices] = -np.inf
-        out[r] = _topk_rows(sc[None], k)[0][0]
+        out[r] = topk_rows(sc[None], k)[0][0]
     return out
 
 # %% ../nbs/12_topn.ipynb #8551f3e3
@@ -300,21 +300,21 @@ def fit_ranking_lists(X=None, # the protocol's reader × book matrix (unused: th
                       items=None, # the catalogue's item ids
                       progress:bool=False, # print the search
                       rows=None, # (the protocol's scored books; unused)
-                      **fit_kw, # `fit_ranking` options
+                      cfg:RankingConfig=RankingConfig(), # the ranking model's settings and search grid
                      )->ListsScorer:
     "Fit bx_rec's ranking model on the protocol's training data; its lists on the catalogue"
-    return ListsScorer(fit_ranking(train, implicit, scale=scale, seed=seed, progress=progress, **fit_kw), items)
+    return ListsScorer(fit_ranking(train, implicit, scale=scale, seed=seed, progress=progress, cfg=cfg), items)
 
 # %% ../nbs/12_topn.ipynb #aa5518fd
 def default_models(ease_lambda:float=500., # EASE's ridge (500 on MovieLens, 200 on Book-Crossing)
                    svd_rank:int=50, # PureSVD's rank
                    knn_k:int=100, # item-kNN neighbours
-                   **fit_kw, # passed on to `fit_ranking`
+                   ranking:RankingConfig=RankingConfig(), # bx_rec's ranking model's settings (`fit_ranking`'s cfg)
                   )->dict: # name -> factory(X, train=, implicit=, scale=, seed=, items=)
-    "The anchors of issue #11 with fixed settings, RP3beta and bx_rec's ranking model (`tuned_models` chooses them on validation)"
+    "The anchors with fixed settings, RP3beta and bx_rec's ranking model (`tuned_models` chooses them on validation)"
     return {'popularity': Popularity, 'item-kNN (cosine)': partial(ItemKNN, k=knn_k), 'RP3beta': RP3beta,
             f'PureSVD (rank {svd_rank})': partial(PureSVD, rank=svd_rank), f'EASE (λ {ease_lambda:g})': partial(EASE, lam=ease_lambda),
-            'bx_rec ranking': partial(fit_ranking_lists, **fit_kw)}
+            'bx_rec ranking': partial(fit_ranking_lists, cfg=ranking)}
 
 # %% ../nbs/12_topn.ipynb #42f82563
 def topn_protocol(train:pd.DataFrame, # user, item, rating: explicit training ratings
@@ -362,7 +362,7 @@ def topn_lists(model, # fitted: `.top(users, H, seen, k)` or `.scores(users, H)`
     for s in range(0, n, chunk):
         sc = np.array(model.scores(None if known is None else known[s:s + chunk], H[s:s + chunk]), np.float32)
         b = seen[s:s + chunk].tocoo(); sc[b.row, b.col] = -np.inf
-        tops.append(_topk_rows(sc, k)[0])
+        tops.append(topk_rows(sc, k)[0])
     return np.concatenate(tops)
 
 def _setting(factory)->str:
@@ -456,9 +456,8 @@ def tuned_models(train:pd.DataFrame, # user, item, rating: the training ratings
                  seed:int=0, # seeds the validation split and the anchors
                  grids:dict|None=None, # anchor name -> list of settings (default `ANCHOR_GRIDS`)
                  max_items:int=12_000, # EASE's cut: the dense inverse covers at most this many most-read books
-                 ranking:bool=True, # add bx_rec's ranking model (it runs its own search inside `fit_ranking`)
+                 ranking:bool|RankingConfig=True, # add bx_rec's ranking model (it runs its own search inside `fit_ranking`); a `RankingConfig`: with these settings
                  progress:bool=True, # print the search
-                 **fit_kw, # passed on to `fit_ranking`
                 )->tuple: # (name -> factory with the chosen setting, DataFrame of every setting tried)
     "Each anchor tuned on the validation split of `train` (`validation_split`), ready to refit on all of it"
     grids = ANCHOR_GRIDS if grids is None else grids
@@ -472,5 +471,5 @@ def tuned_models(train:pd.DataFrame, # user, item, rating: the training ratings
         tables.append(res.assign(anchor=name, seconds=round(time.time() - t, 1)))
         models[name] = partial(cls, **({'max_items': max_items} if cls is EASE else {}), **best)
         if progress: print(f"{name}: chose {best} ({time.time() - t:.1f}s)", flush=True)
-    if ranking: models['bx_rec ranking'] = partial(fit_ranking_lists, **fit_kw)
+    if ranking: models['bx_rec ranking'] = partial(fit_ranking_lists, cfg=RankingConfig() if ranking is True else ranking)
     return models, pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()

@@ -11,15 +11,14 @@ import numpy as np
 import pandas as pd
 import torch
 from tqdm import tqdm
-from fastcore.basics import patch
 from fastcore.meta import delegates
 from .model import GDModel, BiasedMF
 from .losses import RatingMatrix, mf_loss_grads, sparse_mse, gravity as gravity_term, l2_penalty
 
 # %% auto #0
-__all__ = ['PRESET_CONFIGS', 'PRESETS', 'TRAIN_ARGS', 'COLUMNS', 'Config', 'MFConfig', 'GDConfig', 'TuneConfig', 'TrainConfig',
-           'TrainResult', 'pick_device', 'train_original', 'Solver', 'LoopConfig', 'LoopResult', 'run_epochs',
-           'GDSolver', 'train_setup', 'train', 'train_preset']
+__all__ = ['PRESET_CONFIGS', 'COLUMNS', 'Config', 'MFConfig', 'GDConfig', 'TuneConfig', 'TrainConfig', 'TrainResult',
+           'pick_device', 'as_arrays', 'train_original', 'Solver', 'LoopConfig', 'LoopResult', 'run_epochs', 'GDSolver',
+           'train_setup', 'train', 'train_preset']
 
 # %% ../nbs/05_training.ipynb #4cd774d9
 def _tup(v):
@@ -54,16 +53,16 @@ class Config:
             if k not in names: raise ValueError(f"{cls.__name__} has no field {k!r}; its fields are {names}")
         return cls(**{k: _from_json(hints[k], v) for k, v in d.items()})
 
-    def override(self, names:dict|None=None, # old keyword name -> field name, e.g. {'reg': 'l2'}
-                 **given, # field (or old) name -> value; None means not given
+    def override(self, **given, # field -> value; None: not given; a dict for a nested config field overrides its fields
                 ):
         "A copy with every given value that is not None in its field (`dataclasses.replace`); an unknown name is a TypeError"
-        names, fields, hints = names or {}, [f.name for f in dataclasses.fields(self)], typing.get_type_hints(type(self))
+        fields, hints = [f.name for f in dataclasses.fields(self)], typing.get_type_hints(type(self))
         kw = {}
-        for k, v in given.items():
-            f = names.get(k, k)
-            if f not in fields: raise TypeError(f"{type(self).__name__} has no field {k!r}; its fields are {fields}")
-            if v is not None: kw[f] = _from_json(hints[f], v)
+        for f, v in given.items():
+            if f not in fields: raise TypeError(f"{type(self).__name__} has no field {f!r}; its fields are {fields}")
+            if v is None: continue
+            cur = getattr(self, f)
+            kw[f] = cur.override(**v) if isinstance(cur, Config) and isinstance(v, dict) else _from_json(hints[f], v)
         return dataclasses.replace(self, **kw) if kw else self
 
 # %% ../nbs/05_training.ipynb #736c7d3f
@@ -100,7 +99,7 @@ class TuneConfig(Config):
     gd_epochs:int=400 # most epochs of a `tune_gd` fit
     gd_patience:int=20 # `tune_gd` stops a fit after this many epochs without a better validation RMSE
     implicit:bool=True # add the implicit term after the ALS refit (`bx_rec.pipeline.fit`) ...
-    implicit_min_gain:float=0.01 # ... when the factors lower the biases' validation RMSE by this share or more
+    implicit_min_gain:float|None=0.01 # ... when the factors lower the biases' validation RMSE by this share or more (None: whatever the gain)
 
 @dataclass(frozen=True)
 class TrainConfig(Config):
@@ -120,37 +119,6 @@ PRESET_CONFIGS = {
     'default': TrainConfig(),
 }
 
-_FLAT = dict(model='mf', dim='mf', init_std='mf', gravity='mf', l2='mf', lr='gd', weight_decay='gd', solver='', epochs='',
-             patience='', tune='tune.ridges', tune_evals='tune.evals', implicit='tune.implicit', implicit_min_gain='tune.implicit_min_gain')
-
-@patch
-def flat(self:TrainConfig)->dict:
-    "The recipe as the flat dict of earlier versions (`PRESETS`' shape, and that of a result's `config`)"
-    m, g, t = self.mf, self.gd, self.tune
-    d = dict(model=m.model, solver=self.solver, dim=m.dim, init_std=m.init_std, lr=g.lr, epochs=self.epochs, gravity=m.gravity,
-             l2=m.l2, weight_decay=g.weight_decay, patience=self.patience, solver_options={})
-    if t is not None: d.update(implicit=t.implicit, implicit_min_gain=t.implicit_min_gain, tune=t.ridges, tune_evals=t.evals)
-    return d
-
-@patch
-def override_flat(self:TrainConfig, **given)->TrainConfig:
-    "A copy with the flat keyword arguments of `train` and `fit` (dim, l2, lr, epochs, tune_evals, ...) in their places; None: not given"
-    parts = dict(mf={}, gd={}, top={}, tune={})
-    for k, v in given.items():
-        if k not in _FLAT: raise TypeError(f"unknown hyper-parameter {k!r}; known: {list(_FLAT)}")
-        if v is None: continue
-        where = _FLAT[k]
-        if where.startswith('tune.'): parts['tune'][where[5:]] = v
-        else: parts[where or 'top'][k] = v
-    tune = self.tune
-    if parts['tune']: tune = (tune or TuneConfig(ridges=False, implicit=False)).override(**parts['tune'])
-    return dataclasses.replace(self, mf=self.mf.override(**parts['mf']), gd=self.gd.override(**parts['gd']), tune=tune, **parts['top'])
-
-# The flat dicts of earlier versions, for the callers that read them (bx_rec.pipeline, bx_rec.cli) until they move to
-# `PRESET_CONFIGS`: built from the instances, so there is one source of the values.
-PRESETS = {k: v.flat() for k, v in PRESET_CONFIGS.items()}
-TRAIN_ARGS = ('model', 'solver', 'dim', 'epochs', 'lr', 'gravity', 'l2', 'init_std', 'weight_decay', 'patience', 'solver_options')
-
 # %% ../nbs/05_training.ipynb #ebbcdbf6
 @dataclass
 class TrainResult:
@@ -161,9 +129,10 @@ class TrainResult:
     best_val_rmse: float # validation RMSE of that epoch (NaN without validation data)
     epochs_run: int # epochs actually run
     train_seconds: float # wall time of the training loop only (no data preparation)
-    config: dict = field(default_factory=dict) # hyper-parameters, data sizes, device
+    config: dict = field(default_factory=dict) # the run's facts: preset, seed, data sizes, device (ALS adds the rating statistics)
     stopped_reason: str = 'completed' # 'completed', 'early_stopping', 'diverged', 'interrupted' or 'callback'
     message: str = '' # why it stopped, in words (e.g. the divergence warning)
+    cfg: TrainConfig|None = None # the recipe it was trained with
 
     def __repr__(self):
         return (f"TrainResult({type(self.model).__name__}, epochs_run={self.epochs_run}, best_epoch={self.best_epoch}, "
@@ -187,7 +156,8 @@ def pick_device(device:str|torch.device='auto', # 'auto', 'cpu', 'cuda', 'cuda:1
     return dev
 
 # %% ../nbs/05_training.ipynb #64a2ec18
-def _as_arrays(users, books, ratings, what='training'):
+def as_arrays(users, books, ratings, what='training'):
+    "(users, books, ratings) as int64, int64, float32 arrays, checked: equal lengths, not empty, integer ids"
     u, b = np.asarray(users), np.asarray(books)
     r = np.asarray(ratings, dtype=np.float32)
     if not (len(u) == len(b) == len(r)): raise ValueError(f"{what} users, books and ratings differ in length: {len(u)}, {len(b)}, {len(r)}")
@@ -214,13 +184,13 @@ def train_original(users, books, ratings, # training ratings (integer ids, ratin
                    progress:bool=True, # one progress bar
                   )->TrainResult:
     "The course's loop, as taught: the original project's slow full-batch loop (sparse COO, coalesce per epoch, deepcopy)"
-    u, b, r = _as_arrays(users, books, ratings)
+    u, b, r = as_arrays(users, books, ratings)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         sp = torch.sparse_coo_tensor(torch.as_tensor(np.stack([u, b])), torch.as_tensor(r), (n_users, n_books))
         vsp = None
         if val is not None:
-            vu, vb, vr = _as_arrays(*val, what='validation')
+            vu, vb, vr = as_arrays(*val, what='validation')
             vsp = torch.sparse_coo_tensor(torch.as_tensor(np.stack([vu, vb])), torch.as_tensor(vr), (n_users, n_books))
     net = GDModel(n_users, n_books, dim=dim, init_std=init_std, seed=seed)
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=weight_decay)
@@ -487,34 +457,30 @@ def train_setup(users, books, ratings, # training ratings (integer ids, ratings)
                 n_users:int, n_books:int, # table sizes
                 val:tuple|None=None, # optional validation (users, books, ratings)
                 preset:str='default', # a key of `PRESET_CONFIGS`
+                cfg:TrainConfig|None=None, # the recipe (None: the preset's)
                 seed:int=0, # seed of the initialisation
                 device:str='auto', # see `pick_device`
                 resume:dict|None=None, # a state to continue from: its solver must be this run's
-                given:dict|None=None, # flat overrides: model, solver, dim, epochs, lr, gravity, l2, init_std, weight_decay, patience, solver_options (None: the recipe's)
-                cfg:TrainConfig|None=None, # the recipe (None: the preset's)
-               )->tuple: # (TrainConfig, the result's config dict, (users, books, ratings) arrays, val arrays or None, torch.device)
-    "Check `train`'s arguments once and fill in the recipe: what every `train` (this chapter's, `bx_rec.als.train`) starts with"
+               )->tuple: # (TrainConfig, the result's facts dict, (users, books, ratings) arrays, val arrays or None, torch.device)
+    "Check `train`'s arguments once and pick the recipe: what every `train` (this chapter's, `bx_rec.als.train`) starts with"
     if cfg is None:
         if preset not in PRESET_CONFIGS: raise ValueError(f"unknown preset {preset!r}; choose one of {list(PRESET_CONFIGS)}")
         cfg = PRESET_CONFIGS[preset]
-    given = dict(given or {}); so = given.pop('solver_options', None)
-    tc = cfg.override_flat(**given); m = tc.mf
+    m = cfg.mf
     if m.model not in ('biased', 'gd'): raise ValueError(f"model must be 'biased' or 'gd', got {m.model!r}")
-    if tc.solver not in ('gd', 'als'): raise ValueError(f"solver must be 'gd' or 'als', got {tc.solver!r}")
-    if tc.solver == 'als' and m.model != 'biased': raise ValueError("solver='als' fits the biased model: use model='biased', or solver='gd' for model='gd'")
-    if int(tc.epochs) < 1 or int(m.dim) < 1: raise ValueError(f"need epochs >= 1 and dim >= 1, got epochs={tc.epochs}, dim={m.dim}")
-    if tc.patience is not None and tc.patience < 1: raise ValueError(f"patience must be None or >= 1, got {tc.patience}")
-    u, b, r = _as_arrays(users, books, ratings)
+    if cfg.solver not in ('gd', 'als'): raise ValueError(f"solver must be 'gd' or 'als', got {cfg.solver!r}")
+    if cfg.solver == 'als' and m.model != 'biased': raise ValueError("solver='als' fits the biased model: use model='biased', or solver='gd' for model='gd'")
+    if int(cfg.epochs) < 1 or int(m.dim) < 1: raise ValueError(f"need epochs >= 1 and dim >= 1, got epochs={cfg.epochs}, dim={m.dim}")
+    if cfg.patience is not None and cfg.patience < 1: raise ValueError(f"patience must be None or >= 1, got {cfg.patience}")
+    u, b, r = as_arrays(users, books, ratings)
     if val is not None:
         if len(val) != 3: raise ValueError("val must be a tuple (users, books, ratings)")
-        val = _as_arrays(*val, what='validation')
+        val = as_arrays(*val, what='validation')
     dev = pick_device(device)
-    flat = dict(tc.flat(), solver_options={} if so is None else so)
-    out = {k: flat[k] for k in TRAIN_ARGS}    # the result's config: the flat shape metadata.json has always had
-    out.update(preset=preset, seed=seed, n_users=int(n_users), n_books=int(n_books), n_ratings=len(r), n_val=0 if val is None else len(val[2]), device=str(dev))
-    if resume is not None and resume.get('solver') != tc.solver:
-        raise ValueError(f"cannot resume: the saved state is of solver {resume.get('solver')!r}, this run uses solver {tc.solver!r}")
-    return tc, out, (u, b, r), val, dev
+    facts = dict(preset=preset, seed=seed, n_users=int(n_users), n_books=int(n_books), n_ratings=len(r), n_val=0 if val is None else len(val[2]), device=str(dev))
+    if resume is not None and resume.get('solver') != cfg.solver:
+        raise ValueError(f"cannot resume: the saved state is of solver {resume.get('solver')!r}, this run uses solver {cfg.solver!r}")
+    return cfg, facts, (u, b, r), val, dev
 
 # %% ../nbs/05_training.ipynb #7dacec99
 def train(users, # user embedding ids (int, 0..n_users-1) of the training ratings
@@ -524,43 +490,30 @@ def train(users, # user embedding ids (int, 0..n_users-1) of the training rating
           n_books:int, # number of books
           *,
           val:tuple|None=None, # optional validation data (users, books, ratings)
-          preset:str='default', # 'default' or 'original', see `PRESET_CONFIGS`; explicit arguments override it
-          cfg:TrainConfig|None=None, # the recipe instead of a preset's; explicit arguments override it too
-          model:str|None=None, # 'biased' (`BiasedMF`) or 'gd' (`GDModel`, the original dot product)
-          solver:str|None=None, # 'gd' (full-batch AdamW); 'als' is `bx_rec.als.train`'s
-          dim:int|None=None, # embedding dimension
-          epochs:int|None=None, # most epochs
-          lr:float|None=None, # AdamW learning rate
-          gravity:float|None=None, # gravity weight g
-          l2:float|None=None, # L2 weight λ
-          init_std:float|None=None, # standard deviation of the initial factors
-          weight_decay:float|None=None, # AdamW's decoupled weight decay (the presets use 0)
+          preset:str='default', # 'default' or 'original', see `PRESET_CONFIGS`
+          cfg:TrainConfig|None=None, # the recipe instead of a preset's (its solver must be 'gd' here; 'als' is `bx_rec.als.train`'s)
           seed:int=0, # seed of the initialisation
-          patience:int|None=None, # stop after this many epochs without improvement; None: the preset's (both: run all epochs)
           device:str='auto', # 'auto', 'cpu', 'cuda' or 'mps'
           progress:bool=True, # show one progress bar for the whole run
           callback=None, # optional callback(epoch, row, model) after every epoch; True stops training
-          solver_options:dict|None=None, # extra keyword arguments of the ALS solver (`bx_rec.als.train`)
           on_epoch=None, # optional on_epoch(epoch, row, state_fn) after every epoch; state_fn() returns the resumable state
-          resume:dict|None=None, # a state from `on_epoch` of an earlier run on the same data with the same hyper-parameters: continue from it
+          resume:dict|None=None, # a state from `on_epoch` of an earlier run on the same data with the same recipe: continue from it
          )->TrainResult:
     "Train a matrix-factorisation model on integer-indexed ratings by full-batch gradient descent"
-    tc, cfg, (u, b, r), val, dev = train_setup(users, books, ratings, n_users, n_books, val, preset, seed, device, resume, dict(
-        model=model, solver=solver, dim=dim, epochs=epochs, lr=lr, gravity=gravity, l2=l2, init_std=init_std, weight_decay=weight_decay,
-        patience=patience, solver_options=solver_options), cfg)
+    tc, facts, (u, b, r), val, dev = train_setup(users, books, ratings, n_users, n_books, val, preset, cfg, seed, device, resume)
     if tc.solver != 'gd': raise ValueError(f"solver={tc.solver!r} is fitted by bx_rec.als.train (the ALS chapter, which runs solver='gd' too); "
-                                           "bx_rec.training.train runs gradient descent: pass solver='gd'")
+                                           "bx_rec.training.train runs gradient descent: give a recipe with solver='gd'")
     s = GDSolver(u, b, r, val, int(n_users), int(n_books), tc.mf, tc.gd, tc.epochs, seed, dev)
     loop = LoopConfig(int(tc.epochs), tc.patience, 'best', progress, f"{tc.mf.model} d={tc.mf.dim}", 'training', True,
                       f" (lr={tc.gd.lr:g}); lower the learning rate")
     res = run_epochs(s, loop, None if callback is None else (lambda e, row, _: callback(e, row, s.net)), on_epoch, resume)
     s.close(); s.net.eval()
-    return TrainResult(s.net, res.history, res.best_epoch, res.best_val_rmse, res.epochs_run, res.seconds, cfg, res.stopped_reason, res.message)
+    return TrainResult(s.net, res.history, res.best_epoch, res.best_val_rmse, res.epochs_run, res.seconds, facts, res.stopped_reason, res.message, tc)
 
 @delegates(train)
 def train_preset(name:str, # a key of `PRESET_CONFIGS`
                  users, books, ratings, n_users:int, n_books:int, # as for `train`
-                 **kwargs, # any other `train` argument, overriding the preset
+                 **kwargs, # any other `train` argument
                 )->TrainResult:
     "`train` with the named preset"
     return train(users, books, ratings, n_users, n_books, preset=name, **kwargs)

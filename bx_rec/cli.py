@@ -424,18 +424,17 @@ def _train_spark(ratings, fmt, out, user_col, item_col, rating_col, sep, encodin
                  min_user_ratings, min_book_ratings, seed, device, plots, quiet, checkpoint_every, resume, log_every, engine,
                  spark_master, **_):
     "`bx-rec train --engine spark`: `bx_rec.spark.train_spark` with the options that apply to it (the others are refused)"
-    from bx_rec.spark import train_spark
+    from bx_rec.spark import train_spark, SparkConfig
     bad = [f"--{n.replace('_', '-')}" for n, v in dict(solver=solver, model_type=model_type, lr=lr, gravity=gravity, patience=patience,
            plots=plots, resume=resume, checkpoint_every=checkpoint_every, log_every=log_every, no_refit=no_refit).items() if v]
     if bad: raise ValueError(f"--engine spark does not take {', '.join(bad)}; leave them out (or train with --engine torch)")
     kw = dict(user_col=user_col, item_col=item_col, rating_col=rating_col, sep=_unescape(sep), encoding=encoding,
               rating_scale=tuple(rating_scale) if rating_scale else None, drop_out_of_scale=drop_out_of_scale,
               min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings)
-    summary = train_spark(ratings, fmt, out, spark_master=spark_master, val_fraction=val_fraction, seed=seed, dim=dim, l2=l2,
-                          epochs=epochs, quiet=quiet, **{k: v for k, v in kw.items() if v not in (None, False)})
+    cfg = SparkConfig().override(ranks=(int(dim),) if dim else None, l2=l2, epochs=epochs, val_fraction=val_fraction, seed=seed)   # built once, here
+    summary = train_spark(ratings, fmt, out, spark_master=spark_master, cfg=cfg, quiet=quiet, **{k: v for k, v in kw.items() if v not in (None, False)})
     print(dumps(summary, digits=6, other='str'))
     return summary
-
 
 # %% ../nbs/21_cli.ipynb #9ebacb94
 def _check_k(k:int):

@@ -7,12 +7,14 @@ from __future__ import annotations
 import contextlib, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
 from pathlib import Path
 import numpy as np, pandas as pd
+from dataclasses import dataclass
 from .linalg import ridge_walk
+from .training import Config
 
 # %% auto #0
 __all__ = ['BIAS_GRID', 'spark_missing', 'SparkMasterError', 'master_endpoints', 'check_master', 'jvm_log_path', 'spark_session',
-           'read_ratings', 'index_ratings', 'hash_split', 'spark_biases', 'spark_fit', 'train_spark', 'stop_process',
-           'standalone_cluster']
+           'read_ratings', 'index_ratings', 'hash_split', 'spark_biases', 'SparkConfig', 'spark_fit', 'train_spark',
+           'stop_process', 'standalone_cluster']
 
 # %% ../nbs/20_spark.ipynb #e5348c91
 def spark_missing()->str|None:
@@ -236,38 +238,53 @@ def _bias_array(t, col:str, key:str, n:int)->np.ndarray:
     out = np.zeros(n, np.float32); out[p[key].to_numpy()] = p[col].to_numpy(np.float32)
     return out
 
+# %% ../nbs/20_spark.ipynb #8c30e0b1
+@dataclass(frozen=True)
+class SparkConfig(Config):
+    "What the Spark engine fits and how its validation search runs"
+    ranks:tuple=(10,) # ALS ranks tried
+    l2:float=0.1 # first regParam of the ridge walk
+    l2_step:float=1.5 # factor between the regParams tried
+    evals:int=4 # most ALS fits per rank on the validation split
+    epochs:int=15 # ALS iterations (maxIter)
+    bias_grid:tuple=BIAS_GRID # β tried for the users and for the books
+    bias_l2:tuple|None=None # (β_u, β_i) to use instead of choosing them
+    sweeps:int=3 # bias alternations
+    blocks:int|None=None # ALS user and item blocks (None: Spark's default parallelism)
+    val_fraction:float=0.1 # share held out to choose the ridges (0: use `bias_l2` and `l2` as given)
+    seed:int=0 # seed of the split and of ALS
+
 # %% ../nbs/20_spark.ipynb #3c47fc30
 def _spark_choose(df, # Spark DataFrame u, i, rating (cached)
                   pairs:list, # (β_u, β_i) pairs tried
-                  scale:tuple, val_fraction:float, seed:int, ranks:tuple, reg:float, reg_step:float, max_evals:int,
-                  max_iter:int, sweeps:int, blocks:int, # as in `spark_fit`
+                  scale:tuple, cfg:SparkConfig, blocks:int, # the rating scale, the settings, the ALS blocks
                   phase, T:dict, tried:list, # phase callback, timings and tried settings (both filled in)
-                 )->dict: # bias_pair, rank, reg, use_factors, val_rmse, bias_val_rmse
+                 )->dict: # bias_pair, rank, l2, use_factors, val_rmse, bias_val_rmse
     "Choose the bias pair, rank and ridge on a validation split, as the in-process fit does"
     from pyspark.sql import functions as F
     lo, hi = scale; t = time.perf_counter()
     phase('bias')
-    tr, va = (x.cache() for x in hash_split(df, val_fraction, seed))
+    tr, va = (x.cache() for x in hash_split(df, cfg.val_fraction, cfg.seed))
     mu = float(tr.agg(F.avg('rating')).first()[0])
-    ub, ib = spark_biases(tr, mu, pairs, sweeps)
+    ub, ib = spark_biases(tr, mu, pairs, cfg.sweeps)
     cols = {f'p{k}': F.lit(mu) + F.coalesce(F.col(f'bu{k}'), F.lit(0.)) + F.coalesce(F.col(f'bi{k}'), F.lit(0.)) for k in range(len(pairs))}
     scores = _rmse_cols(va.join(ub, 'u', 'left').join(ib, 'i', 'left'), cols, lo, hi)
     k = min(range(len(pairs)), key=lambda k: scores[f'p{k}'])
     trb, vab = _with_biases(tr, ub, ib, k, mu).withColumn('res', F.col('rating') - F.col('base')).cache(), _with_biases(va, ub, ib, k, mu).cache()
     T['bias'] = time.perf_counter() - t; t = time.perf_counter()
     phase('als')
-    best = (float('inf'), ranks[0], reg)
-    for rank in ranks:
+    best = (float('inf'), cfg.ranks[0], cfg.l2)
+    for rank in cfg.ranks:
         def score(lam, frm, rank=rank):   # one Spark ALS fit, scored on the validation split (no warm start)
-            p = _als(rank, lam, max_iter, seed, blocks).fit(trb).transform(vab)
+            p = _als(rank, lam, cfg.epochs, cfg.seed, blocks).fit(trb).transform(vab)
             v = _rmse_cols(p, {'r': F.col('base') + F.coalesce(F.nanvl('prediction', F.lit(0.)), F.lit(0.))}, lo, hi)['r']
             tried.append(dict(rank=rank, reg=lam, val_rmse=v))
             return v
-        cur, seen = ridge_walk(score, float(reg), reg_step, max_evals)
+        cur, seen = ridge_walk(score, float(cfg.l2), cfg.l2_step, cfg.evals)
         if seen[cur] < best[0]: best = (seen[cur], rank, cur)
     for x in (trb, vab, tr, va, ub, ib): x.unpersist()
     T['als'] = time.perf_counter() - t
-    return dict(bias_pair=pairs[k], rank=best[1], reg=best[2], val_rmse=best[0], bias_val_rmse=scores[f'p{k}'],
+    return dict(bias_pair=pairs[k], rank=best[1], l2=best[2], val_rmse=best[0], bias_val_rmse=scores[f'p{k}'],
                 use_factors=best[0] < scores[f'p{k}'])   # factors that do not beat the biases alone on validation are left out
 
 # %% ../nbs/20_spark.ipynb #c9a28256
@@ -275,34 +292,24 @@ def spark_fit(spark, # a SparkSession
               df, # Spark DataFrame u, i (dense codes), rating
               n_users:int, n_items:int, # numbers of codes
               scale:tuple, # (lowest, highest) rating: predictions are clipped to it
-              val_fraction:float=0.1, # share held out to choose the ridges (0: use `bias_reg` and `reg` as given)
-              seed:int=0, # seed of the split and of ALS
-              ranks:tuple=(10,), # ALS ranks tried
-              reg:float=0.1, # first regParam of the walk
-              reg_step:float=1.5, # factor between the regParams tried
-              max_evals:int=4, # most ALS fits per rank on the validation split
-              max_iter:int=15, # ALS iterations
-              bias_grid:tuple=BIAS_GRID, # β tried for the users and for the books
-              bias_reg:tuple|None=None, # (β_u, β_i) to use instead of choosing them
-              sweeps:int=3, # bias alternations
-              blocks:int|None=None, # ALS user and item blocks (None: Spark's default parallelism)
+              cfg:SparkConfig=SparkConfig(), # what to fit and search
               on_phase=None, # optional on_phase(name) as each phase starts: 'bias', 'als', 'refit', 'collect'
              )->dict: # arrays, config, timings, tried
     "Biases by Spark aggregations and factors by Spark ALS, settings chosen on a validation split, refit on all ratings"
     from pyspark.sql import functions as F
     phase = on_phase or (lambda name: None)
-    blocks = int(blocks or spark.sparkContext.defaultParallelism)
+    blocks = int(cfg.blocks or spark.sparkContext.defaultParallelism)
     df = df.cache(); T, tried = {}, []
-    pairs = [tuple(bias_reg)] if bias_reg is not None else [(a, b) for a in bias_grid for b in bias_grid]
-    ch = (_spark_choose(df, pairs, scale, val_fraction, seed, ranks, reg, reg_step, max_evals, max_iter, sweeps, blocks, phase, T, tried)
-          if val_fraction > 0 else dict(bias_pair=pairs[0], rank=ranks[0], reg=reg, use_factors=True, val_rmse=float('nan'), bias_val_rmse=float('nan')))
+    pairs = [tuple(cfg.bias_l2)] if cfg.bias_l2 is not None else [(a, b) for a in cfg.bias_grid for b in cfg.bias_grid]
+    ch = (_spark_choose(df, pairs, scale, cfg, blocks, phase, T, tried) if cfg.val_fraction > 0 else
+          dict(bias_pair=pairs[0], rank=cfg.ranks[0], l2=cfg.l2, use_factors=True, val_rmse=float('nan'), bias_val_rmse=float('nan')))
     t = time.perf_counter(); phase('refit')
     mu = float(df.agg(F.avg('rating')).first()[0])
-    ub, ib = spark_biases(df, mu, [ch['bias_pair']], sweeps)
+    ub, ib = spark_biases(df, mu, [ch['bias_pair']], cfg.sweeps)
     dfb = _with_biases(df, ub, ib, 0, mu).withColumn('res', F.col('rating') - F.col('base')).cache()
     T['refit_bias'] = time.perf_counter() - t; t = time.perf_counter()
     rank = ch['rank']
-    model = _als(rank, ch['reg'], max_iter, seed, blocks).fit(dfb) if ch['use_factors'] else None
+    model = _als(rank, ch['l2'], cfg.epochs, cfg.seed, blocks).fit(dfb) if ch['use_factors'] else None
     T['refit_als'] = time.perf_counter() - t; t = time.perf_counter()
     phase('collect')
     zeros = lambda n: np.zeros((n, rank), np.float32)
@@ -313,29 +320,45 @@ def spark_fit(spark, # a SparkSession
     trip = df.select('u', 'i', 'rating').toPandas()
     for x in (dfb, ub, ib, df): x.unpersist()
     T['collect'] = time.perf_counter() - t
-    config = dict(rank=rank, reg=ch['reg'], max_iter=max_iter, blocks=blocks, bias_reg=ch['bias_pair'][0], bias_reg_books=ch['bias_pair'][1],
-                  sweeps=sweeps, val_fraction=val_fraction, seed=seed, ranks=list(ranks), bias_grid=list(bias_grid), factors=ch['use_factors'])
-    vr = min(ch['val_rmse'], ch['bias_val_rmse']) if val_fraction > 0 else ch['val_rmse']
+    config = dict(rank=rank, reg=ch['l2'], max_iter=cfg.epochs, blocks=blocks, bias_reg=ch['bias_pair'][0], bias_reg_books=ch['bias_pair'][1],
+                  sweeps=cfg.sweeps, factors=ch['use_factors'], spark=cfg.to_dict())   # what was fitted, and the settings verbatim
+    vr = min(ch['val_rmse'], ch['bias_val_rmse']) if cfg.val_fraction > 0 else ch['val_rmse']
     return dict(arrays=arrays, config=config, timings=T, tried=tried, val_rmse=vr, bias_val_rmse=ch['bias_val_rmse'],
                 triples=(trip['u'].to_numpy(np.int64), trip['i'].to_numpy(np.int64), trip['rating'].to_numpy(np.float32)))
+
+# %% ../nbs/20_spark.ipynb #7b565621
+def _spark_records(r:dict, # `spark_fit`'s result
+                   cfg:SparkConfig, scale:tuple, n_users:int, n_items:int, secs:float,
+                   version:str, spark_master:str, parallelism:int)->tuple: # (summary, config) as `bx-rec train` writes them
+    "The summary line and the metadata config of a Spark fit, in the shape the in-process engine writes"
+    c = r['config']; n = int(len(r['triples'][2]))
+    tuned = dict(bias_reg=c['bias_reg'], bias_reg_books=c['bias_reg_books'], l2=c['reg'], val_rmse=r['val_rmse'], bias_val_rmse=r['bias_val_rmse'],
+                 factor_gain=(1 - r['val_rmse'] / r['bias_val_rmse']) if r['bias_val_rmse'] == r['bias_val_rmse'] else None)
+    summary = dict(epochs=c['max_iter'], best_epoch=c['max_iter'], refit=True, train_seconds=round(secs, 3), val_rmse=r['val_rmse'],
+                   n_ratings=n, n_users=n_users, n_items=n_items, stopped_reason='completed', phase='refit',
+                   epochs_reached=c['max_iter'], weights_epoch=c['max_iter'], resumed=False, message='', implicit=False, tuned=tuned)
+    config = dict(engine='spark', spark_version=version, spark_master=spark_master, spark_parallelism=parallelism, solver='spark-als',
+                  model='biased', dim=c['rank'], spark=cfg.to_dict(),
+                  als=dict(rank=c['rank'], regParam=c['reg'], maxIter=c['max_iter'], numUserBlocks=c['blocks'], numItemBlocks=c['blocks'],
+                           seed=cfg.seed, implicitPrefs=False, tried=r['tried'], factors_used=c['factors']),
+                  bias_reg=c['bias_reg'], bias_reg_books=c['bias_reg_books'],
+                  reg=c['reg'], reg_mode='count', rating_std=1.0,   # fold-in (bx_rec.personal): Spark's ridge is regParam × n_u on unstandardised residuals
+                  bias_sweeps=c['sweeps'], val_fraction=cfg.val_fraction, seed=cfg.seed, refit=True, implicit=False, tuned=tuned,
+                  rating_min=float(scale[0]), rating_max=float(scale[1]), n_users=n_users, n_books=n_items, n_ratings=n)
+    return summary, config
 
 # %% ../nbs/20_spark.ipynb #4e2e3a8e
 def train_spark(ratings:str, # ratings file or folder; for fmt 'preprocessed' any URI Spark reads
                 fmt:str='preprocessed', # 'preprocessed', or bx, kaggle, ml100k, csv (read on the driver, handed to Spark)
                 out:str='model', # model directory to write (replaced atomically only when training succeeds)
                 spark_master:str='local[*]', # Spark master URL: local[*], local[N], spark://HOST:PORT, yarn, k8s://...
-                val_fraction:float=0.1, # share held out to choose the ridges and regParam
-                seed:int=0, # random seed
-                dim:int|None=None, # ALS rank (None: 10)
-                l2:float|None=None, # first regParam of the walk (None: 0.1)
-                epochs:int|None=None, # ALS iterations (None: 15)
+                cfg:SparkConfig=SparkConfig(), # what to fit and search (ranks, l2, epochs, val_fraction, seed, ...)
                 driver_memory:str='1g', # spark.driver.memory
                 spark_conf:dict|None=None, # other Spark settings
                 wait:float=30.0, # seconds to wait for the master and its first executor
                 quiet:bool=False, # no progress lines
                 on_phase=None, # optional on_phase(name) as each phase starts
                 stop:bool=True, # stop the Spark session at the end
-                fit_kw:dict|None=None, # other `spark_fit` settings (ranks, max_evals, bias_grid, reg_step, blocks, ...)
                 **load_kw, # fmt other than 'preprocessed': `load_interactions` arguments (user_col, sep, rating_scale, min_user_ratings, ...)
                )->dict: # the summary `bx-rec train` prints
     "Train the biased model on Spark and write a standard model directory"
@@ -354,28 +377,15 @@ def train_spark(ratings:str, # ratings file or folder; for fmt 'preprocessed' an
         T['load'] = time.perf_counter() - t
         if not user_ids: raise ValueError(f"{ratings}: no ratings to train on")
         scale = inter.rating_scale or tuple(float(x) for x in raw.agg({'rating': 'min'}).first() + raw.agg({'rating': 'max'}).first())
-        opts = {**dict(ranks=(int(dim),) if dim else (10,), reg=float(l2) if l2 else 0.1, max_iter=int(epochs) if epochs else 15), **(fit_kw or {})}
-        r = spark_fit(spark, df, len(user_ids), len(item_ids), scale, val_fraction=val_fraction, seed=seed, on_phase=say, **opts)
+        r = spark_fit(spark, df, len(user_ids), len(item_ids), scale, cfg, on_phase=say)
         import pyspark
         version, parallelism = pyspark.__version__, spark.sparkContext.defaultParallelism
     finally:
         if stop: spark.stop()
-    T.update({k: v for k, v in r['timings'].items()})
+    T.update(r['timings'])
     u, i, rt = r['triples']
     uids, iids = np.asarray(user_ids, dtype=object), np.asarray(item_ids, dtype=object)
-    c = r['config']
-    tuned = dict(bias_reg=c['bias_reg'], bias_reg_books=c['bias_reg_books'], l2=c['reg'], val_rmse=r['val_rmse'], bias_val_rmse=r['bias_val_rmse'],
-                 factor_gain=(1 - r['val_rmse'] / r['bias_val_rmse']) if r['bias_val_rmse'] == r['bias_val_rmse'] else None)
-    secs = time.perf_counter() - t_all
-    summary = dict(epochs=c['max_iter'], best_epoch=c['max_iter'], refit=True, train_seconds=round(secs, 3), val_rmse=r['val_rmse'],
-                   n_ratings=int(len(rt)), n_users=len(user_ids), n_items=len(item_ids), stopped_reason='completed', phase='refit',
-                   epochs_reached=c['max_iter'], weights_epoch=c['max_iter'], resumed=False, message='', implicit=False, tuned=tuned)
-    config = dict(engine='spark', spark_version=version, spark_master=spark_master, spark_parallelism=parallelism, solver='spark-als',
-                  model='biased', dim=c['rank'], als=dict(rank=c['rank'], regParam=c['reg'], maxIter=c['max_iter'], numUserBlocks=c['blocks'],
-                  numItemBlocks=c['blocks'], seed=seed, implicitPrefs=False, tried=r['tried'], factors_used=c['factors']), bias_reg=c['bias_reg'], bias_reg_books=c['bias_reg_books'],
-                  reg=c['reg'], reg_mode='count', rating_std=1.0,   # fold-in (bx_rec.personal): Spark's ridge is regParam × n_u on unstandardised residuals
-                  bias_sweeps=c['sweeps'], val_fraction=val_fraction, seed=seed, refit=True, implicit=False, tuned=tuned,
-                  rating_min=float(scale[0]), rating_max=float(scale[1]), n_users=len(user_ids), n_books=len(item_ids), n_ratings=int(len(rt)))
+    summary, config = _spark_records(r, cfg, scale, len(user_ids), len(item_ids), time.perf_counter() - t_all, version, spark_master, parallelism)
     history = pd.DataFrame([dict(epoch=j + 1, train_loss=float('nan'), val_loss=float('nan'), train_rmse=float('nan'), val_rmse=x['val_rmse'])
                             for j, x in enumerate(r['tried'])], columns=['epoch', 'train_loss', 'val_loss', 'train_rmse', 'val_rmse'])
     ratings_df = pd.DataFrame({'User-ID': uids[u], 'User-Embedding-ID': u.astype(np.int32), 'Book-Embedding-ID': i.astype(np.int32), 'Book-Rating': rt})
@@ -387,7 +397,7 @@ def train_spark(ratings:str, # ratings file or folder; for fmt 'preprocessed' an
     T['total'] = time.perf_counter() - t_all
     T['data_movement'] = T['load'] + T['collect'] + T['write']
     return dict(summary, model_dir=str(out), saved=True, partial=False, load_seconds=round(T['load'], 3), format=fmt, solver='spark-als',
-                dim=c['rank'], threads=parallelism, checkpoint=None, engine='spark', spark_version=version, spark_master=spark_master,
+                dim=config['dim'], threads=parallelism, checkpoint=None, engine='spark', spark_version=version, spark_master=spark_master,
                 timings={k: round(v, 3) for k, v in T.items()})
 
 # %% ../nbs/20_spark.ipynb #13ef543d

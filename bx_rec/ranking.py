@@ -410,6 +410,66 @@ def _val_ndcg(U, V, S, H, rel, users, betas, k=10, chunk=None, cols=None):
             out[b] += float(((hits * disc).sum(1).numpy() / ideal[s:e]).sum())
     return {b: v / len(users) for b, v in out.items()}
 
+# %% ../nbs/11_ranking.ipynb #751fb38b
+def _grid(Ws:dict, # implicit weight -> training weights matrix of the search
+          knn:dict, # has-implicit (bool) -> kNN matrix, filled in as needed
+          base:tuple, # (U, V) of the shared fit: every setting warm-starts from it
+          vu, rel, cols, kv:tuple, # validation readers, their relevant books, the listable books, the kNN (neighbours, shrink)
+          cfg:RankingConfig, seed:int, say, t0:float)->tuple: # (grid rows, (U, V) of the best setting)
+    "Every (l2, implicit weight) fit of the search, each scored for every kNN weight β"
+    grid, best_v, init = [], -np.inf, None
+    for iw in Ws:
+        W = Ws[iw]
+        if (iw > 0) not in knn: knn[iw > 0] = cosine_knn(W > 0, kv[0], kv[1], max_per_reader=cfg.knn_max_per_reader, seed=seed, rows=np.unique(W[vu].indices))
+        H = W[vu]; vrel_u = rel[vu]
+        for reg in cfg.l2s:
+            U, V = ials(W, cfg=cfg, l2=reg, epochs=cfg.warm_epochs, seed=seed, init=base)
+            for b, v in _val_ndcg(U, V, knn[iw > 0], H, vrel_u, vu, cfg.betas, cols=cols).items():
+                grid.append(dict(reg=float(reg), implicit_weight=float(iw), beta=float(b), val_ndcg10=v))
+                if v > best_v: best_v, init = v, (U, V)
+            say(f"  reg={reg:g} implicit_weight={iw:g}: " + ' '.join(f"β={g['beta']:g}:{g['val_ndcg10']:.4f}" for g in grid[-len(cfg.betas):]) + f" ({time.time() - t0:.1f}s)")
+    return grid, init
+
+# %% ../nbs/11_ranking.ipynb #a2d0b37f
+def _search(r:pd.DataFrame, imp:pd.DataFrame|None, # the explicit ratings (with confidence `w` added here) and the implicit rows
+            users:pd.Index, items:pd.Index, conf:np.ndarray, scale:tuple, # the model's readers and books, the ratings' confidence, the scale
+            iws:tuple, cfg:RankingConfig, seed:int, say, t0:float)->dict: # best, grid, kv, kscore, init, skipped
+    "The hyper-parameters chosen by NDCG@10 on a per-reader validation split"
+    n, m = len(users), len(items)
+    out = dict(best=dict(reg=float(cfg.l2s[0]), implicit_weight=float(iws[0]), beta=float(cfg.betas[0])), grid=[],
+               kv=(int(cfg.knn_k), 0.), kscore={}, init=None, skipped=None)
+    if len(cfg.l2s) * len(iws) * len(cfg.betas) <= 1: return out
+    tr, va = split_per_user(r.assign(w=conf), cfg.val_fraction, seed, user_col='user')
+    vrel = va[va['rating'] >= relevant_threshold(scale)]
+    rel = sp.csr_matrix((np.ones(len(vrel)), (users.get_indexer(vrel['user']), items.get_indexer(vrel['item']))), shape=(n, m))
+    vu = np.flatnonzero(np.diff(rel.indptr) > 0)
+    if len(vu) > cfg.max_val_users: vu = np.sort(np.random.default_rng(seed).choice(vu, cfg.max_val_users, replace=False))
+    if not len(vu):   # no validation reader with a liked held-out book (tiny data): nothing to choose on
+        return dict(out, skipped='too few ratings to validate on: the first setting of each searched value')
+    vimp = None
+    if imp is not None:
+        va_key = pd.MultiIndex.from_arrays([va['user'], va['item']])
+        vimp = imp[~pd.MultiIndex.from_arrays([imp['user'], imp['item']]).isin(va_key)]
+    Ws = {iw: _weights_matrix(tr, vimp, users, items, n, m, tr['w'].to_numpy(), iw) for iw in iws}
+    # the kNN matrix depends on which pairs are observed, not on their weights: one per pattern
+    need = np.unique(Ws[iws[0]][vu].indices)   # the search scores only the validation readers: their books' neighbours suffice
+    kvs = [(int(a), float(b)) for a, b in cfg.knn_variants] or [(int(cfg.knn_k), 0.)]
+    knns = {v: cosine_knn(Ws[iws[0]] > 0, v[0], v[1], max_per_reader=cfg.knn_max_per_reader, seed=seed, rows=need) for v in kvs}
+    nread = np.bincount(_weights_matrix(r, imp, users, items, n, m, conf, 1.).indices, minlength=m)   # readers of each book, all pairs
+    cols = np.flatnonzero(nread >= cfg.min_list_readers)   # scored over the books a list may hold, as the final model's lists are
+    say(f"  kNN of the search's training part ({m:,} books, {time.time() - t0:.1f}s)")
+    mid = cfg.l2s[len(cfg.l2s) // 2]
+    base = ials(Ws[iws[0]], cfg=cfg, l2=mid, epochs=cfg.search_epochs, seed=seed)
+    say(f"  shared search fit: reg={mid:g} implicit_weight={iws[0]:g}, {cfg.search_epochs} rounds ({time.time() - t0:.1f}s)")
+    kscore = {v: max(_val_ndcg(*base, knns[v], Ws[iws[0]][vu], rel[vu], vu, cfg.betas, cols=cols).values()) for v in kvs} if len(kvs) > 1 else {}
+    kv = max(kvs, key=lambda v: kscore.get(v, 0.)); knn = {iws[0] > 0: knns[kv]}; del knns
+    if kscore: say("  kNN (neighbours, shrink) on the shared fit: " + ' '.join(f"{v}:{x:.4f}" for v, x in kscore.items()) + f" -> {kv} ({time.time() - t0:.1f}s)")
+    grid, init = _grid(Ws, knn, base, vu, rel, cols, kv, cfg, seed, say, t0)
+    best = max(grid, key=lambda g: g['val_ndcg10'])
+    say(f"chosen on validation ({len(vu):,} readers): reg={best['reg']:g} implicit_weight={best['implicit_weight']:g} beta={best['beta']:g}")
+    return dict(best=best, grid=grid, kv=kv, kscore=kscore, init=init, skipped=None)
+
+# %% ../nbs/11_ranking.ipynb #44807c32
 def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explicit ratings
                 implicit:pd.DataFrame|None=None, # user, item (str): interactions without a rating (BX rating-0 rows)
                 scale:tuple=(1, 10), # (lowest, highest) rating
@@ -427,61 +487,19 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
     imp = None if implicit is None else implicit[['user', 'item']].astype(str).drop_duplicates()
     users = pd.Index(pd.factorize(pd.concat([r['user'], imp['user']]) if imp is not None else r['user'], sort=True)[1])
     items = pd.Index(pd.factorize(pd.concat([r['item'], imp['item']]) if imp is not None else r['item'], sort=True)[1])
-    n, m = len(users), len(items)
+    n, m, t0 = len(users), len(items), time.time()
     iws = tuple(cfg.implicit_weights) if imp is not None and len(imp) else (0.,)
-    grid, t0, init, skipped = [], time.time(), None, None
-    kv, kscore = (int(cfg.knn_k), 0.), {}                  # the kNN term's (neighbours, shrink), and their search
-    regs, betas = cfg.l2s, cfg.betas
-    if len(regs) * len(iws) * len(betas) > 1:
-        tr, va = split_per_user(r.assign(w=conf), cfg.val_fraction, seed, user_col='user')
-        vrel = va[va['rating'] >= relevant_threshold(scale)]
-        rel = sp.csr_matrix((np.ones(len(vrel)), (users.get_indexer(vrel['user']), items.get_indexer(vrel['item']))), shape=(n, m))
-        vu = np.flatnonzero(np.diff(rel.indptr) > 0)
-        if len(vu) > cfg.max_val_users: vu = np.sort(np.random.default_rng(seed).choice(vu, cfg.max_val_users, replace=False))
-        if not len(vu):   # no validation reader with a liked held-out book (tiny data): nothing to choose on
-            skipped = 'too few ratings to validate on: the first setting of each searched value'
-            best = dict(reg=float(regs[0]), implicit_weight=float(iws[0]), beta=float(betas[0]))
-        else:
-            vimp = None
-            if imp is not None:
-                va_key = pd.MultiIndex.from_arrays([va['user'], va['item']])
-                vimp = imp[~pd.MultiIndex.from_arrays([imp['user'], imp['item']]).isin(va_key)]
-            Ws = {iw: _weights_matrix(tr, vimp, users, items, n, m, tr['w'].to_numpy(), iw) for iw in iws}
-            # the kNN matrix depends on which pairs are observed, not on their weights: one per pattern
-            need = np.unique(Ws[iws[0]][vu].indices)   # the search scores only the validation readers: their books' neighbours suffice
-            kvs = [(int(a), float(b)) for a, b in cfg.knn_variants] or [(int(cfg.knn_k), 0.)]
-            knns = {v: cosine_knn(Ws[iws[0]] > 0, v[0], v[1], max_per_reader=cfg.knn_max_per_reader, seed=seed, rows=need) for v in kvs}
-            nread = np.bincount(_weights_matrix(r, imp, users, items, n, m, conf, 1.).indices, minlength=m)   # readers of each book, all pairs
-            cols = np.flatnonzero(nread >= cfg.min_list_readers)   # scored over the books a list may hold, as the final model's lists are
-            say(f"  kNN of the search's training part ({m:,} books, {time.time() - t0:.1f}s)")
-            base = ials(Ws[iws[0]], cfg=cfg, l2=regs[len(regs) // 2], epochs=cfg.search_epochs, seed=seed)
-            say(f"  shared search fit: reg={regs[len(regs) // 2]:g} implicit_weight={iws[0]:g}, {cfg.search_epochs} rounds ({time.time() - t0:.1f}s)")
-            kscore = {v: max(_val_ndcg(*base, knns[v], Ws[iws[0]][vu], rel[vu], vu, betas, cols=cols).values()) for v in kvs} if len(kvs) > 1 else {}
-            kv = max(kvs, key=lambda v: kscore.get(v, 0.)); knn = {iws[0] > 0: knns[kv]}; del knns
-            if kscore: say("  kNN (neighbours, shrink) on the shared fit: " + ' '.join(f"{v}:{x:.4f}" for v, x in kscore.items()) + f" -> {kv} ({time.time() - t0:.1f}s)")
-            best_v = -np.inf
-            for iw in iws:
-                W = Ws[iw]
-                if (iw > 0) not in knn: knn[iw > 0] = cosine_knn(W > 0, kv[0], kv[1], max_per_reader=cfg.knn_max_per_reader, seed=seed, rows=np.unique(W[vu].indices))
-                H = W[vu]; vrel_u = rel[vu]
-                for reg in regs:
-                    U, V = ials(W, cfg=cfg, l2=reg, epochs=cfg.warm_epochs, seed=seed, init=base)
-                    for b, v in _val_ndcg(U, V, knn[iw > 0], H, vrel_u, vu, betas, cols=cols).items():
-                        grid.append(dict(reg=float(reg), implicit_weight=float(iw), beta=float(b), val_ndcg10=v))
-                        if v > best_v: best_v, init = v, (U, V)
-                    say(f"  reg={reg:g} implicit_weight={iw:g}: " + ' '.join(f"β={g['beta']:g}:{g['val_ndcg10']:.4f}" for g in grid[-len(betas):]) + f" ({time.time() - t0:.1f}s)")
-            best = max(grid, key=lambda g: g['val_ndcg10'])
-            say(f"chosen on validation ({len(vu):,} readers): reg={best['reg']:g} implicit_weight={best['implicit_weight']:g} beta={best['beta']:g}")
-    else: best = dict(reg=float(regs[0]), implicit_weight=float(iws[0]), beta=float(betas[0]))
+    s = _search(r, imp, users, items, conf, scale, iws, cfg, seed, say, t0)
+    best, kv, init = s['best'], s['kv'], s['init']
     W = _weights_matrix(r, imp, users, items, n, m, conf, best['implicit_weight'])
     U, V = ials(W, cfg=cfg, l2=best['reg'], epochs=cfg.epochs if init is None else cfg.final_epochs, seed=seed, init=init)
     S = cosine_knn(W > 0, kv[0], kv[1], max_per_reader=cfg.knn_max_per_reader, seed=seed)
     config = dict(kind='ials+knn', scale=[float(scale[0]), float(scale[1])], factors=int(cfg.dim), iters=int(cfg.epochs), cg=int(cfg.cg_steps),
-                  knn_k=int(kv[0]), knn_shrink=float(kv[1]), knn_search=[dict(k=a, shrink=b, val_ndcg10=x) for (a, b), x in kscore.items()], min_list_readers=int(cfg.min_list_readers), knn_max_per_reader=None if cfg.knn_max_per_reader is None else int(cfg.knn_max_per_reader), power=float(cfg.power), alpha=float(cfg.alpha), a0=float(cfg.a0), reg=best['reg'],
+                  knn_k=int(kv[0]), knn_shrink=float(kv[1]), knn_search=[dict(k=a, shrink=b, val_ndcg10=x) for (a, b), x in s['kscore'].items()], min_list_readers=int(cfg.min_list_readers), knn_max_per_reader=None if cfg.knn_max_per_reader is None else int(cfg.knn_max_per_reader), power=float(cfg.power), alpha=float(cfg.alpha), a0=float(cfg.a0), reg=best['reg'],
                   implicit_weight=best['implicit_weight'], beta=best['beta'], seed=int(seed), search_iters=int(cfg.search_epochs),
-                  warm_iters=int(cfg.warm_epochs), final_iters=int(cfg.final_epochs), search=grid,
+                  warm_iters=int(cfg.warm_epochs), final_iters=int(cfg.final_epochs), search=s['grid'],
                   relevant_min=float(relevant_threshold(scale)), n_ratings=int(len(r)), n_implicit=int(0 if imp is None else len(imp)))
-    if skipped: config['search_skipped'] = skipped
+    if s['skipped']: config['search_skipped'] = s['skipped']
     arrays = dict(user_factors=U.astype(np.float32), item_factors=V.astype(np.float32), knn_indptr=S.indptr.astype(np.int64), knn_indices=S.indices.astype(np.int64),
                   knn_data=S.data.astype(np.float32), history_indptr=W.indptr.astype(np.int64),
                   history_indices=W.indices.astype(np.int64), history_weights=W.data.astype(np.float32))

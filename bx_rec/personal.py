@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fastcore.basics import patch
+from fastcore.meta import delegates
 import numpy as np, scipy.sparse as sp
 import pandas as pd
 from .recommend import TitleIndex, top_k
@@ -172,6 +173,7 @@ def _shown(self:Recommender, out:pd.DataFrame)->pd.DataFrame:
 
 # %% ../nbs/13_personal.ipynb #e042e45d
 @patch(cls_method=True)
+@delegates(Recommender, but=['arrays', 'books', 'config', 'kind', 'ranking', 'user_ids'])
 def from_bundle(cls:Recommender, bundle, # a `bx_rec.store.ModelBundle`
                 ratings:pd.DataFrame|None=None, # training ratings (default: those saved in the model directory)
                 **kwargs): # any other `Recommender` argument: mf, als (the training configs, for fold-in), penalties, popularity_damping

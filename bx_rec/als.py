@@ -464,22 +464,28 @@ def tune_gd(users, books, ratings, # training ratings (integer ids, ratings)
     lrs, max_evals = tune.lrs, tune.gd_evals
     if max_evals < 1 or not len(lrs): raise ValueError(f"tune_gd needs gd_evals >= 1 and at least one learning rate, got {max_evals} and {lrs!r}")
     if val is None or len(val) != 3 or len(val[2]) == 0: raise ValueError("tune_gd needs validation data (users, books, ratings)")
-    lam0, t0, fits = float(cfg.mf.l2), time.perf_counter(), {}
+    lam0, t0, fits, kept = float(cfg.mf.l2), time.perf_counter(), {}, {}   # fits: (lr, λ) -> tried row; kept: the best fit's TrainResult only
+    def fit(lr, lam):
+        c = cfg.override(mf=dict(l2=lam), gd=dict(lr=lr), solver='gd', epochs=tune.gd_epochs, patience=tune.gd_patience)
+        return train_gd(users, books, ratings, n_users, n_books, val=val, cfg=c, seed=seed, device=device, progress=progress)
     def score(lr, lam):
         if (lr, lam) not in fits:
-            c = cfg.override(mf=dict(l2=lam), gd=dict(lr=lr), solver='gd', epochs=tune.gd_epochs, patience=tune.gd_patience)
-            fits[lr, lam] = train_gd(users, books, ratings, n_users, n_books, val=val, cfg=c, seed=seed, device=device, progress=progress)
-        v = fits[lr, lam].best_val_rmse
+            r = fit(lr, lam)
+            fits[lr, lam] = dict(lr=lr, l2=lam, val_rmse=r.best_val_rmse, best_epoch=r.best_epoch, epochs=r.epochs_run)
+            v = r.best_val_rmse if math.isfinite(r.best_val_rmse) else math.inf
+            if not kept or v < kept['v']: kept.update(v=v, key=(lr, lam), result=r)   # one model in memory at a time, not one per fit
+            del r
+        v = fits[lr, lam]['val_rmse']
         return v if math.isfinite(v) else math.inf
     lr = min(list(lrs)[:max_evals], key=lambda a: score(a, lam0))
     lam, _ = linalg.ridge_walk(lambda l, frm: score(lr, l), lam0, tune.l2_step, max_evals - len(fits) + 1, digits=None)   # the fits so far count
-    best = fits[lr, lam]
+    best = kept['result'] if kept['key'] == (lr, lam) else fit(lr, lam)   # a tie within the walk's tolerance: fitted again (same seed, same result)
     bias = tune_bias_reg(as_arrays(users, books, ratings), as_arrays(*val, what='validation'), n_users, n_books, tune, scale)['val_rmse']
     msg = None
     if not best.best_val_rmse <= bias:
         msg = (f"gradient descent ends at validation RMSE {best.best_val_rmse:.4f}, worse than the biases alone ({bias:.4f}); "
                "use --solver als (the default), which chooses its ridges on validation")
         if warn: warnings.warn(msg, RuntimeWarning, stacklevel=2)
-    tried = [dict(lr=a, l2=l, val_rmse=r.best_val_rmse, best_epoch=r.best_epoch, epochs=r.epochs_run) for (a, l), r in fits.items()]
+    tried = list(fits.values())
     return best, dict(lr=lr, l2=lam, best_epoch=best.best_epoch, val_rmse=best.best_val_rmse, bias_val_rmse=bias, tried=tried,
                       seconds=round(time.perf_counter() - t0, 3), warning=msg)

@@ -31,17 +31,19 @@ def cg(matvec, # x ↦ A x, with A symmetric positive definite
        tol:float=0., # stop once the (preconditioned) residual norm is below tol × that of `rhs`, in every row (0: run all steps)
       ): # the approximate solution, a new array (or `x` itself when `steps` is 0)
     "Preconditioned conjugate gradients on NumPy arrays or torch tensors, warm-started at `x`"
+    if steps == 0: return x
     M = (lambda v: v) if precond is None else (lambda v: precond * v)
+    copy = (lambda a: a.clone()) if isinstance(x, torch.Tensor) else (lambda a: a.copy())
     r = rhs - matvec(x); y = M(r)
-    p, ry = y, _dot(r, y, batched)
+    x, p, ry = copy(x), copy(y), _dot(r, y, batched)
     stop = tol**2 * _dot(rhs, M(rhs), batched) if tol else None
-    for _ in range(steps):
+    for _ in range(steps):                         # updates in place: the same numbers as x + αp etc., fewer (rows × k) arrays alive
         if stop is not None and bool((ry <= stop).all()): break
         Ap = matvec(p)
         alpha = ry / _floor(_dot(p, Ap, batched))
-        x = x + alpha * p; r = r - alpha * Ap
+        x += alpha * p; r -= alpha * Ap
         y = M(r); ry_new = _dot(r, y, batched)
-        p = y + ry_new / _floor(ry) * p; ry = ry_new
+        p *= ry_new / _floor(ry); p += y; ry = ry_new
     return x
 
 # %% ../nbs/06_linalg.ipynb #de9bb277

@@ -352,7 +352,7 @@ def for_user(self:Recommender, user, # original User-ID of a known reader
         s = lambda b: self.mu + ub + self.bi[b] + self.V[b] @ uf   # the predicted rating of the listed books only
         if ru >= 0:
             rs = self.item_map.to_outer(self.ranking.scores_known(ru)); st = self.ranking.state_of(ru) if explain else None
-            if st is not None: rb, rr = self.item_map.outer[st.items], self._rating_of(st.weights)   # every book they read, as ratings
+            if st is not None: rb, rr = self.item_map.outer[st.items], self.ranking.rating_of_weight(st.weights)   # every book they read, as ratings
         else:   # a reader of the rating model the ranking model lacks: fold them in from their ratings
             st = self._rank_fold(rb, rr); rs = self.item_map.to_outer(self.ranking.scores_folded(st))
         return self._ranked(rs, s, self.mask(rb if exclude_rated else (), min_ratings, author, years), n, st, dict(zip(rb.tolist(), rr.tolist())), explain)
@@ -454,12 +454,6 @@ def _rank_because(self:Recommender, st, books, liked:dict, k:int)->list:
         pos = c[c > 0].sum()   # shares of the positive part: they add up to 100 % over the books that raise the score
         res.append('; '.join(f"{self.books['Book-Title'].iat[e_items[i]]} ({c[i] / pos:.0%})" for i in o))
     return res
-
-# %% ../nbs/13_personal.ipynb #49b567cf
-@patch
-def _rating_of(self:Recommender, w:np.ndarray)->np.ndarray:
-    "The rating whose confidence weight is `w` (`bx_rec.ranking.confidence` inverted); implicit rows come out low, never liked"
-    c = self.ranking.config; return c['scale'][1] * (np.asarray(w, np.float64) / c['alpha']) ** (1 / c['power'])
 
 # %% ../nbs/13_personal.ipynb #eef024b6
 @patch

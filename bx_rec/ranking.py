@@ -362,6 +362,13 @@ def explain(self:RankingModel, st:FoldIn, item:int, top:int=2)->pd.DataFrame:
     c = self.contributions(st, item); o = np.argsort(-c, kind='stable')[:top]
     return pd.DataFrame({'item': st.items[o], 'contribution': c[o], 'share': c[o] / c.sum()})
 
+# %% ../nbs/11_ranking.ipynb #61c8db4e
+@patch
+def rating_of_weight(self:RankingModel, w:np.ndarray, # confidence weights of observed pairs (`confidence`)
+                    )->np.ndarray: # the ratings with those weights; an implicit row's weight comes out as a low rating, never a liked one
+    "`confidence` inverted with this model's scale, alpha and power: the rating an observed pair's weight stands for"
+    c = self.config; return c['scale'][1] * (np.asarray(w, np.float64) / c['alpha']) ** (1 / c['power'])
+
 # %% ../nbs/11_ranking.ipynb #81841432
 def relevant_threshold(scale:tuple, # (lowest, highest) rating
                       )->float: # ratings >= this count as liked: the top fifth of the scale

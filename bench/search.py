@@ -31,7 +31,7 @@ def main(argv=None):
     if not data.is_dir(): sys.exit(f"the real Book-Crossing dump is not at {data}: pass --data DIR")
     print(f"load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}; {a.threads} thread(s), {os.cpu_count()} CPUs")
     t0 = time.perf_counter(); cat = catalogue(read_raw(data)); t_cat = time.perf_counter() - t0
-    t0 = time.perf_counter(); ti = TitleIndex(cat); ti._build_search(); ti._isbn_rows(); t_build = time.perf_counter() - t0
+    t0 = time.perf_counter(); ti = TitleIndex(cat); ti._build_search(); ti.isbn_rows(); t_build = time.perf_counter() - t0
     q = pd.read_csv(ROOT/'nbs'/'fixtures'/'queries.csv', dtype=str)
     isbns = cat['ISBNs'].str.split('|')
     hits = []

@@ -119,14 +119,8 @@ class Recommender:
 # %% ../nbs/13_personal.ipynb #1cded162
 @patch
 def _index_books(self:Recommender):
-    "Look-ups of a book by Book-ID and by the ISBN of any of its editions"
+    "Look-up of a book by Book-ID (by ISBN: the title index's `isbn_rows`)"
     self._book_id = {str(b): i for i, b in enumerate(self.books['Book-ID'].tolist())}
-    self._isbn = {}
-    for col in ('ISBNs', 'ISBN'):
-        if col in self.books.columns:
-            for i, s in enumerate(self.books[col].fillna('').astype(str).tolist()):
-                for x in s.split('|'):
-                    if x: self._isbn.setdefault(x.upper(), i)
 
 # %% ../nbs/13_personal.ipynb #72d14bb3
 @patch
@@ -198,7 +192,7 @@ def book(self:Recommender, query, # Book-ID (int), ISBN of any edition, or a tit
         if e is None: raise KeyError(f"Book-ID {query} is not in the model's books")
         return e
     q = str(query).strip()
-    if _ISBN.match(q) and q.upper() in self._isbn: return self._isbn[q.upper()]
+    if _ISBN.match(q) and q.upper() in self.titles.isbn_rows(): return self.titles.isbn_rows()[q.upper()]
     if q.isdigit() and q in self._book_id: return self._book_id[q]
     if not most_read: return self.titles.lookup(q, author=author)
     best, others, lvl = self.titles.find(q, author)

@@ -162,8 +162,8 @@ def _build_search(self:TitleIndex):
 
 # %% ../nbs/10_search.ipynb #0ba974d7
 @patch
-def _isbn_rows(self:TitleIndex)->dict:
-    "ISBN -> row, from `ISBN` and `ISBNs` ('|'-joined, all editions), built on the first ISBN query"
+def isbn_rows(self:TitleIndex)->dict:
+    "ISBN (upper case) -> row, from `ISBN` and `ISBNs` ('|'-joined, all editions), built on the first ISBN query; what every look-up by ISBN reads"
     if self._isbns is None:
         import pyarrow as pa, pyarrow.compute as pc
         keys, rows = [], []
@@ -248,7 +248,7 @@ def search(self:TitleIndex, query:str, # a title, part of one, an author's name 
     from bx_rec.data import author_key
     self._build_search(); s = self._s; q = str(query).strip(); none = np.zeros(0, np.int64)
     isbn = _isbn_key(q)
-    if isbn is not None and isbn in self._isbn_rows(): idx, match = np.array([self._isbn_rows()[isbn]]), np.array([1.0])
+    if isbn is not None and isbn in self.isbn_rows(): idx, match = np.array([self.isbn_rows()[isbn]]), np.array([1.0])
     else:
         levels = _query_levels(q); words = list(dict.fromkeys(levels[1].split()))
         if not words: return self._result(none, np.zeros(0), np.zeros(0))
@@ -290,7 +290,7 @@ def author_mask(self:TitleIndex, author:str, # an author as typed: any spelling 
 def _level(self:TitleIndex, i:int, query:str)->str:
     "How a found book matches the query: 'isbn', 'exact', 'norm', 'base', 'main', 'partial' or 'fuzzy'"
     self._build_search(); s = self._s; q = str(query).strip(); qf, qb, qm = _query_levels(q)
-    if _isbn_key(q) is not None and _isbn_key(q) in self._isbn_rows(): return 'isbn'
+    if _isbn_key(q) is not None and _isbn_key(q) in self.isbn_rows(): return 'isbn'
     if self.titles[i] == q: return 'exact'
     if s['full'][i] == qf: return 'norm'
     if s['base'][i] == qb: return 'base'

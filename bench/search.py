@@ -7,7 +7,11 @@ BX-Books.csv with its readers) and a `TitleIndex` over it, then times `TitleInde
 `--repeats` times after one warm-up pass, and prints p50/p95/max, the hit rate of the table, the index build time and
 the thread count. Timings vary with the machine's load: the load average is printed before and after.
 
-Usage: python bench/search.py [--data DIR] [--repeats 5] [--threads 1]
+With `--model DIR` (a model directory, e.g. from `bx-rec train`), it also times the whole command a user types,
+`bx-rec search --model DIR QUERY`, in a fresh process (start-up, loading the model, the search tables from the keys the
+model stores, the search), three times for each of three queries.
+
+Usage: python bench/search.py [--data DIR] [--repeats 5] [--threads 1] [--model DIR]
 """
 from __future__ import annotations
 import argparse, os, sys, time
@@ -22,6 +26,7 @@ def main(argv=None):
     ap.add_argument('--data', default=None, help='folder of the real dump (default: shared/data/book-crossing/full)')
     ap.add_argument('--repeats', type=int, default=5, help='timed passes over the query table')
     ap.add_argument('--threads', type=int, default=1, help='threads for numpy/pyarrow/torch (OMP_NUM_THREADS etc.)')
+    ap.add_argument('--model', default=None, help='a model directory: also time `bx-rec search --model DIR QUERY` end to end')
     a = ap.parse_args(argv)
     for v in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'): os.environ[v] = str(a.threads)
     import pyarrow as pa; pa.set_cpu_count(a.threads); pa.set_io_thread_count(a.threads)
@@ -49,6 +54,19 @@ def main(argv=None):
     for k, v in times.items():
         v = np.array(v) * 1e3
         print(f"| {k} | {np.percentile(v, 50):.1f} | {np.percentile(v, 95):.1f} | {v.max():.1f} | {len(v)} |")
+    if a.model: cli_times(a.model)
     print(f"\nload average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+def cli_times(model:str):
+    "Wall seconds of `bx-rec search --model MODEL QUERY` in a fresh process, as a user runs it"
+    import subprocess
+    ts = []
+    for q in ('catcher in the rye', 'harry poter', 'the hobbit'):
+        for _ in range(3):
+            exe = Path(sys.executable).parent/'bx-rec'; cmd = [str(exe)] if exe.is_file() else [sys.executable, '-m', 'bx_rec.cli']
+            t0 = time.perf_counter(); r = subprocess.run(cmd + ['search', '--model', model, q], capture_output=True, text=True)
+            ts.append(time.perf_counter() - t0)
+            if r.returncode: sys.exit(f"bx-rec search failed: {r.stderr[-500:]}")
+    print(f"\n`bx-rec search --model {model} QUERY` (a fresh process each time, 9 calls): median {np.median(ts):.2f} s, max {max(ts):.2f} s")
 
 if __name__ == '__main__': main()

@@ -1,30 +1,37 @@
 #!/usr/bin/env python
-"""Spark against in-process training, in one run: test RMSE, fit time, and where Spark's time goes.
+"""Spark against in-process training, in one run: test RMSE, NDCG@10 of the lists, fit time, and where Spark's time goes.
 
-    python bench/spark.py                       # MovieLens-100K u1 and the real Book-Crossing dump
-    python bench/spark.py --only ml100k         # u1 only
+    python bench/spark.py                       # MovieLens-100K u1 (+ new readers) and the real Book-Crossing dump
+    python bench/spark.py --only ml100k         # MovieLens-100K only
     python bench/spark.py --scaling             # synthetic data at 1x, 4x, 16x Book-Crossing size: time and peak memory
     python bench/spark.py --scaling --sizes 1 4 # the sizes that fit in time here
 
 Rows of the quality table, each fitted on the same training part and scored on the same held-out part:
 
 - `in-process`: `bx_rec.pipeline.fit` with the default preset, exactly what `bx-rec train` runs (ridges chosen on a
-  10 % validation split, warm ALS refit, then the implicit-feedback term when the factors earned it), the rating model
-  alone (`ranking=False`: the lists' ranking model is not what Spark fits);
-- `in-process, no implicit`: the same without the implicit-feedback term (the model Spark fits has none);
+  10 % validation split, warm ALS refit, the implicit-feedback term when the factors earned it, then the ranking
+  model of the lists, its settings chosen by NDCG@10 on a validation split);
+- `in-process, no implicit`: the rating model without the implicit-feedback term (and no lists);
 - `spark local[N]`: `bx_rec.spark.train_spark` (damped biases by Spark aggregations, Spark MLlib ALS on the
-  residuals, ridges and regParam chosen on a 10 % validation split, refit), written as a model directory and read back.
+  residuals, the implicit-feedback term from Spark aggregations with its book-side solve on the driver, and the
+  ranking model: MLlib implicit ALS plus item kNN by a join on readers, chosen on a validation split), written as a
+  model directory and read back.
 
-Data: MovieLens-100K's official u1.base / u1.test; the real Book-Crossing dump preprocessed as `bx-rec preprocess`
-does (5/5 filters), then 80/20 split by a seeded permutation of the rating rows. The in-process rows use `--threads`
-torch threads (default 2), Spark uses `local[--threads]`: the same cores. The machine's load is printed: compare
-figures within one run only. The data are third-party, read at run time from ../shared/data; a missing folder is
-skipped with a note.
+Metrics: test RMSE (`evaluate_bundle`), and NDCG@10 of the lists (`evaluate_topn_bundle`, the ranking model over the
+whole catalogue, held-out ratings >= the top fifth of the scale relevant) for known readers; for new readers on
+`ml100k-new` (10 % of MovieLens-100K's readers held out whole, each folded in from 5 of their ratings, the rest the
+test), the same NDCG with `given=5`.
+
+Data: MovieLens-100K's official u1.base / u1.test; `ml100k-new`: u.data split by readers (seeded); the real
+Book-Crossing dump preprocessed as `bx-rec preprocess` does (5/5 filters), then 80/20 split by a seeded permutation
+of the rating rows. The in-process rows use `--threads` torch threads (default 2), Spark uses `local[--threads]`:
+the same cores. The machine's load is printed: compare figures within one run only. The data are third-party, read
+at run time from ../shared/data; a missing folder is skipped with a note.
 
 `--scaling` writes synthetic preprocessed folders (a low-rank model with user and book effects on the 1-10 scale;
 433k ratings, 78k users, 186k books at 1x, users, books and ratings all times the size factor), and fits each with
-both engines in a subprocess of its own, sampling the resident memory of that process and all its children (the
-Spark JVM included) every 0.2 s.
+both engines (the rating model only) in a subprocess of its own, sampling the resident memory of that process and
+all its children (the Spark JVM included) every 0.2 s.
 """
 from __future__ import annotations
 import argparse, json, os, subprocess, sys, tempfile, threading, time
@@ -37,54 +44,83 @@ if str(REPO) not in sys.path: sys.path.insert(0, str(REPO))
 BX_USERS, BX_BOOKS, BX_RATINGS = 78_000, 186_000, 433_000
 
 
-def _rmse(bundle, test)->float:
-    from bx_rec.pipeline import evaluate_bundle
-    return float(evaluate_bundle(bundle, test, baselines=False)['rmse'])
+def _scores(bundle, test, given:int=0)->dict:
+    "Test RMSE (known readers only) and NDCG@10 of the model's lists and of EASE (the strongest anchor) on `test`"
+    from bx_rec.pipeline import evaluate_bundle, evaluate_topn_bundle
+    out = dict(rmse=float(evaluate_bundle(bundle, test, baselines=False)['rmse']) if not given else float('nan'))
+    if bundle.ranking is not None:
+        t = evaluate_topn_bundle(bundle, test, given=given).set_index('model')['ndcg@10']
+        out.update(ndcg=float(t['bx_rec ranking (this model)']), ease=float(t[[m for m in t.index if m.startswith('EASE')][0]]))
+    return out
 
 
-def in_process(train, test, threads:int, implicit:bool|None=None)->dict:
-    "Fit in this process with the default preset; RMSE on `test` of the saved and reloaded model"
+def in_process(train, test, threads:int, implicit:bool|None=None, ranking:bool=True, given:int=0)->dict:
+    "Fit in this process with the default preset; RMSE and NDCG@10 on `test` of the saved and reloaded model"
     import torch
     from bx_rec.pipeline import fit, save_fit
     from bx_rec.store import load_model_dir
     torch.set_num_threads(threads)
     t0 = time.perf_counter()
-    f = fit(train, progress=False, implicit=implicit, ranking=False)   # the rating model, what Spark's ALS is compared with
+    f = fit(train, progress=False, implicit=implicit, ranking=ranking)
     secs = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as d:
         save_fit(Path(d)/'m', f, train)
-        rmse = _rmse(load_model_dir(Path(d)/'m'), test) if test is not None else float('nan')
-    return dict(rmse=rmse, val_rmse=f.summary['val_rmse'], seconds=secs, dim=f.config.get('dim'), implicit=f.summary['implicit'])
+        sc = _scores(load_model_dir(Path(d)/'m'), test, given) if test is not None else dict(rmse=float('nan'))
+    return dict(sc, val_rmse=f.summary['val_rmse'], seconds=secs, ranking_seconds=f.summary.get('ranking_seconds'),
+                dim=f.config.get('dim'), implicit=f.summary['implicit'])
 
 
-def on_spark(path:str, fmt:str, test, master:str, **kw)->dict:
-    "Fit with `train_spark`; RMSE on `test` of the model directory it wrote"
+def on_spark(path:str, fmt:str, test, master:str, given:int=0, **kw)->dict:
+    "Fit with `train_spark`; RMSE and NDCG@10 on `test` of the model directory it wrote"
     from bx_rec.spark import train_spark
     from bx_rec.store import load_model_dir
     with tempfile.TemporaryDirectory() as d:
         t0 = time.perf_counter()
         s = train_spark(path, fmt, str(Path(d)/'m'), spark_master=master, quiet=True, **kw)
         secs = time.perf_counter() - t0
-        rmse = _rmse(load_model_dir(Path(d)/'m'), test) if test is not None else float('nan')
-    return dict(rmse=rmse, val_rmse=s['val_rmse'], seconds=secs, dim=s['dim'], timings=s['timings'], tuned=s['tuned'])
+        sc = _scores(load_model_dir(Path(d)/'m'), test, given) if test is not None else dict(rmse=float('nan'))
+    return dict(sc, val_rmse=s['val_rmse'], seconds=secs, ranking_seconds=s.get('ranking_seconds'), dim=s['dim'], timings=s['timings'],
+                tuned=s['tuned'], implicit=s['implicit'], ranking=s.get('ranking'))
 
+
+def _f(x, fmt='.4f')->str: return '' if x is None or x != x else format(x, fmt)
 
 def _row(name, r)->str:
     t = r.get('timings')
     split = (f"{t['startup']:.1f} / {t['data_movement']:.1f} / {t.get('bias', 0) + t['refit_bias']:.1f} / {t.get('als', 0) + t['refit_als']:.1f}"
-             if t else '')
-    return f"| {name} | {r['rmse']:.4f} | {r['val_rmse']:.4f} | {r['seconds']:.1f} | {split} |"
+             f" / {t.get('implicit', 0):.1f} / {t.get('ranking', 0):.1f}" if t else '')
+    return (f"| {name} | {_f(r['rmse'])} | {_f(r.get('ndcg'))} | {_f(r.get('ease'))} | {_f(r['val_rmse'])} | {r['seconds']:.1f} | "
+            f"{_f(r.get('ranking_seconds'), '.1f')} | {split} |")
 
 
-HEAD = ("| engine | test RMSE | val RMSE | fit (s) | Spark: start-up / data movement / biases / ALS (s) |\n"
-        "|---|---|---|---|---|")
+HEAD = ("| engine | test RMSE | NDCG@10 lists | NDCG@10 EASE (anchor) | val RMSE | fit (s) | of which lists (s) | "
+        "Spark: start-up / data movement / biases / ALS / implicit term / lists (s) |\n|---|---|---|---|---|---|---|---|")
 
 
 def bench_ml100k(ml:Path, threads:int)->list:
     from bx_rec.pipeline import load_interactions
     train, test = load_interactions(ml/'u1.base', 'ml100k'), load_interactions(ml/'u1.test', 'ml100k')
-    out = [('in-process', in_process(train, test, threads)), ('in-process, no implicit', in_process(train, test, threads, implicit=False))]
+    out = [('in-process', in_process(train, test, threads)), ('in-process, no implicit', in_process(train, test, threads, implicit=False, ranking=False))]
     out.append((f'spark local[{threads}]', on_spark(str(ml/'u1.base'), 'ml100k', test, f'local[{threads}]')))
+    return out
+
+
+def bench_ml100k_new(ml:Path, threads:int, seed:int=0, given:int=5)->list:
+    "New readers: 10 % of the readers of u.data held out whole; each folded in from `given` of their ratings"
+    from bx_rec.pipeline import load_interactions, Interactions
+    full = load_interactions(ml/'u.data', 'ml100k')
+    r = full.ratings; users = np.sort(r['user'].astype(str).unique())
+    held = set(np.random.default_rng(seed).choice(users, len(users) // 10, replace=False))
+    m = r['user'].astype(str).isin(held).to_numpy()
+    mk = lambda df: Interactions(df.reset_index(drop=True), full.items, full.aliases, 'ml100k', str(ml/'u.data'), rating_scale=full.rating_scale)
+    train, test = mk(r[~m]), mk(r[m])
+    print(f"MovieLens-100K new readers: {len(held)} readers held out ({m.sum():,} ratings), {given} given each", flush=True)
+    out = [('in-process', in_process(train, test, threads, given=given))]
+    with tempfile.TemporaryDirectory() as d:
+        cols = {'user': 'user_id', 'item': 'item_id', 'rating': 'rating'}
+        r[~m].rename(columns=cols)[list(cols.values())].to_csv(Path(d)/'train.csv', index=False)
+        out.append((f'spark local[{threads}]', on_spark(str(Path(d)/'train.csv'), 'csv', test, f'local[{threads}]', given=given,
+                                                         user_col='user_id', item_col='item_id', rating_col='rating', rating_scale=(1, 5))))
     return out
 
 
@@ -98,7 +134,7 @@ def bench_bx(folder:Path, threads:int, seed:int=0)->list:
     train = _from_preprocessed(Preprocessed(tr.reset_index(drop=True), pre.books, pre.report, None), 'preprocessed', str(folder))
     test = _from_preprocessed(Preprocessed(te.reset_index(drop=True), pre.books, pre.report, None), 'preprocessed', str(folder))
     print(f"Book-Crossing preprocessed: {len(pre.ratings):,} ratings; train {len(tr):,}, test {len(te):,}", flush=True)
-    out = [('in-process', in_process(train, test, threads)), ('in-process, no implicit', in_process(train, test, threads, implicit=False))]
+    out = [('in-process', in_process(train, test, threads)), ('in-process, no implicit', in_process(train, test, threads, implicit=False, ranking=False))]
     with tempfile.TemporaryDirectory() as d:
         tr.to_parquet(Path(d)/'ratings.parquet', index=False); pre.books.to_parquet(Path(d)/'books.parquet', index=False)
         out.append((f'spark local[{threads}]', on_spark(d, 'preprocessed', test, f'local[{threads}]')))
@@ -170,8 +206,10 @@ def _worker(engine:str, folder:str, threads:int):
         df = pd.read_parquet(Path(folder)/'ratings.parquet')
         inter = Interactions(pd.DataFrame({'user': df['User-ID'].astype(str), 'item': df['Book-ID'].astype(str),
                                            'rating': df['Book-Rating'].astype(np.float32)}), rating_scale=(1., 10.))
-        r = in_process(inter, None, threads, implicit=False)
-    else: r = on_spark(folder, 'preprocessed', None, f'local[{threads}]', driver_memory='6g')
+        r = in_process(inter, None, threads, implicit=False, ranking=False)
+    else:
+        from bx_rec.spark import SparkConfig
+        r = on_spark(folder, 'preprocessed', None, f'local[{threads}]', driver_memory='6g', cfg=SparkConfig(ranking=None, implicit=None))
     print(json.dumps({k: v for k, v in r.items() if k in ('seconds', 'val_rmse', 'timings')}))
 
 
@@ -189,7 +227,7 @@ def scaling(sizes:list, threads:int, timeout:float):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--only', choices=['ml100k', 'bx'], help='one data set only')
+    ap.add_argument('--only', choices=['ml100k', 'ml100k-new', 'bx'], nargs='+', help='these data sets only')
     ap.add_argument('--threads', type=int, default=2, help='torch threads in-process and local[N] for Spark (default 2)')
     ap.add_argument('--scaling', action='store_true', help='the scaling curve on synthetic data instead')
     ap.add_argument('--sizes', type=float, nargs='+', default=[1, 4, 16], help='size factors of --scaling (default 1 4 16)')
@@ -205,13 +243,16 @@ def main(argv=None):
     if a.scaling: return scaling(a.sizes, a.threads, a.timeout)
     from bx_rec.data import shared_data_dir
     data = shared_data_dir(REPO) or Path('/nonexistent')
-    for name, path, fn in (('ml100k', data/'ml-100k', bench_ml100k), ('bx', data/'book-crossing'/'full', bench_bx)):
-        if a.only and a.only != name: continue
+    for name, path, fn in (('ml100k', data/'ml-100k', bench_ml100k), ('ml100k-new', data/'ml-100k', bench_ml100k_new),
+                           ('bx', data/'book-crossing'/'full', bench_bx)):
+        if a.only and name not in a.only: continue
         if not path.is_dir(): print(f"note: {path} not found; {name} skipped"); continue
         rows = fn(path, a.threads)
         print(f"\n{name}: {path}\n{HEAD}"); print('\n'.join(_row(n, r) for n, r in rows))
-        best = rows[0][1]['rmse']; sp = rows[-1][1]
-        print(f"spark - in-process test RMSE: {sp['rmse'] - best:+.4f}; chosen: {sp['tuned']}; timings: {sp['timings']}", flush=True)
+        best = rows[0][1]; sp = rows[-1][1]
+        print(f"spark - in-process: test RMSE {sp['rmse'] - best['rmse']:+.4f}, NDCG@10 {sp.get('ndcg', float('nan')) - best.get('ndcg', float('nan')):+.4f}; "
+              f"implicit term: {sp['implicit']}; chosen: {sp['tuned']}; lists: {json.dumps({k: sp['ranking'].get(k) for k in ('reg', 'spark_reg_param', 'knn_k', 'knn_shrink', 'beta')}) if sp.get('ranking') else None}; "
+              f"timings: {sp['timings']}", flush=True)
     return 0
 
 

@@ -294,6 +294,7 @@ def train(ratings:str, # ratings file or folder
           log_every:int=0, # print one line per this many epochs to stderr (0: none)
           engine:str='torch', # torch (in this process) or spark (Spark MLlib ALS; pip install -e ".[spark]")
           spark_master:str='local[*]', # --engine spark: the Spark master URL: local[*], local[N], spark://HOST:PORT, yarn, k8s://...
+          spark_driver_memory:str='1g', # --engine spark: memory of Spark's driver (spark.driver.memory), e.g. 4g for the whole Book-Crossing dump with lists
          ):
     "Train a model on a ratings file; print a JSON summary as the last line"
     if engine == 'spark': return _train_spark(**locals())
@@ -422,7 +423,7 @@ def _write_plots(folder, f, inter):
 def _train_spark(ratings, fmt, out, user_col, item_col, rating_col, sep, encoding, rating_scale, drop_out_of_scale, solver,
                  model_type, preset, dim, epochs, lr, l2, gravity, patience, val_fraction, no_refit, no_implicit, no_ranking,
                  min_user_ratings, min_book_ratings, seed, device, plots, quiet, checkpoint_every, resume, log_every, engine,
-                 spark_master, **_):
+                 spark_master, spark_driver_memory='1g', **_):
     "`bx-rec train --engine spark`: `bx_rec.spark.train_spark` with the options that apply to it (the others are refused)"
     from bx_rec.spark import train_spark, SparkConfig
     bad = [f"--{n.replace('_', '-')}" for n, v in dict(solver=solver, model_type=model_type, lr=lr, gravity=gravity, patience=patience,
@@ -432,9 +433,23 @@ def _train_spark(ratings, fmt, out, user_col, item_col, rating_col, sep, encodin
               rating_scale=tuple(rating_scale) if rating_scale else None, drop_out_of_scale=drop_out_of_scale,
               min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings)
     cfg = SparkConfig().override(ranks=(int(dim),) if dim else None, l2=l2, epochs=epochs, val_fraction=val_fraction, seed=seed)   # built once, here
-    summary = train_spark(ratings, fmt, out, spark_master=spark_master, cfg=cfg, quiet=quiet, **{k: v for k, v in kw.items() if v not in (None, False)})
+    if no_ranking or no_implicit:   # the flags switch the parts off (None in the config)
+        import dataclasses
+        cfg = dataclasses.replace(cfg, **({'ranking': None} if no_ranking else {}), **({'implicit': None} if no_implicit else {}))
+    try: summary = train_spark(ratings, fmt, out, spark_master=spark_master, cfg=cfg, quiet=quiet, driver_memory=spark_driver_memory,
+                               **{k: v for k, v in kw.items() if v not in (None, False)})
+    except Exception as e:
+        if _driver_oom(e): raise RuntimeError(f"Spark's driver ran out of memory (spark.driver.memory={spark_driver_memory}); "
+                                              f"give it more with --spark-driver-memory, e.g. 4g; {out} is unchanged") from None
+        raise
     print(dumps(summary, digits=6, other='str'))
     return summary
+
+def _driver_oom(e:Exception)->bool:
+    "Whether a Spark failure is the driver's JVM running out of heap (its log says so; Spark then shuts its context down)"
+    from bx_rec.spark import jvm_log_path
+    msg, log = str(e), jvm_log_path()
+    return 'OutOfMemoryError' in msg or ('SparkContext was shut down' in msg and log.is_file() and 'OutOfMemoryError' in log.read_text(errors='replace'))
 
 # %% ../nbs/21_cli.ipynb #9ebacb94
 def _check_k(k:int):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #57ba5270
 from __future__ import annotations
-import codecs, csv, datetime, html, io, json, os, re, unicodedata, zipfile
+import codecs, csv, datetime, functools, html, io, json, os, re, unicodedata, zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -336,12 +336,12 @@ _C3_LEFT = re.compile(r'Ã([\x80-\xbf])')                     # a two-byte chara
 _LOST = re.compile(r'Ã\?Â\?|Ã\?|\ufffd+')                  # a character whose bytes were lost to '?' (ftfy may show it as U+FFFD): not recoverable
 _c3 = lambda m: bytes([0xC3, ord(m[1])]).decode('utf-8')
 
-def _matches(s, # strings (Series, array, list); missing values never match
+def _matches(s, # strings (Series, Index, array, list); missing values never match
              pat:str, # a regular expression (RE2 syntax)
             )->np.ndarray: # bool per string: does `pat` occur in it?
     "Regex search over a column with pyarrow (pandas may fall back to Python's `re`, one value at a time)"
     import pyarrow as pa, pyarrow.compute as pc
-    a = s.array if isinstance(s, pd.Series) and s.dtype == 'str' else pd.array(np.asarray(s, dtype=object), dtype='str')
+    a = s.array if isinstance(s, (pd.Series, pd.Index)) and s.dtype == 'str' else pd.array(np.asarray(s, dtype=object), dtype='str')
     return pc.fill_null(pc.match_substring_regex(pa.array(a), pat), False).to_numpy(zero_copy_only=False)
 
 # %% ../nbs/01_data.ipynb #65ad5701
@@ -373,6 +373,7 @@ def _fix_column(s:pd.Series)->tuple:
 # %% ../nbs/01_data.ipynb #f17a0005
 _SUFFIXES = {'jr', 'sr', 'ii', 'iii', 'iv', 'dr', 'phd', 'md', 'mr', 'mrs', 'ms', 'prof', 'esq'}
 
+@functools.lru_cache(maxsize=1 << 17)     # the same names come again: the books file's, then its canonical spellings when editions are merged
 def _author_key1(name)->str:
     if name is None or (not isinstance(name, str) and pd.isna(name)): return ''
     t = html.unescape(str(name)).casefold()
@@ -398,8 +399,8 @@ def _author_keys(u)->np.ndarray:
     "`_author_key1` of many distinct names: Arrow string kernels, Python only for accents, entities and initials"
     s = pd.Series(np.asarray(u, dtype=object), dtype='str').fillna('')
     py = _matches(s, r'&|[^\x00-\x7f]|\b[A-Za-z]\b')                # entities, accents or initials: the exact Python version
-    out = s.str.lower().str.replace(r"['`]", '', regex=True).str.replace(r'[^0-9a-z]+', ' ', regex=True)
-    out = out.str.replace(r'\b(?:' + '|'.join(sorted(_SUFFIXES)) + r')\b', ' ', regex=True).str.replace(r' +', ' ', regex=True).str.strip()
+    out = s.str.lower().str.replace(r"['`]", '', regex=True).str.replace(r'[^0-9a-z]{2,}|[^0-9a-z ]', ' ', regex=True)
+    out = out.str.replace(r'\b(?:' + '|'.join(sorted(_SUFFIXES)) + r')\b', ' ', regex=True).str.replace(r' {2,}', ' ', regex=True).str.strip()
     out = out.to_numpy(dtype=object)
     out[py] = [_author_key1(x) for x in s.to_numpy(dtype=object)[py]]
     return out
@@ -723,8 +724,13 @@ def text_key(text, # a title or author (None/NA allowed)
 
 # %% ../nbs/01_data.ipynb #aa8150a1
 def _keys(s:pd.Series)->np.ndarray:
+    "`text_key` of each value ('' for a missing one), each distinct value once: Arrow kernels for ASCII without '&', Python for the rest"
     codes, u = pd.factorize(s.astype(object), use_na_sentinel=True)
-    return np.append(np.array([text_key(v) for v in u], dtype=object), '')[codes]
+    us = pd.Series(u, dtype='str')
+    k = us.str.lower().str.replace(r'[^a-z0-9]+', '', regex=True).to_numpy(dtype=object)   # NFKC and casefold change no ASCII letter
+    py = np.flatnonzero(~us.str.isascii().to_numpy(bool) | us.str.contains('&', regex=False).to_numpy(bool))
+    k[py] = [text_key(v) for v in np.asarray(u, dtype=object)[py]]
+    return np.append(k, '').astype(object)[codes]
 
 # %% ../nbs/01_data.ipynb #5138227b
 def _pa_str(s): # -> a pyarrow ChunkedArray
@@ -754,16 +760,19 @@ def _str(s)->pd.Series:
 # %% ../nbs/01_data.ipynb #a0caaded
 def _words(s:pd.Series)->pd.Series:
     "Lower-case words without accents, '&' read as 'and', apostrophes dropped, single spaces"
+    # (each run of other characters becomes one space; a run that is one space already is left alone, which is much faster)
     s = s.str.lower()
     na = ~s.str.isascii().to_numpy(bool)
     if na.any(): s[na] = [unicodedata.normalize('NFKD', x).encode('ascii', 'ignore').decode('ascii') for x in s[na].to_numpy(dtype=object)]
-    return s.str.replace('&', ' and ', regex=False).str.replace(r"['’`´]", '', regex=True).str.replace(r'[^0-9a-z]+', ' ', regex=True).str.strip()
+    return s.str.replace('&', ' and ', regex=False).str.replace(r"['’`´]", '', regex=True).str.replace(r'[^0-9a-z]{2,}|[^0-9a-z ]', ' ', regex=True).str.strip()
 
 # %% ../nbs/01_data.ipynb #3c2bd501
 def _title_words(s:pd.Series)->pd.Series:
     "`_words` without articles ('a', 'an', 'the'), 'versus' written 'vs', each word's trailing s dropped (plural, possessive: Jones's, Jones' -> jone)"
-    w = _words(s).str.replace(r'\b(?:the|a|an)\b', ' ', regex=True).str.replace(r'\bversus\b', 'vs', regex=True)
-    return w.str.replace(r'\Bs+\b', '', regex=True).str.replace(r' +', ' ', regex=True).str.strip()
+    w = _words(s).str.replace(r'\b(?:the|a|an)\b', ' ', regex=True)
+    vs = w.str.contains('versus', regex=False).to_numpy(bool)       # (a regular expression only where it can match)
+    if vs.any(): w[vs] = w[vs].str.replace(r'\bversus\b', 'vs', regex=True)
+    return w.str.replace(r'\Bs+\b', '', regex=True).str.replace(r' {2,}', ' ', regex=True).str.strip()
 
 # %% ../nbs/01_data.ipynb #e671fa31
 def title_words(titles, # titles (any array-like of str; missing -> '')
@@ -895,57 +904,131 @@ _OPENER = re.compile(r"(?i)\b((?!(?:in|of|to|for|and|or|from|with|by|on|at|about
                      r"incredible|extraordinary|remarkable|amazing|unauthorized|authorized|official)\s+)?(?:story|life|lives|biography|autobiography|"
                      r"memoirs?|history|journey|tale|legend|chronicle|account)\s+of\s|an?\s+novel\W*$)")
 
-def work_keys(titles, # book titles
-             )->pd.DataFrame: # per title: `base` (no notes), `main` (also no subtitle), `sub` (the subtitle), `volume` ('' or a number), `sub_digits` (numbered or other-work subtitle)
-    "Title parts used to merge editions: series and format notes dropped, the volume number they name kept, articles and plural/possessive s ignored"
-    t = _str(titles); n = len(t)
+_OP = re.compile(r'\s*-\s*Op/\d+\s*$')                                   # "Last Algonquin -Op/67": a trade code, no part of the title
+_VOLNUM = r'(\d+|[ivx]+|' + '|'.join(list(_UNITS)[1:13]) + r')'          # a volume written in digits, Roman numerals or words (1-12)
+_SERIES_SUB = re.compile(r'(?i)^([^:;]+?)\s*(?::|;|\s[-–—]+\s)\s*(?:book|volume|vol\.?|part)\s+' + _VOLNUM + r'\s+(?:of|in)\b[^:;]*$')
+_VOL_TAIL = re.compile(r'(?i)^(.*?\w)\W*\s(?:volume|vol\.?)\s*' + _VOLNUM + r'\W*$')   # "Chocolate for a Woman's Soul Volume II", "Secrets, Vol. 1"
+_VOL_WORDS = re.search(r'\(\?:([^)]*)\)', _VOLUME)[1]                  # 'book|books|part|…'
+_SUB_MARK, _HEAD_MARK = 'qqzsubzqq', 'qqzheadzqq'                         # marker words (see the end of work_keys)
+_ROMAN = {r: i for i, r in enumerate('i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx'.split(), 1)}
+
+def _volnum(x:str)->str:
+    "A volume number as digits: '2', 'II' and 'Two' are '2'"
+    x = x.lower()
+    return str(int(x)) if x.isdigit() else str(_ROMAN.get(x, _UNITS.get(x, x)))
+
+def _bare_titles(t:pd.Series, # titles (Arrow strings)
+                )->tuple: # (titles without their series and format notes, the volume a note names or '', whether the volume is written in the title itself)
+    "Series and format notes dropped from titles, the volume number they name kept"
+    n = len(t)
     bare, vol = t.to_numpy(dtype=object).copy(), np.full(n, '', dtype=object)
     par, vol_re = re.compile(_PAREN), re.compile(r'(?i)[(\[][^()\[\]]*?' + _VOLUME[4:])
     keep = lambda m: m[0] if _OTHER_WORK.search(m[0][1:-1]) and not _VOL_RE.search(m[0]) else ' '   # "(Play)", "(Cliffs Notes)" name another work
     other = _matches(t, _OTHER_WORK.pattern)
-    for i in np.flatnonzero(_matches(t, r'[(\[]')):   # only titles with parentheses: a Python loop
-        x = bare[i]; m = vol_re.search(x)
+    pi = np.flatnonzero(_matches(t, r'[(\[]'))                       # only titles with parentheses
+    for i in pi[_matches(bare[pi], r'(?is)[(\[].*(?:' + _VOL_WORDS + ')')]:   # a volume word after a bracket: Python's rules
+        m = vol_re.search(bare[i])
         if m: vol[i] = m.group(1)
-        for _ in range(3): x = par.sub(keep if other[i] else ' ', x)
+    po = pi[~other[pi]]; x = pd.Series(bare[po], dtype='str')         # notes dropped (Arrow) ...
+    for _ in range(3): x = x.str.replace(_PAREN, ' ', regex=True)
+    x = x.to_numpy(dtype=object); ne = np.array([bool(y.strip()) for y in x], bool); bare[po[ne]] = x[ne]
+    for i in pi[other[pi]]:                                           # ... but those that name another work kept (Python)
+        x = bare[i]
+        for _ in range(3): x = par.sub(keep, x)
         if x.strip(): bare[i] = x
-    b = pd.Series(bare, dtype='str')
-    for i in np.flatnonzero(_matches(b, _CODE.pattern)):          # "SISTERS PB", "HT WIN FRIENDS   R": a format code of an all-capitals short title
-        if bare[i] == bare[i].upper(): bare[i] = _CODE.sub(r'\1\2', bare[i], count=1)
-    b = pd.Series(bare, dtype='str')
-    for i in np.flatnonzero(_matches(b, r'(?i)\s(?:the|an?)\s.*(?:of|novel)\b') & ~_matches(b, r':|;|\s[-–—]+\s')):   # a subtitle without its colon
+    b0, bare0 = pd.Series(bare, dtype='str'), bare.copy()          # the filters below: on this Arrow column, and again only for the titles changed since
+    def now(): ch = np.flatnonzero(bare != bare0); return ch, bare[ch]
+    def hits(st, pat):
+        m = _matches(b0, pat)
+        if len(st[0]): m[st[0]] = _matches(st[1], pat)
+        return m
+    b = now()
+    for i in np.flatnonzero(hits(b, _OP.pattern)):               # "Last Algonquin -Op/67"
+        x = _OP.sub('', bare[i])
+        if x.strip(): bare[i] = x
+    for i in np.flatnonzero(hits(b, _CODE.pattern)):          # "SISTERS PB", "HT WIN FRIENDS   R": a format code of an all-capitals short title
+        m = _CODE.search(bare[i]); x = bare[i][:m.end(1)] if m else ''   # or three words or more up to the code in capitals ("DONT SWEAT … FAMILY CS : Simple Ways …", not "A & R: A Novel")
+        if m and (bare[i] == bare[i].upper() or (x == x.upper() and len(re.findall(r'[A-Z]+', x)) >= 3)): bare[i] = _CODE.sub(r'\1\2', bare[i], count=1)
+    b = now(); hard = np.zeros(n, bool)
+    for i in np.flatnonzero(hits(b, r'(?i)(?::|;|\s[-–—]+\s)\s*(?:book|volume|vol\.?|part)\s+\w+\s+(?:of|in)\b')):   # ": Book One of the Pendragon Cycle": a series note
+        m = _SERIES_SUB.search(bare[i])
+        if m: bare[i] = m.group(1); vol[i] = vol[i] or _volnum(m.group(2))
+    b = now()
+    for i in np.flatnonzero(hits(b, r'(?i)\b(?:volume|vol\.?)\s*\w+\W*$')):   # "Secrets, Vol. 1": the volume of a title that names a series
+        m = _VOL_TAIL.search(bare[i])
+        if m and not (vol[i] and vol[i] != _volnum(m.group(2))): bare[i] = m.group(1); vol[i] = _volnum(m.group(2)); hard[i] = True
+    b = now()
+    for i in np.flatnonzero(hits(b, r'(?i)\s(?:the|an?)\s.*(?:of|novel)\b') & ~hits(b, r':|;|\s[-–—]+\s')):   # a subtitle without its colon
         bare[i] = _OPENER.sub(r'\1: \2', bare[i], count=1)
-    b = pd.Series(bare, dtype='str')
-    for i in np.flatnonzero(_matches(b, r'(?i),\s*(?:the|a|an)\s*(?:[:;(]|$)')): bare[i] = _INVERTED.sub(' ', bare[i])
+    b = now()
+    for i in np.flatnonzero(hits(b, r'(?i),\s*(?:the|a|an)\s*(?:[:;(]|$)')): bare[i] = _INVERTED.sub(' ', bare[i])
     strong = r'(?i)\b(?:' + '|'.join(sorted(_STRONG)) + r')\b'
-    for i in np.flatnonzero(_matches(b, r'[:;,./]|\s[-–—]') & _matches(b, strong)):   # only titles that hold a format word
+    for i in np.flatnonzero(hits(b, r'[:;,./]|\s[-–—]') & hits(b, strong)):   # only titles that hold a format word
         x = _strip_format(bare[i])
         if x.strip(): bare[i] = x
-    b = pd.Series(bare, dtype='str')
-    for i in np.flatnonzero(_matches(b, r'(?i)\b(?:cds?|cassettes?|audio|paperback|hardcover|unabridged|abridged|tie|edition|mti)\W*$')):
+    b = now()
+    for i in np.flatnonzero(hits(b, r'(?i)\b(?:cds?|cassettes?|audio|paperback|hardcover|unabridged|abridged|tie|edition|mti)\W*$')):
         x = _strip_media(bare[i])
         if x.strip(): bare[i] = x
-    bare = pd.Series(bare, dtype='str'); base = _title_words(bare)
-    main, sub, subd = base.copy(), pd.Series([''] * n, dtype='str'), np.zeros(n, bool)
-    colon = np.flatnonzero(_matches(bare, r':|;|\s[-–—]+\s|,\s'))
-    if len(colon):
-        parts = [_SUBSEP.split(x, 1) + [''] for x in bare.to_numpy(dtype=object)[colon]]
+    return bare, vol, hard
+
+def _title_parts(bare:np.ndarray, # titles without notes (`_bare_titles`)
+                )->tuple: # (base, main, sub, head, sub_digits), see `work_keys`
+    "A title's keys whole, before its subtitle, of its subtitle and before a strict separator; whether the subtitle is numbered"
+    n = len(bare)
+    bare = pd.Series(bare, dtype='str'); bo = bare.to_numpy(dtype=object)
+    colon = _matches(bare, r':|;|\s[-–—]+\s|,\s'); strict = _matches(bare, r':|;|\s[-–—]+\s')     # head: before ':', ';' or ' - ' only (no comma)
+    # One pass of `_title_words` for all parts: the title with a marker word in place of the subtitle's separator (and of the head's,
+    # when that is a later one) keys as its parts would, since the keys are made word by word and separators become spaces
+    marked, subraw, kind, slow = bo.copy(), np.full(n, '', dtype=object), np.zeros(n, np.int8), []   # kind 1: one marker, 2: same head, 3: two
+    for i in np.flatnonzero(colon & ~_matches(bare, '(?i)' + _SUB_MARK + '|' + _HEAD_MARK)):
+        x = bo[i]; m1 = _SUBSEP.search(x)
+        if m1 is None: continue
+        m2 = _STRICT.search(x) if strict[i] else None; subraw[i] = x[m1.end():]
+        if m2 is None or m2.span() == m1.span(): marked[i] = f'{x[:m1.start()]} {_SUB_MARK} {x[m1.end():]}'; kind[i] = 1 if m2 is None else 2
+        elif m2.start() >= m1.end(): marked[i] = f'{x[:m1.start()]} {_SUB_MARK} {x[m1.end():m2.start()]} {_HEAD_MARK} {x[m2.end():]}'; kind[i] = 3
+        else: slow.append(i)                                      # the two separators overlap
+    r = _title_words(pd.Series(marked, dtype='str'))
+    base, main, sub, head, subd = r.to_numpy(dtype=object), r.to_numpy(dtype=object), np.full(n, '', dtype=object), r.to_numpy(dtype=object), np.zeros(n, bool)
+    ki = np.flatnonzero(kind)
+    if len(ki):                                                       # the parts between the markers (keys of words and single spaces only)
+        rk = r.iloc[ki]; k3 = kind[ki] == 3
+        part = lambda x, pat: x.str.replace(pat, '', regex=True).str.strip()
+        join = lambda *xs: pd.Series(np.asarray(xs[0].str.cat(list(xs[1:]), sep=' ').str.replace(r' {2,}', ' ', regex=True).str.strip(), dtype=object))
+        w0 = part(rk, ' ?' + _SUB_MARK + '.*$'); rest = rk.str.replace('^.*?' + _SUB_MARK + ' ?', '', regex=True)
+        w1 = part(rest, ' ?' + _HEAD_MARK + '.*$'); w2 = part(rest, '^.*' + _HEAD_MARK + ' ?').where(k3, '')
+        b = join(w0, w1, w2).to_numpy(dtype=object); o0 = w0.to_numpy(dtype=object) != ''
+        base[ki] = b; main[ki] = np.where(o0, w0.to_numpy(dtype=object), b); sub[ki] = np.where(o0, join(w1, w2).to_numpy(dtype=object), '')
+        hw = np.where(kind[ki] == 2, w0.to_numpy(dtype=object), np.where(k3, join(w0, w1).to_numpy(dtype=object), ''))
+        head[ki] = np.where(hw != '', hw, b)
+    if slow or (colon & ~kind.astype(bool)).any():               # the rest (overlapping separators, marker words in the title): part by part
+        rest = np.flatnonzero(colon & ~kind.astype(bool))
+        parts = [_SUBSEP.split(x, 1) + [''] for x in bo[rest]]; subraw[rest] = [p[1] for p in parts]
         mw = _title_words(pd.Series([p[0] for p in parts], dtype='str')).to_numpy(dtype=object)
         sw = _title_words(pd.Series([p[1] for p in parts], dtype='str')).to_numpy(dtype=object)
-        main[colon] = np.where(mw != '', mw, base.to_numpy(dtype=object)[colon])
-        sub[colon] = np.where(mw != '', sw, '')
-        subd[colon] = _numbered_many([p[1] for p in parts])
-        head = base.copy(); strict = np.flatnonzero(_matches(bare, r':|;|\s[-–—]+\s'))     # before ':', ';' or ' - ' only (no comma)
-        if len(strict):
-            hw = _title_words(pd.Series([_STRICT.split(x, 1)[0] for x in bare.to_numpy(dtype=object)[strict]], dtype='str')).to_numpy(dtype=object)
-            head[strict] = np.where(hw != '', hw, base.to_numpy(dtype=object)[strict])
-    else: head = base.copy()
-    return pd.DataFrame({'base': base, 'main': main, 'sub': sub, 'volume': pd.Series(vol, dtype='str'), 'sub_digits': subd, 'head': head})
+        main[rest] = np.where(mw != '', mw, base[rest]); sub[rest] = np.where(mw != '', sw, '')
+        st = rest[strict[rest]]
+        hw = _title_words(pd.Series([_STRICT.split(x, 1)[0] for x in bo[st]], dtype='str')).to_numpy(dtype=object)
+        head[st] = np.where(hw != '', hw, base[st])
+    ci = np.flatnonzero(colon); subd[ci] = _numbered_many(subraw[ci])
+    return base, main, sub, head, subd
+
+def work_keys(titles, # book titles
+             )->pd.DataFrame: # per title: `base` (no notes), `main` (also no subtitle), `sub` (the subtitle), `volume` ('' or a number), `sub_digits` (numbered or other-work subtitle), `vol_title` (the volume is written in the title itself)
+    "Title parts used to merge editions: series and format notes dropped, the volume number they name kept, articles and plural/possessive s ignored"
+    bare, vol, hard = _bare_titles(_str(titles))
+    base, main, sub, head, subd = _title_parts(bare)
+    S = lambda x: pd.Series(x, dtype='str')
+    return pd.DataFrame({'base': S(base), 'main': S(main), 'sub': S(sub), 'volume': S(vol), 'sub_digits': subd, 'head': S(head), 'vol_title': hard})
 
 # %% ../nbs/01_data.ipynb #f17a000c
 def _compatible(x:str, y:str)->bool:
     "Do two author keys name one author under one title: the same surname, surnames one letter apart, or one name holding the other's surname?"
+    return _compatible_words(x.split(), y.split())
+
+def _compatible_words(wx:list, wy:list)->bool:
+    "`_compatible` of two author keys split into words"
     from rapidfuzz.distance import Levenshtein
-    wx, wy = x.split(), y.split()
     if not wx or not wy: return False
     sx, sy = wx[-1], wy[-1]
     return sx == sy or sx in wy or sy in wx or (min(len(sx), len(sy)) >= 5 and Levenshtein.distance(sx, sy, score_cutoff=1) <= 1)
@@ -953,16 +1036,22 @@ def _compatible(x:str, y:str)->bool:
 # %% ../nbs/01_data.ipynb #d079e030
 def _union(work:np.ndarray, a:np.ndarray, b:np.ndarray)->np.ndarray:
     "Work ids with the works linked by the edges (a[i], b[i]) joined, each group under its smallest id"
-    parent = {}
-    def find(x):
-        while parent.get(x, x) != x: x = parent[x]
-        return x
-    for x, y in zip(a.tolist(), b.tolist()):
-        rx, ry = find(x), find(y)
-        if rx != ry: parent[max(rx, ry)] = min(rx, ry)
-    if not parent: return work
-    u, inv = np.unique(work, return_inverse=True)
-    return np.array([find(x) for x in u.tolist()], np.int64)[inv]
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64); keep = a != b
+    if not keep.any(): return work
+    nodes, ix = np.unique(np.r_[a[keep], b[keep]], return_inverse=True)      # the linked works only, sorted
+    e = int(keep.sum()); u, v = ix[:e], ix[e:]
+    lab = np.arange(len(nodes))                                               # each node's smallest linked node: spread minima, jump
+    while True:
+        new = lab.copy(); m = np.minimum(lab[u], lab[v]); np.minimum.at(new, u, m); np.minimum.at(new, v, m); new = new[new]
+        if np.array_equal(new, lab): break
+        lab = new
+    pos = np.minimum(np.searchsorted(nodes, work), len(nodes) - 1)
+    return np.where(nodes[pos] == work, nodes[lab][pos], work).astype(np.int64)
+
+def _one_work(keys:np.ndarray, work:np.ndarray)->pd.DataFrame:
+    "Per key whose rows are all one work, that work (column `first`): `groupby(keys).agg(['nunique', 'first'])` where nunique is 1, by min and max"
+    g = pd.DataFrame({'k': keys, 'w': work}).groupby('k')['w'].agg(['min', 'max'])
+    return g.loc[g['min'] == g['max'], ['min']].rename(columns={'min': 'first'})
 
 # %% ../nbs/01_data.ipynb #459b2e5e
 def _join_authors(base:np.ndarray, a:np.ndarray, key_of:dict)->np.ndarray:
@@ -976,11 +1065,13 @@ def _join_authors(base:np.ndarray, a:np.ndarray, key_of:dict)->np.ndarray:
     def find(x):
         while parent.get(x, x) != x: x = parent[x]
         return x
-    for _, g in multi.groupby('b')['a']:
+    multi = multi.sort_values('b', kind='stable'); bv, av = multi['b'].to_numpy(), multi['a'].to_numpy()
+    words = {c: key_of[c].split() for c in np.unique(av).tolist()}
+    for g in np.split(av, np.flatnonzero(bv[1:] != bv[:-1]) + 1) if len(av) else []:   # the authors of each title, as groupby('b') lists them
         codes = sorted(g.tolist(), key=lambda c: -uses[c])
         for i, x in enumerate(codes):
             for y in codes[:i]:
-                if _compatible(key_of[x], key_of[y]):
+                if _compatible_words(words[x], words[y]):
                     rx, ry = find(x), find(y)
                     if rx != ry: parent[ry if uses[rx] >= uses[ry] else rx] = rx if uses[rx] >= uses[ry] else ry
                     break
@@ -999,15 +1090,16 @@ def _similar_subtitles(group:np.ndarray, # title + author code of each candidate
     "Rows of one group whose subtitles are alike: the content words of one (two or more) are all in the other, which adds no number and no word of a sequel"
     out = []
     df = pd.DataFrame({'g': group, 's': sub, 'i': np.arange(len(group))}).drop_duplicates(['g', 's'])
-    for _, x in df.groupby('g'):
-        if len(x) < 2: continue
-        ws = [set(str(s).split()) - _LITTLE for s in x['s']]
+    df = df[df['g'].duplicated(keep=False).to_numpy()].sort_values('g', kind='stable')   # groups of two or more, as groupby('g') lists them
+    gv, sv, iv = df['g'].to_numpy(), df['s'].to_numpy(dtype=object), df['i'].to_numpy()
+    for lo, hi in zip(*(lambda c: (c[:-1], c[1:]))(np.r_[0, np.flatnonzero(gv[1:] != gv[:-1]) + 1, len(gv)])):
+        ws = [set(str(s).split()) - _LITTLE for s in sv[lo:hi]]
         for p in range(len(ws)):
             for q in range(p):
                 small, big = sorted((ws[p], ws[q]), key=len)
                 extra = big - small
                 if len(small) >= 2 and small <= big and not extra & _SEQUEL and not any(w[0].isdigit() for w in extra):
-                    out.append((x['i'].iat[p], x['i'].iat[q]))
+                    out.append((iv[lo + p], iv[lo + q]))
     return np.array(out, np.int64).reshape(-1, 2)
 
 # %% ../nbs/01_data.ipynb #d6db2a0c
@@ -1030,16 +1122,22 @@ def _subtitle_tails(wk:pd.DataFrame, # `work_keys` of the distinct titles (loose
     heads = {}
     for m, s, ai, v, i in zip(main[t][has_sub], sub[t][has_sub], df['a'].to_numpy()[has_sub], df['v'].to_numpy()[has_sub], df['i'].to_numpy()[has_sub]):
         if surname[ai] in m.split(' '): continue                  # "Charles Dickens: Great Expectations, Hard Times, …": the author's name, not a title
-        heads.setdefault((m, ai, v), []).append(([w for w in s.split() if w not in _LITTLE], i, listed[tc[i]]))
+        heads.setdefault((m, ai, v), []).append((s, i))
     if not heads: return np.zeros((0, 2), np.int64)
-    out = []
-    firsts = {k[0].split(' ', 1)[0] for k in heads}
-    for b, ai, v, j in zip(base[t][plain], df['a'].to_numpy()[plain], df['v'].to_numpy()[plain], df['i'].to_numpy()[plain]):
+    out, words = [], {}
+    pb = base[t][plain]; ps = pd.Series(pb, dtype='str'); pa_, pv = df['a'].to_numpy()[plain], df['v'].to_numpy()[plain]
+    hk = list(heads)                                                  # candidates: two words or more, the first word, author and volume of a head's
+    fc, fu = pd.factorize(np.r_[np.array([k[0].split(' ', 1)[0] for k in hk], dtype=object), ps.str.replace(r' .*', '', regex=True).to_numpy(dtype=object)])
+    V = int(vc.max()) + 2; key = lambda f, x, y: (f.astype(np.int64) * (int(a.max()) + 1) + x) * V + y
+    hkey = key(fc[:len(hk)], np.array([k[1] for k in hk], np.int64), np.array([k[2] for k in hk], np.int64))
+    cand = ps.str.contains(' ', regex=False).to_numpy(bool) & np.isin(key(fc[len(hk):], pa_, pv), hkey)
+    for b, ai, v, j in zip(pb[cand], pa_[cand], pv[cand], df['i'].to_numpy()[plain][cand]):
         w = b.split(' ')
-        if len(w) < 2 or w[0] not in firsts: continue
         for n in range(1, len(w)):
             if w[n] in ('and', 'with', 'plus'): continue          # "Joseph Andrews and Shamela": a collection
-            for s, i, lst in heads.get((' '.join(w[:n]), ai, v), ()):
+            for s, i in heads.get((' '.join(w[:n]), ai, v), ()):
+                if i not in words: words[i] = ([x for x in s.split() if x not in _LITTLE], listed[tc[i]])
+                s, lst = words[i]
                 tail = [x for x in w[n:] if x not in _LITTLE]
                 if (tail and n + len(tail) >= 3 and not any(x[0].isdigit() for x in tail)
                     and (s[:len(tail)] == tail or (s[-len(tail):] == tail and not lst))         # the last words of a list name one of its works
@@ -1050,32 +1148,39 @@ def _subtitle_tails(wk:pd.DataFrame, # `work_keys` of the distinct titles (loose
 def _fill_volumes(k:np.ndarray, # title + author code per row
                   vc:np.ndarray, # volume code per row
                   vu, # distinct volumes ('' = none)
+                  hard:np.ndarray|None=None, # per row: the volume is written in the title itself ("Chocolate for a Woman's Soul Volume II")
                  )->np.ndarray: # volume codes with the fills
-    "Step 2: an edition without a volume number joins the one numbered work of its title (and author), if there is exactly one"
+    "Step 2: an edition without a volume number joins the one numbered work of its title (and author), if there is exactly one and not only titles that write the volume in themselves say so"
     numbered = vc != (list(vu).index('') if '' in list(vu) else -2)
-    g = pd.DataFrame({'k': k[numbered], 'v': vc[numbered]}).groupby('k')['v'].agg(['nunique', 'first'])
-    g = g[g['nunique'] == 1]
-    fill = pd.Series(g['first'].to_numpy(), index=g.index).reindex(k).to_numpy()
+    hard = np.zeros(len(k), bool) if hard is None else np.asarray(hard, bool)
+    g = pd.DataFrame({'k': k[numbered], 'v': vc[numbered], 'h': hard[numbered]}).groupby('k').agg(lo=('v', 'min'), hi=('v', 'max'), h=('h', 'all'))
+    g = g[(g['lo'] == g['hi']) & ~g['h']]       # one volume ("Title Volume II" alone names a series whose first volume may be the plain "Title")
+    fill = pd.Series(g['lo'].to_numpy(), index=g.index).reindex(k).to_numpy()
     return np.where(~numbered & ~np.isnan(fill), np.nan_to_num(fill, nan=0).astype(np.int64), vc)
 
 # %% ../nbs/01_data.ipynb #1e7b8374
-def _join_subtitled(work, k, main, base, subc, subd, a, A:int, max_subtitles:int)->tuple: # (work per row, the (title, author) keys of bare titles)
+def _join_subtitled(work, k, main, base, subc, subd, a, A:int, max_subtitles:int,
+                    vc=None, nv:int=1, vnone:int=-1, hard=None)->tuple: # (work per row, the (title, author) keys of bare titles)
     """Step 3: "Title: subtitle" joins the work of the bare "Title" by the same author when that is one work, the subtitle names
     no number and no other work, is not itself a title of that author ("The Lord of the Rings: The Two Towers"), and the title is
-    no series prefix; "Series: Title" is the work "Title" of that author"""
+    no series prefix; "Series: Title" is the work "Title" of that author. A title that writes its volume in itself joins only a
+    work of that volume ("Ragnarok: Night of Blood, Vol. 3"), and is no bare title to join ("Ragnarok, Vol. 7")"""
     plain = main == base
-    g = pd.DataFrame({'k': k[plain], 'w': work[plain]}).groupby('k')['w'].agg(['nunique', 'first'])
-    g = g[g['nunique'] == 1]
+    tgt = plain if hard is None else plain & ~hard
+    g = _one_work(k[tgt], work[tgt])
     own_titles = set(k[plain].tolist())
     sub = np.flatnonzero(~plain & ~subd & (main >= 0))
     if not len(sub): return work, own_titles
     mk = main[sub].astype(np.int64) * A + a[sub]
     nsub = pd.Series(k[sub]).groupby(mk).transform('nunique').to_numpy()
-    own = np.array([s >= 0 and s != m and (int(s) * A + int(x)) in own_titles for s, m, x in zip(subc[sub], main[sub], a[sub])], bool)
+    s_, m_ = subc[sub].astype(np.int64), main[sub].astype(np.int64)
+    own = (s_ >= 0) & (s_ != m_) & np.isin(s_ * A + a[sub], np.unique(k[plain]))   # the subtitle is a bare title of the author
+    v = np.full(len(sub), vnone, np.int64) if vc is None else vc[sub]; h = np.zeros(len(sub), bool) if hard is None else hard[sub]
+    same_vol = lambda t: ~h | (np.nan_to_num(t, nan=-1).astype(np.int64) % nv == v)    # the target's volume: work = key * nv + volume
     t = pd.Series(g['first'].to_numpy(), index=g.index).reindex(mk).to_numpy()
-    hit = (nsub <= max_subtitles) & ~own & ~np.isnan(t)
+    hit = (nsub <= max_subtitles) & ~own & ~np.isnan(t) & same_vol(t)
     t2 = pd.Series(g['first'].to_numpy(), index=g.index).reindex(np.maximum(subc[sub], 0).astype(np.int64) * A + a[sub]).to_numpy()
-    hit2 = own & ~np.isnan(t2)
+    hit2 = own & ~np.isnan(t2) & same_vol(t2)
     # the edition joins that work, and so do the other editions of its full title ("The Hobbit or There and Back Again")
     return _union(work, np.r_[work[sub[hit]], work[sub[hit2]]], np.r_[t[hit], t2[hit2]].astype(np.int64)), own_titles
 
@@ -1099,6 +1204,29 @@ def _join_alike_subtitles(work, wk, tu, tc, a, vc, k, bu, own_titles:set, A:int,
     if not c.any(): return work
     e = _similar_subtitles(mk2[c], su[tc[row[c]]])
     return _union(work, work[row[c][e[:, 0]]], work[row[c][e[:, 1]]]) if len(e) else work
+
+# %% ../nbs/01_data.ipynb #3f74542f
+_CAPS_LITTLE = r'\b(?:to|of|in|on|at|for|with|by|from|and|or)\b'    # words the all-capitals titles of one trade source leave out
+
+def _join_capitals(work:np.ndarray, # work per row
+                   base_u:np.ndarray, # loosened title key (`base`) of each distinct title
+                   caps_u:np.ndarray, # per distinct title: written in capitals only?
+                   tc:np.ndarray, a:np.ndarray, vc:np.ndarray, # per row: title code, work-author code (0: none), volume code
+                  )->np.ndarray: # work per row
+    """Step 6: an all-capitals title that is another title without its little words ("JOURNEY IXTLAN   P" and "Journey To Ixtlan")
+    joins that title's work, same author and volume, when the titles in other letters that it matches are one work and it keeps two words or more"""
+    bare = pd.Series(base_u, dtype='str'); lw = _matches(bare, _CAPS_LITTLE + r'|  |^\s|\s$')    # only the keys that change
+    if lw.any(): bare[lw] = bare[lw].str.replace(_CAPS_LITTLE, ' ', regex=True).str.replace(r' {2,}', ' ', regex=True).str.strip()
+    sc = pd.factorize(bare)[0]; two = bare.str.contains(' ', regex=False).to_numpy(bool)
+    ok = (a > 0) & (tc >= 0)
+    caps = np.append(caps_u & two, False)[tc] & ok
+    if not caps.any(): return work
+    key = (np.append(sc, -1)[tc].astype(np.int64) * (int(a.max()) + 1) + a) * (int(vc.max()) + 1) + vc
+    other = ok & ~np.append(caps_u, False)[tc]
+    g = _one_work(key[other], work[other])
+    t = pd.Series(g['first'].to_numpy(), index=g.index).reindex(key[caps]).to_numpy()
+    hit = ~np.isnan(t)
+    return _union(work, work[caps][hit], t[hit].astype(np.int64)) if hit.any() else work
 
 # %% ../nbs/01_data.ipynb #01ba99e2
 def _number_works(work:np.ndarray, # a work key per row (any integers)
@@ -1134,12 +1262,14 @@ def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
     ok_t = np.append(wk['base'].to_numpy(dtype=object) != '', False)[tc]; ok_a = np.append(akey != '', False)[ac]
     base = np.append(bcode, -1)[tc]; main = np.append(mcode, -1)[tc]; subc = np.append(scode, -1)[tc]
     # 1. under one title, the spellings of one author's name join ("Salinger" and "J. D. Salinger", "E. Annie Proulx" and "Annie Proulx")
-    a = _join_authors(base, a, dict(zip(acode + 1, akey)))
+    a = _join_authors(base, a, dict(zip((acode + 1).tolist(), akey)))
     subd = np.append(wk['sub_digits'].to_numpy(bool), False)[tc]
     k = base.astype(np.int64) * A + a                                          # title (no notes) + author, as one integer
     vcu, vu = pd.factorize(np.append(wk['volume'].to_numpy(dtype=object), '')); nv = len(vu) + 1
-    vc = _fill_volumes(k, vcu[tc], vu)                                         # 2. volumes
-    work, own_titles = _join_subtitled(k * nv + vc, k, main, base, subc, subd, a, A, max_subtitles)   # 3. "Title: subtitle"
+    hard = np.append(wk['vol_title'].to_numpy(bool), False)[tc]                # the volume written in the title ("Secrets, Vol. 1")
+    vc = _fill_volumes(k, vcu[tc], vu, hard)                                   # 2. volumes
+    work, own_titles = _join_subtitled(k * nv + vc, k, main, base, subc, subd, a, A, max_subtitles,
+                                       vc, nv, list(vu).index(''), hard)      # 3. "Title: subtitle"
     work = _join_alike_subtitles(work, wk, tu, tc, a, vc, k, bu, own_titles, A, nv, max_subtitles)   # 4. alike subtitles
     # 5. a title that is another edition's title plus words of its subtitle is that edition's work ("Don Quixote de la Mancha" and
     #    "Don Quixote: The Ingenious Hidalgo de la Mancha"), same author and volume, the subtitle naming no number and no other work
@@ -1147,6 +1277,8 @@ def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
     listed = _matches(tu, r'(?:[:;]|\s[-–—]+\s).*[,/]')                       # a comma or '/' in the subtitle: a list of works
     e = _subtitle_tails(wk, tc, a, vc, np.r_[[''], surname], listed)
     if len(e): work = _union(work, work[e[:, 0]], work[e[:, 1]])
+    caps = _matches(tu, '[A-Z]') & ~_matches(tu, '[a-z]')                     # 6. all-capitals titles without their little words
+    work = _join_capitals(work, wk['base'].to_numpy(dtype=object), caps, tc, a, vc)
     work = np.where(ok_t & ok_a, work, -1 - np.arange(len(work)))             # no title or no author: a work of its own
     return _number_works(work, books['ISBN'])
 
@@ -1209,7 +1341,10 @@ _READ_REASONS = ['broken quotes', 'wrong number of fields', 'empty or non-intege
                  'invalid ISBN (not in the books file)', 'non-numeric Book-Rating', 'Book-Rating not an integer in 0-10']
 
 def _dense(values)->np.ndarray:
-    return np.unique(np.asarray(values), return_inverse=True)[1].astype(np.int64).reshape(-1)
+    "Rank of each value among the distinct values, as `np.unique`'s inverse, but sorting only the distinct values"
+    codes, u = pd.factorize(np.asarray(values).reshape(-1), use_na_sentinel=False)
+    rank = np.empty(len(u), np.int64); rank[np.argsort(np.asarray(u), kind='stable')] = np.arange(len(u))
+    return rank[codes]
 
 # %% ../nbs/01_data.ipynb #518e884e
 def _books_or_isbns(raw:RawData, allow_missing_books:bool)->pd.DataFrame:
@@ -1265,19 +1400,21 @@ def _works_table(ratings:pd.DataFrame, # the kept ratings with Book-ID, Book-Emb
                  book_id:pd.Series, # work (Book-ID) of each ISBN of `books`
                 )->pd.DataFrame: # one row per Book-Embedding-ID
     "One row per kept work: its representative edition's metadata, every edition's ISBN, author and year ids"
+    import pyarrow as pa, pyarrow.compute as pc
     cnt = ratings.groupby(['Book-Embedding-ID', 'ISBN']).size().rename('n').reset_index()
     rep_ed = cnt.sort_values(['Book-Embedding-ID', 'n', 'ISBN'], ascending=[True, False, True]).drop_duplicates('Book-Embedding-ID')
-    out = books.set_index('ISBN').reindex(rep_ed['ISBN'].to_numpy()).reset_index()
+    out = books.iloc[_lookup(rep_ed['ISBN'], books['ISBN'])].reset_index(drop=True)     # every kept ISBN is in books
     out.insert(0, 'Book-Embedding-ID', rep_ed['Book-Embedding-ID'].to_numpy())
     emb_of_bid = ratings.drop_duplicates('Book-ID').set_index('Book-ID')['Book-Embedding-ID']
     out['Book-ID'] = ratings.drop_duplicates('Book-Embedding-ID').set_index('Book-Embedding-ID').loc[out['Book-Embedding-ID'], 'Book-ID'].to_numpy()
     bids = book_id.to_numpy(); kept = np.flatnonzero(np.isin(bids, emb_of_bid.index.to_numpy()))   # editions of the kept works only
     ei = np.asarray(book_id.index[kept], dtype=object); eb = bids[kept]
-    o = np.lexsort((ei, eb)); eb, ei = eb[o], ei[o]                  # by work, then ISBN
-    cut = np.flatnonzero(eb[1:] != eb[:-1]) + 1                      # editions sorted by work: one '|'.join per work
-    joined = pd.Series(['|'.join(g) for g in np.split(ei, cut)], index=eb[np.r_[0, cut]] if len(eb) else [], dtype=object)
+    o = pc.sort_indices(_pa_str(ei)).to_numpy(); o = o[np.argsort(eb[o], kind='stable')]; eb, ei = eb[o], ei[o]   # by work, then ISBN
+    cut = np.flatnonzero(eb[1:] != eb[:-1]) + 1                      # editions sorted by work: one '|'-join per work (Arrow)
+    lists = pa.LargeListArray.from_arrays((np.r_[0, cut, len(ei)] if len(ei) else np.zeros(1)).astype(np.int64), _pa_str(ei).combine_chunks())
+    joined = pd.Series(pc.binary_join(lists, pa.scalar('|', pa.large_string())).to_numpy(zero_copy_only=False), index=eb[np.r_[0, cut]] if len(eb) else [], dtype=object)
     out['ISBNs'] = joined.reindex(out['Book-ID'].to_numpy()).to_numpy(dtype=object)
-    out['Author-Embedding-ID'] = _dense(_keys(out['Book-Author']).astype(str))
+    out['Author-Embedding-ID'] = _dense(_keys(out['Book-Author']))
     yrs = out['Year-Of-Publication'].astype('Int64')
     out['Year-Embedding-ID'] = _dense(yrs.fillna(np.iinfo(np.int64).max).astype('int64').to_numpy())  # missing year sorts last
     out['Year-Of-Publication'] = yrs

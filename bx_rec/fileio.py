@@ -118,8 +118,12 @@ _DROP = object()
 def _ready(x, digits, other, keep_nan):
     "`json_ready` of one value; `_DROP` for a value `other='drop'` leaves out"
     again = lambda v: _ready(v, digits, other, keep_nan)
-    if isinstance(x, dict): return {str(k): v for k, v in ((k, again(v)) for k, v in x.items()) if v is not _DROP}
-    if isinstance(x, (list, tuple)): return [v for v in map(again, x) if v is not _DROP]
+    if isinstance(x, dict):
+        if all(type(k) is str and type(v) is str for k, v in x.items()): return dict(x)   # plain text (ids, aliases): nothing to convert
+        return {str(k): v for k, v in ((k, again(v)) for k, v in x.items()) if v is not _DROP}
+    if isinstance(x, (list, tuple)):
+        if all(type(v) is str for v in x): return list(x)
+        return [v for v in map(again, x) if v is not _DROP]
     if x is None or isinstance(x, str): return x if type(x) in (str, type(None)) else str(x)
     if isinstance(x, (bool, np.bool_)): return bool(x)
     if isinstance(x, (int, np.integer)): return int(x)

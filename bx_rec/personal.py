@@ -338,6 +338,12 @@ def for_user(self:Recommender, user, # original User-ID of a known reader
              by:str='auto', # 'ranking' (the ranking model's order), 'rating' (predicted rating) or 'auto' (ranking when the model has one)
             )->pd.DataFrame: # Book-Embedding-ID, Book-ID, Book-Title, Book-Author, Year-Of-Publication, [n_ratings], score, [ranking_score], [because]
     "Top-N books for a known reader: in the ranking model's order (default, when there is one) or by predicted rating"
+    rows = (self.config.get('outside_readers') or {}).get(str(user))
+    if rows and self._uid and str(user) not in self._uid:   # in the ratings file, but none of their books is in the books file
+        out = self.popular(n, (), min_ratings, author, years)
+        out.attrs['note'] = (f"reader {user} has {rows} row(s) in the ratings file, none of a book in the books file: nothing to learn "
+                             "their taste from, so these are the most-read books")
+        return out
     e = self.user(user)
     ub, uf = float(self.arrays['user_bias'][e]), self.arrays['user_factors'][e]
     rb, rr = self.rated(e)

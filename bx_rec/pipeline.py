@@ -22,9 +22,9 @@ from .implicit import ImplicitConfig
 from .ranking import RankingConfig
 
 # %% auto #0
-__all__ = ['FORMATS', 'Interactions', 'items_from_books', 'load_interactions', 'infer_scale', 'Fit', 'Checkpoints',
-           'fit_ranking_step', 'filter_counts', 'core_filters', 'FitConfig', 'fit_config', 'stored_fit_config', 'fit',
-           'save_fit', 'evaluate_bundle', 'evaluate_topn_bundle']
+__all__ = ['FORMATS', 'Interactions', 'items_from_books', 'outside_readers', 'load_interactions', 'infer_scale', 'Fit',
+           'Checkpoints', 'fit_ranking_step', 'filter_counts', 'core_filters', 'FitConfig', 'fit_config',
+           'stored_fit_config', 'fit', 'save_fit', 'evaluate_bundle', 'evaluate_topn_bundle']
 
 # %% ../nbs/18_pipeline.ipynb #4ad3ec1b
 FORMATS = ('bx', 'kaggle', 'preprocessed', 'ml100k', 'csv')
@@ -42,6 +42,7 @@ class Interactions:
     rating_scale:tuple|None=None # (lowest, highest) rating the data were read with: Book-Crossing 1-10, MovieLens 1-5, csv as given
     implicit:pd.DataFrame|None=None # Book-Crossing sources: the implicit (rating 0) interactions, columns user, item (str); `fit` ignores them
     n_out_of_scale:int=0 # ratings outside `rating_scale` dropped (`drop_out_of_scale=True`)
+    outside_readers:dict|None=None # Book-Crossing sources: readers of the ratings file with no row left (none of their books is in the books file): id -> rows
 
     def __repr__(self):
         r = self.ratings
@@ -69,7 +70,9 @@ def _read_only_items(imp:pd.DataFrame|None, # the implicit rows: User-ID, Book-I
     x = imp[~imp['Book-ID'].isin(pd.Index(rated))]
     if not len(x): return None
     n = x.groupby(['Book-ID', 'ISBN']).size().rename('n').reset_index()
-    isbns = n.groupby('Book-ID')['ISBN'].agg(lambda s: '|'.join(sorted(s)))
+    o = n.sort_values(['Book-ID', 'ISBN']); b, i = o['Book-ID'].to_numpy(), o['ISBN'].to_numpy(dtype=object)
+    starts = np.r_[0, np.flatnonzero(b[1:] != b[:-1]) + 1]; ends = np.r_[starts[1:], len(b)]
+    isbns = pd.Series(['|'.join(i[s:e]) for s, e in zip(starts, ends)], index=b[starts])   # each work's ISBNs, sorted, `|`-joined
     ed = n.sort_values(['Book-ID', 'n', 'ISBN'], ascending=[True, False, True]).drop_duplicates('Book-ID')
     meta = books.drop_duplicates('ISBN').set_index('ISBN').reindex(ed['ISBN'].to_numpy())
     out = pd.DataFrame({'item': ed['Book-ID'].astype(str).to_numpy(), 'Book-ID': ed['Book-ID'].to_numpy(), 'ISBN': ed['ISBN'].to_numpy(),
@@ -93,6 +96,26 @@ def _from_preprocessed(pre:Preprocessed, fmt:str, source:str, books:pd.DataFrame
         imp = pd.DataFrame({'user': imp['User-ID'].astype(str).to_numpy(), 'item': imp['Book-ID'].astype(str).to_numpy()})
     return Interactions(df[['user', 'item', 'rating', 'isbn']].reset_index(drop=True), items, aliases, fmt, source, pre.report,
                         rating_scale=(1., 10.), implicit=imp)
+
+# %% ../nbs/18_pipeline.ipynb #7ff84ee9
+def outside_readers(raw_ratings:pd.DataFrame, # the ratings file as read (`RawData.ratings`: User-ID, ISBN, ...)
+                    inter:Interactions, # what was kept of it
+                   )->dict: # User-ID (str) -> rows of that reader in the file
+    "Readers of the ratings file with no row left: on the real dump, readers whose every ISBN is missing from the books file"
+    kept = [inter.ratings['user']] + ([inter.implicit['user']] if inter.implicit is not None else [])
+    u = raw_ratings['User-ID'].astype(str); n = u[~u.isin(pd.Index(pd.concat(kept).unique()))].value_counts()
+    return {str(k): int(v) for k, v in n.sort_index().items()}
+
+# %% ../nbs/18_pipeline.ipynb #052fe8c8
+def _load_bx(path:Path, fmt:str, enc:dict, min_user_ratings:int, min_book_ratings:int)->Interactions:
+    "`load_interactions` of a Book-Crossing folder or zip: read, clean, preprocess, count the readers left without a book"
+    if not (path.is_dir() or path.suffix.lower() == '.zip'):
+        raise ValueError(f"format {fmt!r} reads a folder of Book-Crossing files or their .zip archive, but {str(path)!r} is another file")
+    raw = read_raw(path, fmt=fmt, **enc)
+    pre = preprocess(raw, min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings, allow_missing_books=raw.books is None)
+    inter = _from_preprocessed(pre, fmt, str(path), raw.books)
+    inter.outside_readers = outside_readers(raw.ratings, inter)
+    return inter
 
 # %% ../nbs/18_pipeline.ipynb #58e8d932
 def _ml100k_titles(path:Path)->pd.DataFrame|None:
@@ -144,13 +167,7 @@ def load_interactions(path:str|Path, # a file or folder, see the table above
         if len(rating_scale) != 2 or not rating_scale[0] < rating_scale[1]:
             raise ValueError(f"rating_scale must be (lowest, highest) with lowest < highest, got {rating_scale}; e.g. --rating-scale 1 5")
     enc = {} if encoding is None else dict(encoding=encoding)
-    if fmt in ('bx', 'kaggle'):
-        if not (path.is_dir() or path.suffix.lower() == '.zip'):
-            raise ValueError(f"format {fmt!r} reads a folder of Book-Crossing files or their .zip archive, but {str(path)!r} is another file")
-        raw = read_raw(path, fmt=fmt, **enc)
-        pre = preprocess(raw, min_user_ratings=min_user_ratings, min_book_ratings=min_book_ratings,
-                         allow_missing_books=raw.books is None)
-        return _from_preprocessed(pre, fmt, str(path), raw.books)
+    if fmt in ('bx', 'kaggle'): return _load_bx(path, fmt, enc, min_user_ratings, min_book_ratings)
     if fmt == 'preprocessed':
         try: pre = load_preprocessed(path)
         except (ValueError, OSError) as e:
@@ -622,15 +639,16 @@ def fit(inter:Interactions|pd.DataFrame, # ratings to train on
 
 # %% ../nbs/18_pipeline.ipynb #f0ed2da9
 def _items_frame(f:Fit, inter:Interactions|None)->pd.DataFrame:
-    "Item metadata in the model's embedding order (bare ids when the source has none)"
+    "Item metadata in the model's embedding order (bare ids when the source has none), with the title search's keys (`bx_rec.recommend.search_keys`)"
+    from bx_rec.recommend import search_keys
     items = inter.items if isinstance(inter, Interactions) else None
-    if items is None: return pd.DataFrame({'item': f.item_ids, 'Book-Title': f.item_ids})
+    if items is None: out = pd.DataFrame({'item': f.item_ids, 'Book-Title': f.item_ids}); return pd.concat([out, search_keys(out)], axis=1)
     out = items.drop_duplicates('item').set_index('item').reindex(pd.Index(f.item_ids, name='item')).reset_index()
     if 'Book-Title' in out.columns: out['Book-Title'] = out['Book-Title'].fillna(out['item'])
     if 'Book-ID' in out.columns and out['Book-ID'].isna().any():   # books the metadata lacks (e.g. only read, never rated): their id is the item
         ids = pd.to_numeric(out['item'], errors='coerce')
         out['Book-ID'] = ids.astype('int64') if ids.notna().all() else out['item']
-    return out
+    return pd.concat([out, search_keys(out)], axis=1)
 
 # %% ../nbs/18_pipeline.ipynb #13451397
 @patch
@@ -638,7 +656,8 @@ def to_bundle(self:Fit, inter:Interactions|pd.DataFrame|None=None, # the ratings
              )->ModelBundle:
     "The fitted model as a `bx_rec.store.ModelBundle`: what `save_fit` writes and `bx_rec.api.Model` serves"
     df = inter.ratings if isinstance(inter, Interactions) else inter
-    meta = dict(config=dict(self.config, summary=json_ready(self.summary, other='drop')),
+    outside = getattr(inter, 'outside_readers', None)   # readers the lists answer with the most-read books (see `outside_readers`)
+    meta = dict(config=dict(self.config, summary=json_ready(self.summary, other='drop'), **({'outside_readers': outside} if outside else {})),
                 data_fingerprint=fingerprint_interactions(df['user'], df['item'], df['rating']) if df is not None else None)
     return ModelBundle(self.arrays, self.kind, list(self.user_ids), list(self.item_ids), items=_items_frame(self, inter),
                        item_aliases=inter.aliases if isinstance(inter, Interactions) else None, metadata=meta,

@@ -14,8 +14,8 @@ from . import linalg
 from .training import Config, LoopConfig, run_epochs
 
 # %% auto #0
-__all__ = ['RankingConfig', 'confidence', 'IALSSolver', 'ials', 'cosine_knn', 'topk_rows', 'FoldIn', 'RankingModel',
-           'relevant_threshold', 'fit_ranking']
+__all__ = ['RankingConfig', 'confidence', 'IALSSolver', 'ials', 'cosine_knns', 'cosine_knn', 'topk_rows', 'norm_order',
+           'topk_factors', 'topk_scores', 'FoldIn', 'RankingModel', 'relevant_threshold', 'fold_many', 'fit_ranking']
 
 # %% ../nbs/11_ranking.ipynb #52b23915
 @dataclass(frozen=True)
@@ -28,18 +28,21 @@ class RankingConfig(Config):
     power:float=2. # confidence weights (`confidence`): how steeply the weight grows with the rating ...
     alpha:float=5. # ... and the weight of a top rating
     knn_k:int=100 # neighbours per book in the kNN term, when there is no search
-    knn_variants:tuple=((100, 0.), (20, 10.)) # (neighbours, shrink) of the kNN term searched on the shared search fit
+    knn_variants:tuple=((20, 10.), (200, 10.)) # (neighbours, shrink) of the kNN term searched on the shared search fit
+    knn_max_entries:int=8_000_000 # a searched kNN variant whose matrix could exceed this many entries (books × neighbours) is not tried: memory
     knn_max_per_reader:int|None=300 # the kNN co-counts use at most this many books per reader (`cosine_knn`; None: all)
     min_list_readers:int=2 # a list holds only books with at least this many readers (its evidence)
     l2s:tuple=(15., 30., 60.) # ridge values searched on validation (the middle one: the shared search fit's)
     implicit_weights:tuple=(0.1, 0.3) # implicit-row weights searched (only with implicit rows)
-    betas:tuple=(0., 1., 2., 4., 8., 32.) # kNN-term weights searched
+    betas:tuple=(0., 1., 2., 4., 8., 16., 32., 64., 128., 512.) # kNN-term weights searched (each costs little: `topk_scores`)
     search_epochs:int=4 # ALS rounds of the shared search fit (middle ridge, first implicit weight), cold start
     val_fraction:float=0.2 # share of each reader's ratings held out for the search
     max_val_users:int=2000 # readers the validation NDCG is measured on (seeded sample)
+    new_given:int=5 # ratings each simulated new reader gives when `beta_new` (the new readers' kNN weight) is chosen
+    new_ridge_scales:tuple=(1., 3., 10., 30.) # the new readers' fold-in ridge: the model's ridge times one of these, chosen on validation with `beta_new`
+    thin_maxes:tuple=(0, 1, 2, 3, 5, 10) # known readers with at most this many books get `beta_new` too: chosen on validation (0: none)
     warm_epochs:int=2 # ALS rounds of each searched setting, warm-started from the shared search fit
     final_epochs:int=4 # ALS rounds of the final fit, warm-started from the chosen setting's search fit
-
 
 # %% ../nbs/11_ranking.ipynb #efcc326a
 def confidence(ratings:np.ndarray, # explicit ratings on `scale`
@@ -154,30 +157,51 @@ def _topk_csr(G:sp.csr_matrix, k:int)->tuple:
     return rows[e], G.indices[e], G.data[e]
 
 # %% ../nbs/11_ranking.ipynb #e7ef87fa
+def cosine_knns(X:sp.spmatrix, # readers × books (any non-negative weights)
+                variants:list, # (k, shrink) pairs: neighbours kept per book, and the damping added to the norm product
+                chunk:int=4096, # books per block of the sparse book × book product
+                max_per_reader:int|None=None, # co-counts use at most this many books of each reader (seeded sample; None: all)
+                seed:int=0, # seed of that sample
+                rows:np.ndarray|None=None, # only these books' neighbours (the other rows stay empty); None: every book
+                cols:np.ndarray|None=None, # only these books can be neighbours (e.g. those a list may hold); None: every book
+               )->dict: # (k, shrink) -> books × books, row j = the k most similar books to j (similarity > 0), diagonal 0
+    "Sparse top-k (shrunk) cosine similarity between the columns of X, for several (k, shrink) from one pass of co-counts"
+    X = _cap_rows(sp.csr_matrix(X, dtype=np.float32), max_per_reader, seed)
+    m = X.shape[1]; T = X.T.tocsr(); vs = [(int(k), float(s)) for k, s in variants]
+    cols = np.arange(m) if cols is None else np.unique(np.asarray(cols, np.int64)); Xc = sp.csr_matrix(X[:, cols])
+    rows = np.arange(m) if rows is None else np.unique(np.asarray(rows, np.int64))
+    norm = np.sqrt(np.asarray(X.multiply(X).sum(0), np.float32).ravel())
+    parts = {v: [] for v in vs}
+    for s in range(0, len(rows), chunk):
+        b = rows[s:s + chunk]; G = (T[b] @ Xc).tocsr(); G.indices = cols[G.indices]   # co-counts of a block of books: shared by every variant
+        r = np.repeat(b, np.diff(G.indptr)); nn = norm[r] * norm[G.indices]; co = G.data
+        for k, sh in vs:
+            kk = max(0, min(k, m - 1))
+            if not kk: continue
+            G.data = co / (nn + (sh + 1e-30)); G.data[r == G.indices] = 0
+            rr, cc, vv = _topk_csr(G, kk); parts[(k, sh)].append((b[rr], cc, vv))
+    out = {}
+    for v, ps in parts.items():
+        cat = lambda i, t: np.concatenate([p[i] for p in ps]).astype(t) if ps else np.zeros(0, t)
+        S = sp.csr_matrix((cat(2, np.float32), (cat(0, np.int64), cat(1, np.int64))), shape=(m, m)); S.sort_indices(); out[v] = S
+    return out
+
 def cosine_knn(X:sp.spmatrix, # readers × books (any non-negative weights)
                k:int=100, # neighbours kept per book
                shrink:float=0., # added to the norm product: damps similarities resting on few co-readers
-               chunk:int=4096, # books per block of the sparse book × book product
-               max_per_reader:int|None=None, # co-counts use at most this many books of each reader (seeded sample; None: all)
-               seed:int=0, # seed of that sample
-               rows:np.ndarray|None=None, # only these books' neighbours (the other rows stay empty); None: every book
+               **kw, # chunk, max_per_reader, seed, rows: as `cosine_knns`
               )->sp.csr_matrix: # books × books, row j = the k most similar books to j (similarity > 0), diagonal 0
-    "Sparse top-k (shrunk) cosine similarity between the columns of X, block by block and sparse throughout"
-    X = _cap_rows(sp.csr_matrix(X, dtype=np.float32), max_per_reader, seed)
-    m = X.shape[1]; kk = max(0, min(int(k), m - 1)); T = X.T.tocsr()
-    rows = np.arange(m) if rows is None else np.unique(np.asarray(rows, np.int64))
-    norm = np.sqrt(np.asarray(X.multiply(X).sum(0), np.float32).ravel())
-    parts = []
-    for s in range(0, len(rows) if kk else 0, chunk):
-        b = rows[s:s + chunk]; G = (T[b] @ X).tocsr()
-        r = np.repeat(b, np.diff(G.indptr))
-        G.data /= norm[r] * norm[G.indices] + (shrink + 1e-30); G.data[r == G.indices] = 0
-        rr, cc, vv = _topk_csr(G, kk); parts.append((b[rr], cc, vv))
-    cat = lambda i, t: np.concatenate([p[i] for p in parts]).astype(t) if parts else np.zeros(0, t)
-    S = sp.csr_matrix((cat(2, np.float32), (cat(0, np.int64), cat(1, np.int64))), shape=(m, m)); S.sort_indices()
-    return S
+    "One (k, shrink) of `cosine_knns`"
+    return cosine_knns(X, [(k, shrink)], **kw)[(int(k), float(shrink))]
 
 # %% ../nbs/11_ranking.ipynb #ae36dd45
+def _best_first(idx:np.ndarray, v:np.ndarray)->tuple:
+    "Each row's (items, scores) ordered best first, equal scores by item index (-1, no item, last); -1 where the score is -inf"
+    o = np.argsort(np.where(idx >= 0, idx, np.iinfo(np.int64).max), axis=1); idx, v = np.take_along_axis(idx, o, 1), np.take_along_axis(v, o, 1)
+    o = np.argsort(-v, axis=1, kind='stable'); idx, v = np.take_along_axis(idx, o, 1), np.take_along_axis(v, o, 1)
+    idx[np.isneginf(v)] = -1
+    return idx, v
+
 def topk_rows(S:np.ndarray, # scores, one row per reader (-inf = excluded)
                k:int, # list length
               )->tuple: # (items, scores) of the k best per row, best first (equal scores by item index); -1 where fewer than k are allowed
@@ -186,14 +210,86 @@ def topk_rows(S:np.ndarray, # scores, one row per reader (-inf = excluded)
     if k <= 0: return np.zeros((len(S), 0), np.int64), np.zeros((len(S), 0), S.dtype)
     v, idx = torch.topk(torch.from_numpy(np.ascontiguousarray(S)), k, dim=1)
     v, idx = v.numpy(), idx.numpy().astype(np.int64)
-    o = np.argsort(idx, axis=1); idx, v = np.take_along_axis(idx, o, 1), np.take_along_axis(v, o, 1)
-    o = np.argsort(-v, axis=1, kind='stable'); idx, v = np.take_along_axis(idx, o, 1), np.take_along_axis(v, o, 1)
-    idx[np.isneginf(v)] = -1
-    return idx, v
+    return _best_first(idx, v)
 
-def _block(m:int, budget:float=2.5e7)->int:
-    "Readers per block so that a dense block of scores (readers × m books, float32) stays near `budget` entries (100 MB)"
-    return max(16, int(budget // max(m, 1)))
+# %% ../nbs/11_ranking.ipynb #bf7f981b
+def _sparse_topk(indptr:np.ndarray, # row pointers of a CSR whose columns are sorted within each row
+                 cols:np.ndarray, vals:np.ndarray, # its columns and values (-inf = excluded)
+                 k:int, # list length
+                 budget:float=2.5e7, # most entries of one padded block
+                )->tuple: # (items, scores) n × k, best first, equal scores by column; -1 where a row has fewer than k
+    "The k best entries of every row of a CSR: rows padded into dense blocks of power-of-two width for `topk_rows`"
+    n, w = len(indptr) - 1, np.diff(indptr)
+    items, scores = np.full((n, k), -1, np.int64), np.full((n, k), -np.inf, np.float32)
+    if not n or not k: return items, scores
+    width = np.maximum(k, 1 << np.ceil(np.log2(np.maximum(w, 1))).astype(np.int64))
+    for wd in np.unique(width):
+        Rall = np.flatnonzero(width == wd)
+        for s in range(0, len(Rall), max(1, int(budget // wd))):
+            R = Rall[s:s + max(1, int(budget // wd))]; cnt = w[R]
+            pos = np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt); loc = np.repeat(np.arange(len(R)), cnt)
+            at = np.repeat(indptr[R], cnt) + pos
+            D = np.full((len(R), wd), -np.inf, np.float32); D[loc, pos] = vals[at]
+            Cm = np.full((len(R), wd), -1, np.int64); Cm[loc, pos] = cols[at]
+            i, v = topk_rows(D, k)                   # ties by position, which is by column
+            items[R] = np.where(i >= 0, np.take_along_axis(Cm, np.maximum(i, 0), 1), -1); scores[R] = v
+    return items, scores
+
+# %% ../nbs/11_ranking.ipynb #ee366cc3
+def norm_order(V:np.ndarray, # books × factors
+              )->tuple: # (V's rows by norm, largest first; their norms; the order; each book's position in it)
+    "What `topk_factors` needs of the book factors: computed once per model"
+    nv = np.linalg.norm(V, axis=1); o = np.argsort(-nv, kind='stable'); pos = np.empty(len(V), np.int64); pos[o] = np.arange(len(V))
+    return np.ascontiguousarray(V[o], np.float32), nv[o], o, pos
+
+def topk_factors(U:np.ndarray, # readers × factors
+                 order:tuple, # `norm_order(V)`
+                 k:int, # list length
+                 exclude:sp.csr_matrix|None=None, # readers × books: stored entries are never listed
+                 first:int=4096, # books scored first; the prefix grows 4× for the readers that need more
+                 budget:float=2.5e7, # most scores held at once
+                )->tuple: # (items, scores), as `topk_rows(U @ V.T, k)` with the excluded entries at -inf
+    "Exact top-k of U Vᵀ per row, scoring books by decreasing norm until no unscored book can enter"
+    Vs, nv, o, pos = order; n, m = len(U), len(Vs); kk = min(int(k), m)
+    items, scores = np.full((n, kk), -1, np.int64), np.full((n, kk), -np.inf, np.float32)
+    if not n or not kk: return items, scores
+    E = None if exclude is None else sp.csr_matrix((np.ones(exclude.nnz, np.float32), pos[exclude.indices], exclude.indptr), shape=(n, m))
+    Ut, Vt, nu = torch.from_numpy(np.ascontiguousarray(U, np.float32)), torch.from_numpy(Vs), np.linalg.norm(U, axis=1)
+    pending, P = np.arange(n), min(m, max(int(first), kk))
+    while len(pending):
+        step, left = max(16, int(budget // P)), []
+        for s in range(0, len(pending), step):
+            r = pending[s:s + step]; S = (Ut[r] @ Vt[:P].T).numpy()
+            if E is not None: e = E[r].tocoo(); keep = e.col < P; S[e.row[keep], e.col[keep]] = -np.inf
+            i, v = topk_rows(S, kk)
+            done = np.ones(len(r), bool) if P >= m else nu[r] * nv[P] < v[:, -1]   # no unscored book can reach the k-th score
+            items[r[done]], scores[r[done]] = np.where(i[done] >= 0, o[np.maximum(i[done], 0)], -1), v[done]; left.append(r[~done])
+        pending, P = np.concatenate(left), min(m, P * 4)
+    return _best_first(items, scores)                         # equal scores by book index, as `topk_rows`
+
+# %% ../nbs/11_ranking.ipynb #9990454c
+def topk_scores(U:np.ndarray, # readers × factors
+                order:tuple, # `norm_order(V)` of the books' factors
+                K:sp.csr_matrix|None, # readers × books, sparse and non-negative (the kNN term), or None
+                betas:tuple, # weights β ≥ 0 of K
+                k:int, # list length
+                exclude:sp.csr_matrix|None=None, # readers × books: stored entries are never listed
+               )->list: # one (items, scores) per β, as `topk_rows` of the dense U Vᵀ + βK would give them
+    "The k best books of U Vᵀ + βK for every β, scoring only the candidates: the factor part's top k and K's support"
+    if any(b < 0 for b in betas): raise ValueError(f"betas must be >= 0, got {betas}")
+    Vs, _, _, pos = order; n, m = len(U), len(Vs); kk = min(int(k), m)
+    i0, v0 = topk_factors(U, order, kk, exclude)
+    if K is None or not K.nnz or not any(betas): return [(i0, v0)] * len(betas)
+    K = sp.csr_matrix(K, dtype=np.float32); ok = i0 >= 0
+    C = sp.csr_matrix((np.r_[K.data, np.zeros(ok.sum(), np.float32)],
+                       (np.r_[np.repeat(np.arange(n), np.diff(K.indptr)), np.nonzero(ok)[0]], np.r_[K.indices, i0[ok]])), shape=(n, m))
+    C.sum_duplicates(); rows = np.repeat(np.arange(n), np.diff(C.indptr)); B = np.empty(C.nnz, np.float32)
+    for s in range(0, C.nnz, 1 << 18):                     # the factor part at the candidates, a slice at a time
+        sl = slice(s, s + (1 << 18)); B[sl] = np.einsum('ij,ij->i', U[rows[sl]], Vs[pos[C.indices[sl]]])
+    if exclude is not None and exclude.nnz:
+        ex = np.repeat(np.arange(n), np.diff(exclude.indptr)).astype(np.int64) * m + exclude.indices
+        B[np.isin(rows.astype(np.int64) * m + C.indices, ex)] = -np.inf
+    return [_sparse_topk(C.indptr, C.indices, B + np.float32(b) * C.data, kk) for b in betas]
 
 # %% ../nbs/11_ranking.ipynb #a7ee415b
 @dataclass
@@ -203,6 +299,7 @@ class FoldIn:
     weights:np.ndarray # their confidence weights w
     P:np.ndarray # factors × len(items): A⁻¹ V_hᵀ, so the reader vector is P @ (a0 + w)
     user_vector:np.ndarray # the folded-in taste vector
+    beta:float=0. # weight of the kNN term in its scores: `beta` for a known reader, `beta_new` for a new one
 
 class RankingModel:
     "Implicit-ALS taste vectors plus a sparse item-kNN term; ranks books for lists (not ratings)"
@@ -221,6 +318,7 @@ class RankingModel:
         self.H = sp.csr_matrix((a['history_weights'], a['history_indices'], a['history_indptr']), shape=(len(self.user_ids), m))
         V64 = self.V.astype(np.float64)   # the Gram matrix in float64; the factors stay float32 (rows are widened where they are used)
         self.G = config['a0'] * (V64.T @ V64) + config['reg'] * np.eye(V64.shape[1]); del V64
+        self.G_new = self.G + (config.get('reg_new', config['reg']) - config['reg']) * np.eye(self.G.shape[0])   # new readers' fold-in ridge
         self.readers = np.diff(self.H.tocsc().indptr)     # readers of each book in the training data: a list's evidence
         self.listable = self.readers >= int(config.get('min_list_readers', 1))   # books a list may hold
         self._cand = None
@@ -231,7 +329,7 @@ class RankingModel:
         return cls(arrays, config, user_ids, item_ids)
 
     def __repr__(self): return (f"RankingModel({len(self.user_ids):,} readers, {len(self.item_ids):,} books, "
-                                f"{self.V.shape[1]} factors, reg={self.config['reg']}, beta={self.config['beta']}, knn_k={self.config['knn_k']}, "
+                                f"{self.V.shape[1]} factors, reg={self.config['reg']}, beta={self.config['beta']}, beta_new={self.config.get('beta_new', self.config['beta'])}, knn_k={self.config['knn_k']}, "
                                 f"{int(self.listable.sum()):,} listable)")
 
 # %% ../nbs/11_ranking.ipynb #688a09f5
@@ -252,37 +350,43 @@ def _exclusion_rows(exclude, n:int, m:int)->sp.csr_matrix:
 
 @patch
 def _candidates(self:RankingModel)->tuple:
-    "(listable book indices, their item factors, the kNN matrix's listable columns), built on first use"
+    "(listable book indices, their item factors, the kNN matrix's listable columns, `norm_order` of those factors), built on first use"
     if self._cand is None:
-        c = np.flatnonzero(self.listable); self._cand = (c, np.ascontiguousarray(self.V[c]), sp.csr_matrix(self.S[:, c]))
+        c = np.flatnonzero(self.listable); Vc = np.ascontiguousarray(self.V[c])
+        self._cand = (c, Vc, sp.csr_matrix(self.S[:, c]), norm_order(Vc))
     return self._cand
+
+@patch
+def beta_of(self:RankingModel, users:np.ndarray, # known readers' indices
+           )->np.ndarray: # their kNN weights
+    "A known reader's β: `beta`, or `beta_new` for readers of at most `thin_max` books (both chosen on validation)"
+    c = self.config; n = np.diff(self.H.indptr)[np.asarray(users, np.int64)]
+    return np.where(n <= c.get('thin_max', 0), c.get('beta_new', c['beta']), c['beta']).astype(np.float64)
 
 @patch
 def recommend(self:RankingModel, users:np.ndarray, # reader indices (rows of user_ids)
               k:int=10, # list length
               exclude=None, # more books to leave out: a CSR (len(users) × n_items) or one index array per reader
-              chunk:int|None=None, # readers scored at a time (default: a block of about 100 MB of scores)
+              chunk:int=2048, # readers scored at a time
              )->tuple: # (items, scores), each len(users) × k, best first; the readers' own books are never listed
     "Top-k books for known readers, batched: trained taste vectors plus the kNN term of their history, over the listable books"
     users = np.asarray(users, np.int64); n, m = len(users), len(self.item_ids)
     if n and (users.min() < 0 or users.max() >= len(self.user_ids)): raise ValueError(f"reader index {users[(users < 0) | (users >= len(self.user_ids))][0]} outside 0..{len(self.user_ids) - 1}")
-    ex = _exclusion_rows(exclude, n, m); c, Vc, Sc = self._candidates(); chunk = chunk or _block(len(c))
-    kk = min(k, len(c)); items, scores = np.full((n, kk), -1, np.int64), np.zeros((n, kk), np.float32)
+    ex = _exclusion_rows(exclude, n, m); c, _, Sc, order = self._candidates()
+    kk = min(k, len(c)); items, scores = np.full((n, kk), -1, np.int64), np.full((n, kk), -np.inf, np.float32)
     for s in range(0, n, chunk):
-        u = users[s:s + chunk]; H = self.H[u]
-        S = self.U[u] @ Vc.T
-        if self.config['beta']:
-            K = _knn_rows(H, Sc).tocoo(); S[K.row, K.col] += self.config['beta'] * K.data   # only the nonzeros: no dense copy of the kNN term
-        block = (H + ex[s:s + chunk])[:, c].tocoo(); S[block.row, block.col] = -np.inf
-        i, scores[s:s + chunk] = topk_rows(S, kk); items[s:s + chunk] = np.where(i >= 0, c[np.maximum(i, 0)], -1)
+        u = users[s:s + chunk]; H = self.H[u]; b = self.beta_of(u)
+        K = (sp.diags(b.astype(np.float32)) @ _knn_rows(H, Sc)).tocsr() if b.any() else None      # each reader's β folded into their kNN row
+        (i, v), = topk_scores(self.U[u], order, K, (1.,), kk, exclude=sp.csr_matrix((H + ex[s:s + chunk])[:, c]))
+        items[s:s + chunk], scores[s:s + chunk] = np.where(i >= 0, c[np.maximum(i, 0)], -1), v
     return items, scores
 
 # %% ../nbs/11_ranking.ipynb #5e68a9ac
 @patch
-def _fold(self:RankingModel, items:np.ndarray, w:np.ndarray)->FoldIn:
-    Vh = self.V[items].astype(np.float64); A = self.G + (Vh * w[:, None]).T @ Vh
+def _fold(self:RankingModel, items:np.ndarray, w:np.ndarray, beta:float, G:np.ndarray)->FoldIn:
+    Vh = self.V[items].astype(np.float64); A = G + (Vh * w[:, None]).T @ Vh
     P = np.linalg.solve(A, Vh.T)
-    return FoldIn(items, w, P, P @ (self.config['a0'] + w))
+    return FoldIn(items, w, P, P @ (self.config['a0'] + w), float(beta))
 
 @patch
 def fold_in(self:RankingModel, items:np.ndarray, # book indices the new reader rated
@@ -298,21 +402,22 @@ def fold_in(self:RankingModel, items:np.ndarray, # book indices the new reader r
         items, w = np.r_[items, imp], np.r_[w, np.full(len(imp), c['implicit_weight'])]
     if len(items) and (items.min() < 0 or items.max() >= m): raise ValueError(f"book index {items[(items < 0) | (items >= m)][0]} outside 0..{m - 1}")
     if len(np.unique(items)) != len(items): raise ValueError(f"book index {items[np.flatnonzero(np.bincount(items) > 1)[0]] if len(items) else ''} given twice; give each book once")
-    return self._fold(items, w)
+    return self._fold(items, w, c.get('beta_new', c['beta']), self.G_new)   # the kNN weight chosen for new readers (older models: the one weight)
 
 @patch
 def state_of(self:RankingModel, user:int, # a known reader's index
             )->FoldIn:
     "A known reader refolded from their training history (for exact explanations)"
-    h = self.H[int(user)]; return self._fold(h.indices.astype(np.int64), h.data.astype(np.float64))
+    h = self.H[int(user)]; return self._fold(h.indices.astype(np.int64), h.data.astype(np.float64), self.beta_of([user])[0], self.G)
 
 @patch
 def scores_folded(self:RankingModel, st:FoldIn)->np.ndarray:
-    "Score of every listable book for a folded-in reader (float64; -inf for books a list may not hold), one pass over their factors"
-    c, Vc, _ = self._candidates(); s = np.full(len(self.item_ids), -np.inf)
+    "Score of every listable book for a folded-in reader (float64; -inf for books a list may not hold), one pass over their factors; a reader folded in from no book gets the books' readers (the most read first)"
+    c, Vc, _, _ = self._candidates(); s = np.full(len(self.item_ids), -np.inf)
+    if not len(st.items): s[c] = self.readers[c]; return s
     s[c] = Vc @ st.user_vector.astype(np.float32)   # float32: one pass over the listable books' factors
-    if self.config['beta'] and len(st.items):
-        k = self.S[st.items]; k = (self.config['beta'] / st.weights.sum()) * (sp.diags(st.weights) @ k).sum(0).A1
+    if st.beta and len(st.items):
+        k = self.S[st.items]; k = (st.beta / st.weights.sum()) * (sp.diags(st.weights) @ k).sum(0).A1
         s[c] += k[c]
     return s
 
@@ -338,9 +443,10 @@ def similar(self:RankingModel, item:int, # a book index
 def scores_known(self:RankingModel, user:int, # a known reader's index
                 )->np.ndarray: # float64, -inf for the reader's own books and for books a list may not hold
     "Score of every listable book for a known reader (trained taste vector plus the kNN term of their history): one reader's `recommend`, unsorted"
-    c, Vc, Sc = self._candidates(); s = np.full(len(self.item_ids), -np.inf); h = self.H[int(user)]
+    c, Vc, Sc, _ = self._candidates(); s = np.full(len(self.item_ids), -np.inf); h = self.H[int(user)]
     v = (Vc @ self.U[int(user)]).astype(np.float64)
-    if self.config['beta'] and h.nnz: v += self.config['beta'] * _knn_rows(h, Sc).toarray().ravel()
+    b = self.beta_of([user])[0]
+    if b and h.nnz: v += b * _knn_rows(h, Sc).toarray().ravel()
     s[c] = v; s[h.indices] = -np.inf
     return s
 
@@ -352,8 +458,8 @@ def contributions(self:RankingModel, st:FoldIn, # from `fold_in` or `state_of`
     "Exact split of a folded-in reader's score for `item` into one term per book they rated"
     v = self.V[int(item)].astype(np.float64)
     c = (self.config['a0'] + st.weights) * (v @ st.P)
-    if self.config['beta'] and len(st.items):
-        c = c + (self.config['beta'] / st.weights.sum()) * st.weights * self.S[st.items][:, [int(item)]].toarray().ravel()
+    if st.beta and len(st.items):
+        c = c + (st.beta / st.weights.sum()) * st.weights * self.S[st.items][:, [int(item)]].toarray().ravel()
     return c
 
 @patch
@@ -398,24 +504,21 @@ def _weights_matrix(r, imp, uidx, iidx, n, m, conf, iw):
     return sp.csr_matrix((w[first], (u[first], i[first])), shape=(n, m))
 
 # %% ../nbs/11_ranking.ipynb #3ce0297d
-def _val_ndcg(U, V, S, H, rel, users, betas, k=10, chunk=None, cols=None):
-    "Validation NDCG@k of each β for readers `users` (rows of H, rel; training books H excluded; kNN matrix S), over the books `cols` (None: all), torch float32 in blocks"
+def _val_ndcg(X, V, S, H, rel, betas, k=10, chunk=1024, cols=None, Hk=None, per_row=False):
+    "Validation NDCG@k of each β for readers with vectors X (rows of H, rel; books of H excluded; kNN matrix S on the history Hk, default H), over the books `cols` (None: all), in blocks; `per_row`: each reader's NDCG"
     nrel = np.diff(rel.indptr)                       # the ideal list holds every relevant book, listable or not
-    Hk = H                                           # the kNN term uses the whole history, also books outside `cols`
+    Hk = H if Hk is None else Hk                     # the kNN term uses the whole history, also books outside `cols`
     if cols is not None: V, S, H, rel = V[cols], sp.csr_matrix(S)[:, cols], H[:, cols], rel[:, cols]
-    Vt = torch.from_numpy(np.ascontiguousarray(V, np.float32)).T; chunk = chunk or _block(V.shape[0])
-    disc = torch.from_numpy(1 / np.log2(np.arange(2, k + 2))); ideal = np.cumsum(disc.numpy())[np.minimum(nrel, k) - 1]
-    out = {b: 0. for b in betas}
-    for s in range(0, len(users), chunk):
-        e = min(len(users), s + chunk); base = torch.from_numpy(np.asarray(U[users[s:e]], np.float32)) @ Vt
-        kt = torch.from_numpy(_knn_rows(Hk[s:e], S).toarray())   # per block: the kNN rows of heavy readers are large
-        seen = H[s:e].tocoo(); si, sj = torch.from_numpy(seen.row.astype(np.int64)), torch.from_numpy(seen.col.astype(np.int64))
-        R = rel[s:e]; buf = torch.empty_like(base); base[si, sj] = -torch.inf   # training books masked once: -inf + βk stays -inf
-        for b in betas:
-            top = torch.topk(base if b == 0 else torch.add(base, kt, alpha=float(b), out=buf), k, dim=1)[1].numpy().copy()
-            hits = torch.from_numpy(np.asarray(R[np.arange(e - s)[:, None], top].todense()) > 0)
-            out[b] += float(((hits * disc).sum(1).numpy() / ideal[s:e]).sum())
-    return {b: v / len(users) for b, v in out.items()}
+    order = norm_order(np.asarray(V, np.float32))
+    disc = 1 / np.log2(np.arange(2, k + 2)); ideal = np.cumsum(disc)[np.minimum(nrel, k) - 1]
+    out = {b: np.zeros(len(X)) for b in betas}
+    for s in range(0, len(X), chunk):
+        e = min(len(X), s + chunk); R = rel[s:e]
+        lists = topk_scores(np.asarray(X[s:e], np.float32), order, _knn_rows(Hk[s:e], S), betas, k, exclude=sp.csr_matrix(H[s:e]))
+        for b, (top, _) in zip(betas, lists):
+            hits = (np.asarray(R[np.arange(e - s)[:, None], np.maximum(top, 0)].todense()) > 0) & (top >= 0)
+            out[b][s:e] = (hits * disc[:hits.shape[1]]).sum(1) / ideal[s:e]
+    return out if per_row else {b: float(v.mean()) if len(v) else 0. for b, v in out.items()}
 
 # %% ../nbs/11_ranking.ipynb #751fb38b
 def _grid(Ws:dict, # implicit weight -> training weights matrix of the search
@@ -423,19 +526,52 @@ def _grid(Ws:dict, # implicit weight -> training weights matrix of the search
           base:tuple, # (U, V) of the shared fit: every setting warm-starts from it
           vu, rel, cols, kv:tuple, # validation readers, their relevant books, the listable books, the kNN (neighbours, shrink)
           cfg:RankingConfig, seed:int, say, t0:float)->tuple: # (grid rows, (U, V) of the best setting)
-    "Every (l2, implicit weight) fit of the search, each scored for every kNN weight β"
-    grid, best_v, init = [], -np.inf, None
-    for iw in Ws:
+    "A coordinate search: every ridge at the first implicit weight, then the other implicit weights at the best ridge; each fit scored for every kNN weight β"
+    grid, best = [], dict(v=-np.inf, init=None)
+    def run(iw, reg)->float:
         W = Ws[iw]
-        if (iw > 0) not in knn: knn[iw > 0] = cosine_knn(W > 0, kv[0], kv[1], max_per_reader=cfg.knn_max_per_reader, seed=seed, rows=np.unique(W[vu].indices))
-        H = W[vu]; vrel_u = rel[vu]
-        for reg in cfg.l2s:
-            U, V = ials(W, cfg=cfg, l2=reg, epochs=cfg.warm_epochs, seed=seed, init=base)
-            for b, v in _val_ndcg(U, V, knn[iw > 0], H, vrel_u, vu, cfg.betas, cols=cols).items():
-                grid.append(dict(reg=float(reg), implicit_weight=float(iw), beta=float(b), val_ndcg10=v))
-                if v > best_v: best_v, init = v, (U, V)
-            say(f"  reg={reg:g} implicit_weight={iw:g}: " + ' '.join(f"β={g['beta']:g}:{g['val_ndcg10']:.4f}" for g in grid[-len(cfg.betas):]) + f" ({time.time() - t0:.1f}s)")
-    return grid, init
+        if (iw > 0) not in knn: knn[iw > 0] = cosine_knn(W > 0, kv[0], kv[1], max_per_reader=cfg.knn_max_per_reader, seed=seed, rows=np.unique(W[vu].indices), cols=cols)
+        U, V = ials(W, cfg=cfg, l2=reg, epochs=cfg.warm_epochs, seed=seed, init=base)
+        rows = [dict(reg=float(reg), implicit_weight=float(iw), beta=float(b), val_ndcg10=v)
+                for b, v in _val_ndcg(U[vu], V, knn[iw > 0], W[vu], rel[vu], cfg.betas, cols=cols).items()]
+        grid.extend(rows); top = max(g['val_ndcg10'] for g in rows)
+        if top > best['v']: best.update(v=top, init=(U, V))
+        say(f"  reg={reg:g} implicit_weight={iw:g}: " + ' '.join(f"β={g['beta']:g}:{g['val_ndcg10']:.4f}" for g in rows) + f" ({time.time() - t0:.1f}s)")
+        return top
+    iws = list(Ws); by_reg = {reg: run(iws[0], reg) for reg in cfg.l2s}
+    for iw in iws[1:]: run(iw, max(by_reg, key=by_reg.get))
+    return grid, best['init']
+
+# %% ../nbs/11_ranking.ipynb #536b31e8
+def fold_many(V:np.ndarray, # books × factors
+              Hg:sp.csr_matrix, # readers × books: the confidence weights of each reader's given books
+              a0:float, reg:float, # the model's weight of unobserved pairs and ridge
+             )->np.ndarray: # readers × factors, float32
+    "`RankingModel.fold_in` for many readers at once: (a0 VᵀV + reg I + V_hᵀ diag(w) V_h) x = V_hᵀ (a0 + w), batched"
+    Hg = sp.csr_matrix(Hg); n, d = Hg.shape[0], V.shape[1]; cnt = np.diff(Hg.indptr)
+    row, pos = np.repeat(np.arange(n), cnt), np.arange(Hg.nnz) - np.repeat(Hg.indptr[:-1], cnt)
+    V64, sw = torch.from_numpy(np.asarray(V, np.float64)), np.sqrt(Hg.data.astype(np.float64))
+    X = torch.zeros((n, max(1, int(cnt.max()) if n else 1), d), dtype=torch.float64); X[row, pos] = V64[Hg.indices] * torch.from_numpy(sw)[:, None]
+    t = torch.zeros(X.shape[:2], dtype=torch.float64); t[row, pos] = torch.from_numpy((a0 + Hg.data) / sw)   # Xᵀt = V_hᵀ (a0 + w)
+    return linalg.ridge_solve(X, t, torch.full((n, d), float(reg), dtype=torch.float64), a0 * (V64.T @ V64)).numpy().astype(np.float32)
+
+def _new_reader_betas(tr, users, items, vu, rel, cols, W, S, V, reg, cfg, seed)->dict:
+    "Validation NDCG@10 of each (ridge scale, β) for simulated new readers: validation readers folded in from `cfg.new_given` of their training ratings"
+    n_tr = np.bincount(users.get_indexer(tr['user']), minlength=len(users))
+    ok = vu[n_tr[vu] >= cfg.new_given]
+    if not len(ok) or cfg.new_given < 1: return {}
+    t = tr[tr['user'].isin(users[ok])]; rng = np.random.default_rng(seed)
+    t = t.iloc[np.lexsort((rng.random(len(t)), t['user'].to_numpy()))]; t = t[t.groupby('user').cumcount().to_numpy() < cfg.new_given]
+    Hg = sp.csr_matrix((t['w'].to_numpy(np.float64), (pd.Index(ok).get_indexer(users.get_indexer(t['user'])), items.get_indexer(t['item']))), shape=(len(ok), len(items)))
+    return {(float(sc), b): v for sc in cfg.new_ridge_scales
+            for b, v in _val_ndcg(fold_many(V, Hg, cfg.a0, reg * sc), V, S, W[ok], rel[ok], cfg.betas, cols=cols, Hk=Hg).items()}
+def _thin_rule(init, vu, rel, cols, W, S, best, cfg)->dict:
+    "Validation NDCG@10 of the known readers when those of at most t books get `beta_new` instead of `beta`, for each t of `cfg.thin_maxes`"
+    if not len(cfg.thin_maxes) or best['beta_new'] == best['beta'] or init is None: return {}
+    b, bn = best['beta'], best['beta_new']
+    pr = _val_ndcg(init[0][vu], init[1], S, W[vu], rel[vu], (b, bn), cols=cols, per_row=True)
+    nh = np.diff(W[vu].indptr)
+    return {int(t): float(np.where(nh <= t, pr[bn], pr[b]).mean()) for t in cfg.thin_maxes}
 
 # %% ../nbs/11_ranking.ipynb #a2d0b37f
 def _search(r:pd.DataFrame, imp:pd.DataFrame|None, # the explicit ratings (with confidence `w` added here) and the implicit rows
@@ -443,8 +579,8 @@ def _search(r:pd.DataFrame, imp:pd.DataFrame|None, # the explicit ratings (with 
             iws:tuple, cfg:RankingConfig, seed:int, say, t0:float)->dict: # best, grid, kv, kscore, init, skipped
     "The hyper-parameters chosen by NDCG@10 on a per-reader validation split"
     n, m = len(users), len(items)
-    out = dict(best=dict(reg=float(cfg.l2s[0]), implicit_weight=float(iws[0]), beta=float(cfg.betas[0])), grid=[],
-               kv=(int(cfg.knn_k), 0.), kscore={}, init=None, skipped=None)
+    out = dict(best=dict(reg=float(cfg.l2s[0]), implicit_weight=float(iws[0]), beta=float(cfg.betas[0]), beta_new=float(cfg.betas[0]), reg_new=float(cfg.l2s[0]), thin_max=0), grid=[],
+               kv=(int(cfg.knn_k), 0.), kscore={}, init=None, skipped=None, new={}, thin={})
     if len(cfg.l2s) * len(iws) * len(cfg.betas) <= 1: return out
     tr, va = split_per_user(r.assign(w=conf), cfg.val_fraction, seed, user_col='user')
     vrel = va[va['rating'] >= relevant_threshold(scale)]
@@ -461,20 +597,30 @@ def _search(r:pd.DataFrame, imp:pd.DataFrame|None, # the explicit ratings (with 
     # the kNN matrix depends on which pairs are observed, not on their weights: one per pattern
     need = np.unique(Ws[iws[0]][vu].indices)   # the search scores only the validation readers: their books' neighbours suffice
     kvs = [(int(a), float(b)) for a, b in cfg.knn_variants] or [(int(cfg.knn_k), 0.)]
-    knns = {v: cosine_knn(Ws[iws[0]] > 0, v[0], v[1], max_per_reader=cfg.knn_max_per_reader, seed=seed, rows=need) for v in kvs}
+    big = [v for v in kvs if min(v[0], m - 1) * m > cfg.knn_max_entries]   # too large a matrix for memory: not tried (the smallest always is)
+    kvs = [v for v in kvs if v not in big] or [min(kvs)]
+    if big: say(f"  kNN variants not tried (over {cfg.knn_max_entries:,} entries for {m:,} books): {[v for v in big if v not in kvs]}")
     nread = np.bincount(_weights_matrix(r, imp, users, items, n, m, conf, 1.).indices, minlength=m)   # readers of each book, all pairs
     cols = np.flatnonzero(nread >= cfg.min_list_readers)   # scored over the books a list may hold, as the final model's lists are
+    knns = cosine_knns(Ws[iws[0]] > 0, kvs, max_per_reader=cfg.knn_max_per_reader, seed=seed, rows=need, cols=cols)   # neighbours: books a list may hold
     say(f"  kNN of the search's training part ({m:,} books, {time.time() - t0:.1f}s)")
     mid = cfg.l2s[len(cfg.l2s) // 2]
     base = ials(Ws[iws[0]], cfg=cfg, l2=mid, epochs=cfg.search_epochs, seed=seed)
     say(f"  shared search fit: reg={mid:g} implicit_weight={iws[0]:g}, {cfg.search_epochs} rounds ({time.time() - t0:.1f}s)")
-    kscore = {v: max(_val_ndcg(*base, knns[v], Ws[iws[0]][vu], rel[vu], vu, cfg.betas, cols=cols).values()) for v in kvs} if len(kvs) > 1 else {}
+    kscore = {v: max(_val_ndcg(base[0][vu], base[1], knns[v], Ws[iws[0]][vu], rel[vu], cfg.betas, cols=cols).values()) for v in kvs} if len(kvs) > 1 else {}
     kv = max(kvs, key=lambda v: kscore.get(v, 0.)); knn = {iws[0] > 0: knns[kv]}; del knns
     if kscore: say("  kNN (neighbours, shrink) on the shared fit: " + ' '.join(f"{v}:{x:.4f}" for v, x in kscore.items()) + f" -> {kv} ({time.time() - t0:.1f}s)")
     grid, init = _grid(Ws, knn, base, vu, rel, cols, kv, cfg, seed, say, t0)
     best = max(grid, key=lambda g: g['val_ndcg10'])
-    say(f"chosen on validation ({len(vu):,} readers): reg={best['reg']:g} implicit_weight={best['implicit_weight']:g} beta={best['beta']:g}")
-    return dict(best=best, grid=grid, kv=kv, kscore=kscore, init=init, skipped=None)
+    new = _new_reader_betas(tr, users, items, vu, rel, cols, Ws[best['implicit_weight']], knn[best['implicit_weight'] > 0], init[1], best['reg'], cfg, seed)
+    sc, bn = max(new, key=new.get) if new else (1., best['beta'])
+    best = dict(best, beta_new=bn, reg_new=best['reg'] * sc)
+    thin = _thin_rule(init, vu, rel, cols, Ws[best['implicit_weight']], knn[best['implicit_weight'] > 0], best, cfg)
+    best = dict(best, thin_max=max(thin, key=thin.get) if thin else 0)
+    say(f"chosen on validation ({len(vu):,} readers): reg={best['reg']:g} implicit_weight={best['implicit_weight']:g} beta={best['beta']:g}"
+        + (f"; new readers ({cfg.new_given} ratings given), fold-in ridge × scale: " + ' '.join(f"×{s:g},β={b:g}:{v:.4f}" for (s, b), v in new.items()) + f" -> reg_new={best['reg_new']:g} beta_new={best['beta_new']:g}" if new else '')
+        + ("; known readers of at most n books with beta_new: " + ' '.join(f"n={t}:{v:.4f}" for t, v in thin.items()) + f" -> thin_max={best['thin_max']}" if thin else ''))
+    return dict(best=best, grid=grid, kv=kv, kscore=kscore, init=init, skipped=None, new=new, thin=thin)
 
 # %% ../nbs/11_ranking.ipynb #44807c32
 def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explicit ratings
@@ -500,11 +646,12 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
     best, kv, init = s['best'], s['kv'], s['init']
     W = _weights_matrix(r, imp, users, items, n, m, conf, best['implicit_weight'])
     U, V = ials(W, cfg=cfg, l2=best['reg'], epochs=cfg.epochs if init is None else cfg.final_epochs, seed=seed, init=init)
-    S = cosine_knn(W > 0, kv[0], kv[1], max_per_reader=cfg.knn_max_per_reader, seed=seed)
+    listable = np.flatnonzero(np.diff((W > 0).tocsc().indptr) >= cfg.min_list_readers)   # the books a list may hold: the only neighbours kept
+    S = cosine_knn(W > 0, kv[0], kv[1], max_per_reader=cfg.knn_max_per_reader, seed=seed, cols=listable)
     config = dict(kind='ials+knn', scale=[float(scale[0]), float(scale[1])], factors=int(cfg.dim), iters=int(cfg.epochs), cg=int(cfg.cg_steps),
                   knn_k=int(kv[0]), knn_shrink=float(kv[1]), knn_search=[dict(k=a, shrink=b, val_ndcg10=x) for (a, b), x in s['kscore'].items()], min_list_readers=int(cfg.min_list_readers), knn_max_per_reader=None if cfg.knn_max_per_reader is None else int(cfg.knn_max_per_reader), power=float(cfg.power), alpha=float(cfg.alpha), a0=float(cfg.a0), reg=best['reg'],
-                  implicit_weight=best['implicit_weight'], beta=best['beta'], seed=int(seed), search_iters=int(cfg.search_epochs),
-                  warm_iters=int(cfg.warm_epochs), final_iters=int(cfg.final_epochs), search=s['grid'],
+                  implicit_weight=best['implicit_weight'], beta=best['beta'], beta_new=float(best['beta_new']), reg_new=float(best['reg_new']), thin_max=int(best['thin_max']), seed=int(seed), search_iters=int(cfg.search_epochs),
+                  warm_iters=int(cfg.warm_epochs), final_iters=int(cfg.final_epochs), search=s['grid'], search_new=[dict(ridge_scale=sc, beta=float(b), val_ndcg10=v) for (sc, b), v in s['new'].items()], search_thin=[dict(thin_max=int(t), val_ndcg10=v) for t, v in s['thin'].items()],
                   relevant_min=float(relevant_threshold(scale)), n_ratings=int(len(r)), n_implicit=int(0 if imp is None else len(imp)))
     if s['skipped']: config['search_skipped'] = s['skipped']
     arrays = dict(user_factors=U.astype(np.float32), item_factors=V.astype(np.float32), knn_indptr=S.indptr.astype(np.int64), knn_indices=S.indices.astype(np.int64),

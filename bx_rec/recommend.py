@@ -10,7 +10,7 @@ import pandas as pd
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['TitleNotFoundError', 'AmbiguousTitleError', 'TitleIndex', 'top_k']
+__all__ = ['SEARCH_KEYS', 'TitleNotFoundError', 'AmbiguousTitleError', 'TitleIndex', 'search_keys', 'top_k']
 
 # %% ../nbs/10_search.ipynb #60868523
 class TitleNotFoundError(KeyError):
@@ -130,23 +130,35 @@ def _row_words(codes:np.ndarray, # for each row, the index of its key in `keys` 
     rows = order[np.repeat(starts[wrow], per) + (np.arange(per.sum()) - np.repeat(np.cumsum(per) - per, per))]
     return rows, np.repeat(wall, per)
 
+# %% ../nbs/10_search.ipynb #efed93b9
+SEARCH_KEYS = ('search_full', 'search_base', 'search_main', 'search_author')
+
+def search_keys(books:pd.DataFrame, # one row per book: `Book-Title`, optional `Book-Author`
+               )->pd.DataFrame: # the columns `SEARCH_KEYS`, one row per book
+    "The keys a title search matches: the title whole, without series notes and edition words, without subtitle; the author's key. A model directory stores them with its books, so a search does not rebuild them"
+    from bx_rec.data import work_keys, author_key, title_words
+    n = len(books); blank = pd.Series([''] * n, index=books.index, dtype=object)
+    titles = (books['Book-Title'] if 'Book-Title' in books.columns else blank).fillna('').astype(str).to_numpy(dtype=object)
+    tc, tu = pd.factorize(titles); tu = pd.Series(np.asarray(tu, dtype=object), dtype='str')
+    wk = work_keys(tu); full = title_words(tu).to_numpy(dtype=object)
+    base = np.where(wk['base'].to_numpy(dtype=object) != '', wk['base'].to_numpy(dtype=object), full)
+    main = np.where(wk['head'].to_numpy(dtype=object) != '', wk['head'].to_numpy(dtype=object), base)   # a comma makes no subtitle here ("Hobbits, Elves, and Wizards")
+    authors = books['Book-Author'] if 'Book-Author' in books.columns else blank
+    ac, au = pd.factorize(authors.astype(object).fillna('').to_numpy(dtype=object))
+    akey = author_key(pd.Series(np.asarray(au, dtype=object), dtype=object)).to_numpy(dtype=object) if len(au) else np.zeros(0, dtype=object)
+    return pd.DataFrame({'search_full': full[tc], 'search_base': base[tc], 'search_main': main[tc],
+                         'search_author': akey[ac] if n else np.zeros(0, dtype=object)}, index=books.index)
+
 # %% ../nbs/10_search.ipynb #de1733e0
 @patch
 def _build_search(self:TitleIndex):
-    "Search tables, built on the first search: title keys at three levels, author keys, word postings, readers"
+    "Search tables, built on the first search: title keys at three levels and author keys (stored with the books, or `search_keys`), word postings, readers"
     if self._s is not None: return
-    from bx_rec.data import work_keys, author_key, title_words
     b = self.books; n = len(b)
-    tc, tu = pd.factorize(self.titles)
-    tu = pd.Series(np.asarray(tu, dtype=object), dtype='str')
-    wk = work_keys(tu)
-    full = title_words(tu).to_numpy(dtype=object)
-    base = np.where(wk['base'].to_numpy(dtype=object) != '', wk['base'].to_numpy(dtype=object), full)
-    main = np.where(wk['head'].to_numpy(dtype=object) != '', wk['head'].to_numpy(dtype=object), base)   # a comma makes no subtitle here ("Hobbits, Elves, and Wizards")
-    ac, au = pd.factorize(b['Book-Author'].astype(object).fillna('').to_numpy(dtype=object))
-    akey = author_key(pd.Series(np.asarray(au, dtype=object), dtype=object)).to_numpy(dtype=object) if len(au) else np.zeros(0, dtype=object)
-    s = dict(full=full[tc], base=base[tc], main=main[tc], author=akey[ac] if n else np.zeros(0, dtype=object))
-    r1, w1 = _row_words(tc, full); r2, w2 = _row_words(ac, akey) if n else (np.zeros(0, np.int64), np.zeros(0, dtype=object))
+    k = b if all(c in b.columns for c in SEARCH_KEYS) else search_keys(b)
+    s = {name: k[f'search_{name}'].fillna('').astype(object).to_numpy(dtype=object) for name in ('full', 'base', 'main', 'author')}
+    (tc, fu), (ac, au) = pd.factorize(s['full']), pd.factorize(s['author'])
+    r1, w1 = _row_words(tc, fu); r2, w2 = _row_words(ac, au) if n else (np.zeros(0, np.int64), np.zeros(0, dtype=object))
     rows, ws = np.r_[r1, r2], np.r_[w1, w2]
     keep = ws != ''; rows, ws = rows[keep], ws[keep]
     first = ~pd.DataFrame({'r': rows, 'w': ws}).duplicated().to_numpy()        # a word counted once per book

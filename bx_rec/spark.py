@@ -6,15 +6,20 @@
 from __future__ import annotations
 import contextlib, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
 from pathlib import Path
-import numpy as np, pandas as pd
+import numpy as np, pandas as pd, scipy.sparse as sp
 from dataclasses import dataclass
+from .fileio import json_ready
+from . import linalg
+from .implicit import ImplicitConfig
 from .linalg import ridge_walk
+from .ranking import RankingConfig, RankingModel, topk_rows
 from .training import Config
 
 # %% auto #0
-__all__ = ['BIAS_GRID', 'spark_missing', 'SparkMasterError', 'master_endpoints', 'check_master', 'jvm_log_path', 'spark_session',
-           'read_ratings', 'index_ratings', 'hash_split', 'spark_biases', 'SparkConfig', 'spark_fit', 'train_spark',
-           'stop_process', 'standalone_cluster']
+__all__ = ['BIAS_GRID', 'FOLD_REGS', 'spark_missing', 'SparkMasterError', 'master_endpoints', 'check_master', 'jvm_log_path',
+           'spark_session', 'read_ratings', 'index_ratings', 'hash_split', 'spark_biases', 'SparkConfig', 'spark_sums',
+           'implicit_y', 'spark_implicit', 'spark_fit', 'spark_confidence', 'spark_cocounts', 'spark_knn', 'spark_ials',
+           'spark_ranking', 'train_spark', 'stop_process', 'standalone_cluster']
 
 # %% ../nbs/20_spark.ipynb #e5348c91
 def spark_missing()->str|None:
@@ -242,7 +247,7 @@ def _bias_array(t, col:str, key:str, n:int)->np.ndarray:
 @dataclass(frozen=True)
 class SparkConfig(Config):
     "What the Spark engine fits and how its validation search runs"
-    ranks:tuple=(10,) # ALS ranks tried
+    ranks:tuple=(24,) # ALS ranks tried (the in-process default dim)
     l2:float=0.1 # first regParam of the ridge walk
     l2_step:float=1.5 # factor between the regParams tried
     evals:int=4 # most ALS fits per rank on the validation split
@@ -253,6 +258,8 @@ class SparkConfig(Config):
     blocks:int|None=None # ALS user and item blocks (None: Spark's default parallelism)
     val_fraction:float=0.1 # share held out to choose the ridges (0: use `bias_l2` and `l2` as given)
     seed:int=0 # seed of the split and of ALS
+    implicit:ImplicitConfig|None=ImplicitConfig() # the implicit-feedback term after the refit, when the factors are used (None: none)
+    ranking:RankingConfig|None=RankingConfig() # the ranking model of the lists and its search (None: none)
 
 # %% ../nbs/20_spark.ipynb #3c47fc30
 def _spark_choose(df, # Spark DataFrame u, i, rating (cached)
@@ -287,15 +294,85 @@ def _spark_choose(df, # Spark DataFrame u, i, rating (cached)
     return dict(bias_pair=pairs[k], rank=best[1], l2=best[2], val_rmse=best[0], bias_val_rmse=scores[f'p{k}'],
                 use_factors=best[0] < scores[f'p{k}'])   # factors that do not beat the biases alone on validation are left out
 
+# %% ../nbs/20_spark.ipynb #e4695c8b
+def spark_sums(dfb, # Spark DataFrame u, i, res: the residuals r − μ − b_u − b_i the factors are fitted on
+               factors, # Spark DataFrame id, features: the factors of the *other* side (books when `by` is 'u')
+               by:str, # 'u': per reader; 'i': per book
+               n:int, rank:int, # rows of the result (readers or books) and factors
+              )->tuple: # (counts (n,), Σ F Fᵀ (n, rank, rank), Σ res·F (n, rank)), float64; zeros for rows without ratings
+    "Per reader (or book), by one Spark aggregation: number of ratings, Gram matrix of the other side's factors, those factors weighted by the residuals"
+    from pyspark.sql import functions as F
+    from pyspark.ml.functions import array_to_vector, vector_to_array
+    from pyspark.ml.stat import Summarizer
+    other, f = {'u': 'i', 'i': 'u'}[by], F.col('features')
+    x = dfb.join(factors.withColumnRenamed('id', other), other).select(
+        by, array_to_vector(F.transform(f, lambda v: v * F.col('res'))).alias('g'),
+        array_to_vector(F.flatten(F.transform(f, lambda a: F.transform(f, lambda b: a * b)))).alias('h'))
+    p = (x.groupBy(by).agg(F.count('*').alias('n'), Summarizer.sum(F.col('g')).alias('g'), Summarizer.sum(F.col('h')).alias('h'))
+          .select(by, 'n', vector_to_array('g').alias('g'), vector_to_array('h').alias('h')).toPandas())
+    cnt, G, H = np.zeros(n), np.zeros((n, rank)), np.zeros((n, rank, rank))
+    if len(p):
+        k = p[by].to_numpy(np.int64); cnt[k] = p['n'].to_numpy(np.float64)
+        G[k] = np.stack(p['g'].to_numpy()); H[k] = np.stack(p['h'].to_numpy()).reshape(-1, rank, rank)
+    return cnt, H, G
+
+def _factor_df(spark, A:np.ndarray): # a Spark DataFrame id, features (array<double>) of the rows of A
+    return spark.createDataFrame(pd.DataFrame({'id': np.arange(len(A), dtype=np.int32), 'features': list(np.asarray(A, np.float64))}))
+
+# %% ../nbs/20_spark.ipynb #2b9bfecc
+def _rows_solve(H:np.ndarray, # (n, d, d) Gram matrices
+                rhs:np.ndarray, # (n, d)
+                ridge:np.ndarray, # (n,) ridge of each row
+               )->np.ndarray: # (n, d): x_r = (H_r + ridge_r I)⁻¹ rhs_r; rows without a ridge (no ratings) get 0
+    d = H.shape[-1]; ridge = np.where(ridge > 0, ridge, 1.)
+    return np.linalg.solve(H + ridge[:, None, None] * np.eye(d), rhs[..., None])[..., 0]
+
+def implicit_y(H:np.ndarray, G:np.ndarray, # per reader: Σ V_i V_iᵀ and Σ res·V_i over their books (`spark_sums`)
+               U:np.ndarray, # (n, d) reader factors
+               N:sp.csr_matrix, # readers × books, |R(u)|^-1/2 on the pairs rated
+               rho:float, # ridge of Y
+               steps:int, # conjugate-gradient steps
+               Y:np.ndarray|None=None, # warm start (None: zeros)
+              )->np.ndarray: # (m, d) implicit book factors
+    "Y of the implicit term: the ridge regression of the residuals of μ + b_u + b_i + U·V on (N Y)·V, by CG on the driver"
+    Hv = lambda X: np.einsum('ujk,uk->uj', H, X)
+    Y = np.zeros((N.shape[1], U.shape[1])) if Y is None else Y
+    return linalg.cg(lambda Y: N.T @ Hv(N @ Y) + rho * Y, N.T @ (G - Hv(U)), Y, steps, batched=False)
+
+# %% ../nbs/20_spark.ipynb #b60aab0c
+def spark_implicit(spark, # a SparkSession
+                   dfb, # Spark DataFrame u, i, res (cached): residuals r − μ − b_u − b_i
+                   U:np.ndarray, V:np.ndarray, # (n, d), (m, d) the ALS factors, in rating units
+                   u:np.ndarray, i:np.ndarray, # the rated pairs' codes (the driver's copy of the ratings)
+                   lam:float, # ALS's regParam: the ridge of a reader (book) is lam × its number of ratings
+                   sigma:float, # standard deviation of the ratings (the in-process term's ridge is in standardised units)
+                   cfg:ImplicitConfig=ImplicitConfig(), # l2 (ridge of Y, times ratings per book), epochs (rounds), cg_steps
+                  )->tuple: # (user factors U + N Y, book factors V, implicit book factors Y), float32
+    "The implicit-feedback term of `bx_rec.implicit` on Spark's model: sums by Spark, the book-side solve of Y on the driver"
+    n, m = len(U), len(V)
+    cnt = np.bincount(u, minlength=n).astype(np.float64)
+    N = sp.csr_matrix((1 / np.sqrt(np.maximum(cnt[u], 1)), (u, i)), shape=(n, m))
+    rho = cfg.l2 * len(u) / m * sigma
+    U, V, Y = U.astype(np.float64), V.astype(np.float64), None
+    for _ in range(cfg.epochs):   # a round: Y, then the readers against the targets less the implicit part, then the books against U + N Y
+        nu, H, G = spark_sums(dfb, _factor_df(spark, V), 'u', n, U.shape[1])
+        Y = implicit_y(H, G, U, N, rho, cfg.cg_steps, Y); C = N @ Y
+        U = _rows_solve(H, G - np.einsum('ujk,uk->uj', H, C), lam * nu)
+        ni, Hb, Gb = spark_sums(dfb, _factor_df(spark, U + C), 'i', m, U.shape[1])
+        V = _rows_solve(Hb, Gb, lam * ni)
+    nu, H, G = spark_sums(dfb, _factor_df(spark, V), 'u', n, U.shape[1])
+    Y = implicit_y(H, G, U, N, rho, cfg.cg_steps, Y)
+    return (U + N @ Y).astype(np.float32), V.astype(np.float32), Y.astype(np.float32)
+
 # %% ../nbs/20_spark.ipynb #c9a28256
 def spark_fit(spark, # a SparkSession
               df, # Spark DataFrame u, i (dense codes), rating
               n_users:int, n_items:int, # numbers of codes
               scale:tuple, # (lowest, highest) rating: predictions are clipped to it
               cfg:SparkConfig=SparkConfig(), # what to fit and search
-              on_phase=None, # optional on_phase(name) as each phase starts: 'bias', 'als', 'refit', 'collect'
+              on_phase=None, # optional on_phase(name) as each phase starts: 'bias', 'als', 'refit', 'collect', 'implicit'
              )->dict: # arrays, config, timings, tried
-    "Biases by Spark aggregations and factors by Spark ALS, settings chosen on a validation split, refit on all ratings"
+    "Biases by Spark aggregations and factors by Spark ALS, settings chosen on a validation split, refit on all ratings; then the implicit-feedback term"
     from pyspark.sql import functions as F
     phase = on_phase or (lambda name: None)
     blocks = int(cfg.blocks or spark.sparkContext.defaultParallelism)
@@ -318,13 +395,211 @@ def spark_fit(spark, # a SparkSession
                   user_bias=_bias_array(ub, 'bu0', 'u', n_users), book_bias=_bias_array(ib, 'bi0', 'i', n_items),
                   global_mean=np.array(mu, np.float32))
     trip = df.select('u', 'i', 'rating').toPandas()
-    for x in (dfb, ub, ib, df): x.unpersist()
     T['collect'] = time.perf_counter() - t
+    implicit = cfg.implicit is not None and model is not None
+    if implicit:   # the implicit-feedback term, as in-process when the factors are used
+        phase('implicit'); t = time.perf_counter()
+        arrays['user_factors'], arrays['book_factors'], _ = spark_implicit(
+            spark, dfb, arrays['user_factors'], arrays['book_factors'], trip['u'].to_numpy(np.int64), trip['i'].to_numpy(np.int64),
+            ch['l2'], float(trip['rating'].std(ddof=0)) or 1., cfg.implicit)
+        T['implicit'] = time.perf_counter() - t
+    for x in (dfb, ub, ib, df): x.unpersist()
     config = dict(rank=rank, reg=ch['l2'], max_iter=cfg.epochs, blocks=blocks, bias_reg=ch['bias_pair'][0], bias_reg_books=ch['bias_pair'][1],
-                  sweeps=cfg.sweeps, factors=ch['use_factors'], spark=cfg.to_dict())   # what was fitted, and the settings verbatim
+                  sweeps=cfg.sweeps, factors=ch['use_factors'], implicit=implicit, spark=cfg.to_dict())   # what was fitted, and the settings verbatim
     vr = min(ch['val_rmse'], ch['bias_val_rmse']) if cfg.val_fraction > 0 else ch['val_rmse']
     return dict(arrays=arrays, config=config, timings=T, tried=tried, val_rmse=vr, bias_val_rmse=ch['bias_val_rmse'],
                 triples=(trip['u'].to_numpy(np.int64), trip['i'].to_numpy(np.int64), trip['rating'].to_numpy(np.float32)))
+
+# %% ../nbs/20_spark.ipynb #ecc351c5
+def spark_confidence(df, # Spark DataFrame with a column rating
+                     scale:tuple, # (lowest, highest) rating
+                     power:float=2., alpha:float=5., # as in `bx_rec.ranking.confidence`
+                    ): # `df` with the column w
+    "The confidence weight of every rating, `alpha * (rating / highest) ** power`, as a column `w`"
+    from pyspark.sql import functions as F
+    return df.withColumn('w', F.lit(float(alpha)) * F.pow(F.col('rating') / F.lit(float(scale[1])), F.lit(float(power))))
+
+# %% ../nbs/20_spark.ipynb #58691933
+def spark_cocounts(df, # Spark DataFrame u, i: who read what
+                   max_per_reader:int|None=None, # books of a reader used at most (a seeded sample; None: all)
+                   seed:int=0, # seed of that sample
+                  )->tuple: # (co-counts i, j, n; readers per book i, n; the sampled pairs, cached: unpersist when done)
+    "How many readers read both books, for every pair of distinct books read together: a self-join on the reader"
+    from pyspark.sql import functions as F, Window
+    x = df.select('u', 'i')
+    if max_per_reader is not None:
+        o = Window.partitionBy('u').orderBy(F.xxhash64('u', 'i', F.lit(int(seed))), 'i')
+        x = x.withColumn('_r', F.row_number().over(o)).where(F.col('_r') <= int(max_per_reader)).drop('_r')
+    x = x.cache()
+    co = (x.alias('a').join(x.alias('b'), 'u').where(F.col('a.i') != F.col('b.i'))
+           .groupBy(F.col('a.i').alias('i'), F.col('b.i').alias('j')).agg(F.count('*').alias('n')))
+    return co, x.groupBy('i').agg(F.count('*').alias('n')), x
+
+def spark_knn(co, counts, # `spark_cocounts`'s co-counts and readers per book
+              k:int=100, # neighbours kept per book
+              shrink:float=0., # added to the norm product
+             ): # Spark DataFrame i, j, sim
+    "The k books most similar to each book: cosine of the binary reader vectors with `shrink`, as `bx_rec.ranking.cosine_knn`"
+    from pyspark.sql import functions as F, Window
+    ni, nj = counts.select('i', F.col('n').alias('ni')), counts.select(F.col('i').alias('j'), F.col('n').alias('nj'))
+    s = (co.join(ni, 'i').join(nj, 'j')
+           .select('i', 'j', (F.col('n') / (F.sqrt(F.col('ni') * F.col('nj')) + F.lit(float(shrink) + 1e-30))).alias('sim')))
+    w = Window.partitionBy('i').orderBy(F.col('sim').desc(), 'j')
+    return s.withColumn('_r', F.row_number().over(w)).where(F.col('_r') <= int(k)).drop('_r')
+
+def _knn_csr(p:pd.DataFrame, # i, j, sim collected
+             m:int)->sp.csr_matrix: # books × books, float32
+    S = sp.csr_matrix((p['sim'].to_numpy(np.float32), (p['i'].to_numpy(np.int64), p['j'].to_numpy(np.int64))), shape=(m, m)); S.sort_indices()
+    return S
+
+# %% ../nbs/20_spark.ipynb #0f698332
+def spark_ials(df, # Spark DataFrame u, i, w: confidence weights of the observed pairs
+               n_users:int, n_items:int, # numbers of codes
+               rank:int, # latent dimensions
+               reg:float, # ridge per observed pair: a reader's ridge is reg × their number of books (a book's: × its readers)
+               iters:int, # alternating rounds
+               a0:float=1., # weight of every unobserved pair (`RankingConfig.a0`)
+               seed:int=0, blocks:int=2, # seed; ALS user and item blocks
+              )->tuple: # (U readers × rank, V books × rank), float32 (zeros for codes without pairs)
+    "Implicit ALS by Spark MLlib on the in-process confidence weights: observed pairs weigh a0 + w, the others a0 (MLlib's objective times a0)"
+    from pyspark.ml.recommendation import ALS
+    m = ALS(rank=rank, maxIter=iters, regParam=reg / a0, implicitPrefs=True, alpha=1. / a0, userCol='u', itemCol='i', ratingCol='w',
+            seed=seed, numUserBlocks=blocks, numItemBlocks=blocks).fit(df)
+    return _factor_table(m.userFactors, n_users, rank), _factor_table(m.itemFactors, n_items, rank)
+
+# %% ../nbs/20_spark.ipynb #6b2faabb
+def _weights_csr(p:pd.DataFrame, # u, i, w collected
+                 n:int, m:int)->sp.csr_matrix: # readers × books, float32
+    W = sp.csr_matrix((p['w'].to_numpy(np.float32), (p['u'].to_numpy(np.int64), p['i'].to_numpy(np.int64))), shape=(n, m)); W.sort_indices()
+    return W
+
+def _rank_validation(tr:pd.DataFrame, va:pd.DataFrame, # training part u, i, w and held-out part u, i, rating, collected
+                     n:int, m:int, scale:tuple, cfg:RankingConfig, seed:int)->dict: # H, rel, vu (validation readers), cols (listable books)
+    "What the ranking search scores on: training histories, liked held-out books, sampled validation readers, listable books"
+    from bx_rec.ranking import relevant_threshold
+    nread = np.bincount(np.r_[tr['i'].to_numpy(np.int64), va['i'].to_numpy(np.int64)], minlength=m)
+    liked = va[va['rating'] >= relevant_threshold(scale)]
+    rel = sp.csr_matrix((np.ones(len(liked)), (liked['u'].to_numpy(np.int64), liked['i'].to_numpy(np.int64))), shape=(n, m))
+    vu = np.flatnonzero(np.diff(rel.indptr) > 0)
+    if len(vu) > cfg.max_val_users: vu = np.sort(np.random.default_rng(seed).choice(vu, cfg.max_val_users, replace=False))
+    return dict(H=_weights_csr(tr, n, m), rel=rel, vu=vu, cols=np.flatnonzero(nread >= cfg.min_list_readers))
+
+# %% ../nbs/20_spark.ipynb #8aba2701
+def _ndcg_lists(X:np.ndarray, V:np.ndarray, # reader vectors (one row per validation reader) and book factors
+                S:sp.csr_matrix, # the kNN matrix (books × books)
+                H:sp.csr_matrix, rel:sp.csr_matrix, # the readers' training weights (left out of their lists, and the kNN term's history) and liked held-out books
+                betas:tuple, # kNN-term weights scored
+                cols:np.ndarray, # the books a list may hold
+                k:int=10, # list length
+                Hk:sp.csr_matrix|None=None, # the history of the kNN term, when not H (new readers: the books they gave)
+               )->dict: # β -> mean NDCG@k
+    "Validation NDCG@k of the lists X·V + β·kNN term for each β, as the ranking model ranks them (`RankingModel.recommend`)"
+    disc = 1 / np.log2(np.arange(2, k + 2)); ideal = np.cumsum(disc)[np.minimum(np.diff(rel.indptr), k) - 1]
+    Vc, Sc, tot = np.asarray(V[cols], np.float32), sp.csr_matrix(S, dtype=np.float32)[:, cols], np.asarray((H if Hk is None else Hk).sum(1)).ravel()
+    out, chunk = {b: 0. for b in betas}, max(16, int(2.5e7 // max(len(cols), 1)))
+    for s in range(0, len(X), chunk):
+        e = min(len(X), s + chunk); h = sp.csr_matrix(H[s:e]); hk = h if Hk is None else sp.csr_matrix(Hk[s:e])
+        base = np.asarray(X[s:e], np.float32) @ Vc.T
+        knn = (sp.diags(1 / np.maximum(tot[s:e], 1e-30)) @ hk @ Sc).toarray()
+        seen = h[:, cols].tocoo()
+        for b in betas:
+            sc = base + np.float32(b) * knn; sc[seen.row, seen.col] = -np.inf
+            top, _ = topk_rows(sc, k); items = np.where(top >= 0, cols[np.maximum(top, 0)], -1)
+            hits = (np.asarray(rel[s:e][np.arange(e - s)[:, None], np.maximum(items, 0)].todense()) > 0) & (items >= 0)
+            out[b] += float(((hits * disc[:hits.shape[1]]).sum(1) / ideal[s:e]).sum())
+    return {b: v / max(len(X), 1) for b, v in out.items()}
+
+# %% ../nbs/20_spark.ipynb #81ab76d5
+FOLD_REGS = (10., 30., 100., 300.)   # fold-in ridges tried for new readers
+
+def _fold_ndcg(V:np.ndarray, S:sp.csr_matrix, # book factors and kNN matrix of a search fit
+               H:sp.csr_matrix, rel:sp.csr_matrix, # validation readers' training weights and liked held-out books
+               given:int, regs:tuple, beta:float, a0:float, cols:np.ndarray, seed:int, # books each reader gives; ridges tried; kNN weight; a0; listable books; seed
+              )->dict: # ridge -> NDCG@10 of the readers with more than `given` training books
+    "The validation readers as new readers: each folded in (as `RankingModel.fold_in`) from `given` of their training books"
+    n = np.diff(H.indptr); ok = np.flatnonzero(n > given)
+    if not len(ok): return {}
+    rng = np.random.default_rng(seed)
+    pick = [H.indptr[r] + rng.choice(n[r], given, replace=False) for r in ok]
+    rows = np.repeat(np.arange(len(ok)), given); e = np.concatenate(pick)
+    Hg = sp.csr_matrix((H.data[e], (rows, H.indices[e])), shape=(len(ok), H.shape[1]))
+    V64 = V.astype(np.float64); G = a0 * V64.T @ V64
+    Vg = V64[H.indices[e]].reshape(len(ok), given, -1); w = H.data[e].reshape(len(ok), given).astype(np.float64)
+    B = np.einsum('rg,rgj,rgk->rjk', w, Vg, Vg); rhs = np.einsum('rg,rgj->rj', a0 + w, Vg)
+    out = {}
+    for reg in regs:
+        X = np.linalg.solve(G + reg * np.eye(len(G)) + B, rhs[..., None])[..., 0]
+        out[float(reg)] = _ndcg_lists(X, V, S, H[ok], rel[ok], (beta,), cols, Hk=Hg)[beta]
+    return out
+
+# %% ../nbs/20_spark.ipynb #550318f3
+def _spark_rank_search(dfw, # Spark DataFrame u, i, rating, w (cached)
+                       n:int, m:int, scale:tuple, cfg:RankingConfig, seed:int, blocks:int, say,
+                       fold_regs:tuple=FOLD_REGS, # fold-in ridges tried for new readers
+                      )->dict: # best (reg, knn_k, knn_shrink, beta), grid, knn_search, fold_reg, fold_search, mean_n, skipped
+    "The ranking model's ridge, kNN variant and β, and the fold-in ridge of new readers, chosen by NDCG@10 on a validation split"
+    kvs = [(int(a), float(b)) for a, b in cfg.knn_variants] or [(int(cfg.knn_k), 0.)]
+    first = dict(reg=float(cfg.l2s[len(cfg.l2s) // 2]), knn_k=kvs[0][0], knn_shrink=kvs[0][1], beta=float(cfg.betas[0]))
+    tr, va = (x.cache() for x in hash_split(dfw, cfg.val_fraction, seed))
+    ptr = tr.select('u', 'i', 'w').toPandas()
+    mean_n = len(ptr) / max(1, ptr['u'].nunique())   # MLlib's ridge grows with n_u: the in-process ridge for a reader of mean activity
+    v = _rank_validation(ptr, va.select('u', 'i', 'rating').toPandas(), n, m, scale, cfg, seed)
+    out = dict(best=first, grid=[], knn_search=[], fold_reg=first['reg'], fold_search={}, mean_n=mean_n, skipped=None)
+    if not len(v['vu']) or len(cfg.l2s) * len(kvs) * len(cfg.betas) <= 1:
+        for x in (tr, va): x.unpersist()
+        return dict(out, skipped=None if len(v['vu']) else 'too few ratings to validate on: the middle ridge, first kNN variant and first β')
+    co, cnt, x = spark_cocounts(tr, cfg.knn_max_per_reader, seed); co = co.cache()
+    knns = {kv: _knn_csr(spark_knn(co, cnt, *kv).toPandas(), m) for kv in kvs}
+    for y in (co, x): y.unpersist()
+    H, rel, vu, Vs = v['H'][v['vu']], v['rel'][v['vu']], v['vu'], {}
+    for l2 in cfg.l2s:
+        U, V = spark_ials(tr, n, m, cfg.dim, l2 / mean_n, cfg.search_epochs + cfg.warm_epochs, cfg.a0, seed, blocks); Vs[l2] = V
+        for kv, S in knns.items():
+            for b, s in _ndcg_lists(U[vu], V, S, H, rel, cfg.betas, v['cols']).items():
+                out['grid'].append(dict(reg=float(l2), knn_k=kv[0], knn_shrink=kv[1], beta=float(b), val_ndcg10=s))
+        say(f"  reg={l2:g}: best NDCG@10 {max(g['val_ndcg10'] for g in out['grid'] if g['reg'] == l2):.4f}")
+    for x in (tr, va): x.unpersist()
+    best = max(out['grid'], key=lambda g: g['val_ndcg10'])
+    out['knn_search'] = [dict(k=a, shrink=b, val_ndcg10=max(g['val_ndcg10'] for g in out['grid'] if (g['knn_k'], g['knn_shrink']) == (a, b))) for a, b in kvs]
+    fold = _fold_ndcg(Vs[best['reg']], knns[(best['knn_k'], best['knn_shrink'])], H, rel, int(getattr(cfg, 'new_given', 5)), fold_regs,
+                      best['beta'], cfg.a0, v['cols'], seed)
+    out.update(fold_search=fold, fold_reg=max(fold, key=fold.get) if fold else best['reg'])
+    say(f"chosen on validation ({len(vu):,} readers): reg={best['reg']:g} knn=({best['knn_k']}, {best['knn_shrink']:g}) beta={best['beta']:g}; fold-in ridge of new readers {out['fold_reg']:g}")
+    return dict(out, best={k: best[k] for k in first})
+
+# %% ../nbs/20_spark.ipynb #96902ba2
+def spark_ranking(df, # Spark DataFrame u, i (dense codes), rating
+                  user_ids, item_ids, # ids in code order
+                  scale:tuple, # (lowest, highest) rating
+                  cfg:RankingConfig=RankingConfig(), # the ranking model's settings and search grid (as in-process)
+                  seed:int=0, # seed of the split, the kNN cap and ALS
+                  blocks:int=2, # ALS user and item blocks
+                  say=None, # say(line): progress lines (None: silent)
+                 )->RankingModel:
+    "The ranking model of the lists fitted on Spark: implicit ALS by MLlib and item kNN by a join, chosen on validation"
+    from bx_rec.ranking import relevant_threshold
+    say = say or (lambda line: None); n, m = len(user_ids), len(item_ids)
+    dfw = spark_confidence(df, scale, cfg.power, cfg.alpha).select('u', 'i', 'rating', 'w').cache()
+    s = _spark_rank_search(dfw, n, m, scale, cfg, seed, blocks, say); b = s['best']
+    W = _weights_csr(dfw.select('u', 'i', 'w').toPandas(), n, m)
+    lam = b['reg'] / (W.nnz / max(1, int((np.diff(W.indptr) > 0).sum())))
+    U, V = spark_ials(dfw, n, m, cfg.dim, lam, cfg.epochs, cfg.a0, seed, blocks)
+    co, cnt, x = spark_cocounts(dfw, cfg.knn_max_per_reader, seed)
+    S = _knn_csr(spark_knn(co, cnt, b['knn_k'], b['knn_shrink']).toPandas(), m)
+    for y in (x, dfw): y.unpersist()
+    config = dict(kind='ials+knn', engine='spark', scale=[float(scale[0]), float(scale[1])], factors=int(cfg.dim), iters=int(cfg.epochs), cg=0,
+                  knn_k=b['knn_k'], knn_shrink=b['knn_shrink'], knn_search=s['knn_search'], min_list_readers=int(cfg.min_list_readers),
+                  knn_max_per_reader=None if cfg.knn_max_per_reader is None else int(cfg.knn_max_per_reader),
+                  power=float(cfg.power), alpha=float(cfg.alpha), a0=float(cfg.a0), reg=float(s['fold_reg']), ials_reg=b['reg'], spark_reg_param=float(lam / cfg.a0),
+                  fold_search=[dict(reg=k, val_ndcg10=x) for k, x in s['fold_search'].items()],
+                  implicit_weight=float(cfg.implicit_weights[0]), beta=b['beta'], seed=int(seed), search_iters=int(cfg.search_epochs + cfg.warm_epochs),
+                  warm_iters=0, final_iters=int(cfg.epochs), search=s['grid'], relevant_min=float(relevant_threshold(scale)),
+                  n_ratings=int(W.nnz), n_implicit=0)
+    if s['skipped']: config['search_skipped'] = s['skipped']
+    arrays = dict(user_factors=U, item_factors=V, knn_indptr=S.indptr.astype(np.int64), knn_indices=S.indices.astype(np.int64),
+                  knn_data=S.data.astype(np.float32), history_indptr=W.indptr.astype(np.int64),
+                  history_indices=W.indices.astype(np.int64), history_weights=W.data.astype(np.float32))
+    return RankingModel(arrays, config, np.asarray(user_ids, dtype=object), np.asarray(item_ids, dtype=object))
 
 # %% ../nbs/20_spark.ipynb #7b565621
 def _spark_records(r:dict, # `spark_fit`'s result
@@ -336,14 +611,14 @@ def _spark_records(r:dict, # `spark_fit`'s result
                  factor_gain=(1 - r['val_rmse'] / r['bias_val_rmse']) if r['bias_val_rmse'] == r['bias_val_rmse'] else None)
     summary = dict(epochs=c['max_iter'], best_epoch=c['max_iter'], refit=True, train_seconds=round(secs, 3), val_rmse=r['val_rmse'],
                    n_ratings=n, n_users=n_users, n_items=n_items, stopped_reason='completed', phase='refit',
-                   epochs_reached=c['max_iter'], weights_epoch=c['max_iter'], resumed=False, message='', implicit=False, tuned=tuned)
+                   epochs_reached=c['max_iter'], weights_epoch=c['max_iter'], resumed=False, message='', implicit=c['implicit'], tuned=tuned)
     config = dict(engine='spark', spark_version=version, spark_master=spark_master, spark_parallelism=parallelism, solver='spark-als',
                   model='biased', dim=c['rank'], spark=cfg.to_dict(),
                   als=dict(rank=c['rank'], regParam=c['reg'], maxIter=c['max_iter'], numUserBlocks=c['blocks'], numItemBlocks=c['blocks'],
                            seed=cfg.seed, implicitPrefs=False, tried=r['tried'], factors_used=c['factors']),
                   bias_reg=c['bias_reg'], bias_reg_books=c['bias_reg_books'],
                   reg=c['reg'], reg_mode='count', rating_std=1.0,   # fold-in (bx_rec.personal): Spark's ridge is regParam × n_u on unstandardised residuals
-                  bias_sweeps=c['sweeps'], val_fraction=cfg.val_fraction, seed=cfg.seed, refit=True, implicit=False, tuned=tuned,
+                  bias_sweeps=c['sweeps'], val_fraction=cfg.val_fraction, seed=cfg.seed, refit=True, implicit=c['implicit'], tuned=tuned,
                   rating_min=float(scale[0]), rating_max=float(scale[1]), n_users=n_users, n_books=n_items, n_ratings=n)
     return summary, config
 
@@ -361,7 +636,7 @@ def train_spark(ratings:str, # ratings file or folder; for fmt 'preprocessed' an
                 stop:bool=True, # stop the Spark session at the end
                 **load_kw, # fmt other than 'preprocessed': `load_interactions` arguments (user_col, sep, rating_scale, min_user_ratings, ...)
                )->dict: # the summary `bx-rec train` prints
-    "Train the biased model on Spark and write a standard model directory"
+    "Train the biased model and the ranking model of the lists on Spark and write a standard model directory"
     from bx_rec.pipeline import Fit, save_fit, Interactions
     t_all = time.perf_counter(); T = {}
     def say(name):
@@ -378,6 +653,12 @@ def train_spark(ratings:str, # ratings file or folder; for fmt 'preprocessed' an
         if not user_ids: raise ValueError(f"{ratings}: no ratings to train on")
         scale = inter.rating_scale or tuple(float(x) for x in raw.agg({'rating': 'min'}).first() + raw.agg({'rating': 'max'}).first())
         r = spark_fit(spark, df, len(user_ids), len(item_ids), scale, cfg, on_phase=say)
+        rank = None
+        if cfg.ranking is not None:
+            say('ranking'); t = time.perf_counter()
+            rank = spark_ranking(df, user_ids, item_ids, scale, cfg.ranking, cfg.seed, int(cfg.blocks or spark.sparkContext.defaultParallelism),
+                                 say=None if quiet else (lambda line: print(line, file=sys.stderr, flush=True)))
+            T['ranking'] = time.perf_counter() - t
         import pyspark
         version, parallelism = pyspark.__version__, spark.sparkContext.defaultParallelism
     finally:
@@ -389,7 +670,9 @@ def train_spark(ratings:str, # ratings file or folder; for fmt 'preprocessed' an
     history = pd.DataFrame([dict(epoch=j + 1, train_loss=float('nan'), val_loss=float('nan'), train_rmse=float('nan'), val_rmse=x['val_rmse'])
                             for j, x in enumerate(r['tried'])], columns=['epoch', 'train_loss', 'val_loss', 'train_rmse', 'val_rmse'])
     ratings_df = pd.DataFrame({'User-ID': uids[u], 'User-Embedding-ID': u.astype(np.int32), 'Book-Embedding-ID': i.astype(np.int32), 'Book-Rating': rt})
-    f = Fit(r['arrays'], 'biased', list(user_ids), list(item_ids), history, summary, config, ratings_df)
+    if rank is not None:   # the lists' model shares the rating model's codes: no padding as in-process
+        summary.update(ranking=json_ready({k: v for k, v in rank.config.items() if k != 'search'}, other='drop'), ranking_seconds=round(T['ranking'], 3))
+    f = Fit(r['arrays'], 'biased', list(user_ids), list(item_ids), history, summary, config, ratings_df, rank)
     src = Interactions(pd.DataFrame({'user': uids[u], 'item': iids[i], 'rating': rt}), inter.items, inter.aliases, fmt, str(ratings), rating_scale=scale)
     say('write'); t = time.perf_counter()
     save_fit(out, f, src)

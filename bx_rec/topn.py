@@ -273,7 +273,7 @@ def top(self:ListsScorer, users, # known readers' ids (None: new readers, folded
         H:sp.csr_matrix, # new readers' given ratings on the catalogue's columns
         seen:sp.csr_matrix, # catalogue books each reader may not get
         k:int, # list length
-       )->np.ndarray: # k catalogue books per reader, best first; -1 rows: readers the model cannot list
+       )->np.ndarray: # k catalogue books per reader, best first; -1 rows: known-reader ids the model lacks
     "Every reader's list in catalogue indices: `recommend` for known readers, `fold_in` and `scores_folded` for new ones"
     n = seen.shape[0]; out = np.full((n, k), -1, np.int64); inner, outer = self.map.inner, self.map.outer
     if users is not None:
@@ -284,8 +284,7 @@ def top(self:ListsScorer, users, # known readers' ids (None: new readers, folded
         return out
     H = sp.csr_matrix(H); seen = sp.csr_matrix(seen)
     for r in range(n):
-        h = H[r]; c = inner[h.indices]; ok = c >= 0
-        if not ok.any(): continue
+        h = H[r]; c = inner[h.indices]; ok = c >= 0      # none known to the model: folded in from nothing, the model's prior
         sc = self.map.to_outer(self.model.scores_folded(self.model.fold_in(c[ok], h.data[ok]))).astype(np.float32)
         sc[seen[r].indices] = -np.inf
         out[r] = topk_rows(sc[None], k)[0][0]

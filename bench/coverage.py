@@ -7,7 +7,8 @@ Each part runs in its own subprocess, so that peak memory (VmHWM) is its own:
    seconds, peak RSS, readers and books the lists cover (the rating model keeps its 5/5 core);
 2. the ranking model's iALS beside the `implicit` library's `AlternatingLeastSquares` (when installed:
    `pip install implicit`), same matrix (every explicit rating and implicit row of the dump, confidence weights as
-   `bx_rec.ranking.confidence`), same factors, iterations and threads, one after the other in this run;
+   `bx_rec.ranking.confidence`), same factors, iterations and threads, three fits each, alternating, in this run (medians:
+   a shared machine's speed drifts by a fifth from one minute to the next);
 3. on the saved model: readers and books covered, `Model.similar` p50/p95 over 200 books with 2+ readers and
    `recommend_many` for 10,000 readers.
 
@@ -43,20 +44,22 @@ def _matrix(data:str):
     uc, bc = pd.factorize(u)[0], pd.factorize(b)[0]
     return sp.csr_matrix((w, (uc, bc)), shape=(uc.max() + 1, bc.max() + 1)).astype(np.float32)
 
-def part_ials(data:str, threads:int, factors:int, iters:int):
-    "bx_rec's iALS and implicit's ALS on the same matrix, same factors, iterations and threads"
-    import torch
+def part_ials(data:str, threads:int, factors:int, iters:int, repeats:int=3):
+    "bx_rec's iALS and implicit's ALS on the same matrix, same factors, iterations and threads: `repeats` fits each, alternating; medians"
+    import numpy as np, torch
     torch.set_num_threads(threads)
     from bx_rec.ranking import ials, RankingConfig
-    W = _matrix(data); out = dict(shape=list(W.shape), nnz=int(W.nnz))
-    t = time.perf_counter(); ials(W, cfg=RankingConfig(dim=factors, a0=1., cg_steps=3), l2=30., epochs=iters, seed=0); out['bx_rec_s'] = round(time.perf_counter() - t, 1)
-    try:
-        os.environ['OPENBLAS_NUM_THREADS'] = '1'
-        from implicit.cpu.als import AlternatingLeastSquares
-        m = AlternatingLeastSquares(factors=factors, regularization=30., iterations=iters, num_threads=threads, random_state=0,
-                                    calculate_training_loss=False)
-        t = time.perf_counter(); m.fit(W, show_progress=False); out['implicit_s'] = round(time.perf_counter() - t, 1)
-    except ImportError: out['implicit_s'] = None
+    W = _matrix(data); out = dict(shape=list(W.shape), nnz=int(W.nnz), repeats=repeats)
+    try: from implicit.cpu.als import AlternatingLeastSquares   # its BLAS on one thread, as it asks (OPENBLAS_NUM_THREADS=1, set before NumPy loads)
+    except ImportError: AlternatingLeastSquares = None
+    ours, theirs = [], []
+    for _ in range(repeats):
+        t = time.perf_counter(); ials(W, cfg=RankingConfig(dim=factors, a0=1., cg_steps=3), l2=30., epochs=iters, seed=0); ours.append(time.perf_counter() - t)
+        if AlternatingLeastSquares is None: continue
+        m = AlternatingLeastSquares(factors=factors, regularization=30., iterations=iters, num_threads=threads, random_state=0, calculate_training_loss=False)
+        t = time.perf_counter(); m.fit(W, show_progress=False); theirs.append(time.perf_counter() - t)
+    out.update(bx_rec_s=round(float(np.median(ours)), 1), bx_rec_all_s=[round(x, 1) for x in ours],
+               implicit_s=round(float(np.median(theirs)), 1) if theirs else None, implicit_all_s=[round(x, 1) for x in theirs])
     return out
 
 def part_queries(out:str, threads:int):
@@ -76,7 +79,8 @@ def part_queries(out:str, threads:int):
                 similar_p95_ms=round(float(np.quantile(ts, .95)) * 1e3, 2), top10_10000_readers_s=round(batch, 2))
 
 def run_part(name:str, *args)->dict:
-    r = subprocess.run([sys.executable, __file__, '--part', name, *map(str, args)], capture_output=True, text=True, cwd=ROOT)
+    env = dict(os.environ, OPENBLAS_NUM_THREADS='1') if name == 'ials' else None   # `implicit` wants its BLAS single-threaded
+    r = subprocess.run([sys.executable, __file__, '--part', name, *map(str, args)], capture_output=True, text=True, cwd=ROOT, env=env)
     if r.returncode: sys.exit(f"part {name} failed:\n{r.stderr[-3000:]}")
     return json.loads(r.stdout.strip().splitlines()[-1])
 

@@ -1244,12 +1244,14 @@ def _number_works(work:np.ndarray, # a work key per row (any integers)
 # %% ../nbs/01_data.ipynb #5b51aa5d
 def assign_book_ids(books:pd.DataFrame, # cleaned books (unique ISBN)
                     max_subtitles:int=4, # a title followed by more distinct subtitles (by one author) is a series prefix: its subtitles stay apart
+                    keys:dict|None=None, # when a dict: receives the distinct `titles` and their work keys `base` and `head` (for the title search, `bx_rec.recommend.search_keys`)
                    )->np.ndarray: # Book-ID (int64) per row: one per work, numbered by the work's smallest ISBN
     "Merge editions of one work (same title up to notes, format words, articles, plural/possessive s and a subtitle; same author up to spelling) into one Book-ID"
     if len(books) == 0: return np.zeros(0, dtype=np.int64)
     tc, tu = pd.factorize(books['Book-Title'], use_na_sentinel=True)        # work on distinct titles and authors, then on codes
     ac, au = pd.factorize(books['Book-Author'], use_na_sentinel=True)
     wk = work_keys(tu)
+    if keys is not None: keys.update(titles=np.asarray(tu, dtype=object), base=wk['base'].to_numpy(dtype=object), head=wk['head'].to_numpy(dtype=object))
     cols = ('base', 'main', 'sub', 'head')                                       # numbers in digits, 'of', 'de', 'la', … dropped
     codes, uk = pd.factorize(pd.concat([wk[c] for c in cols], ignore_index=True))  # each distinct key once
     loose = _merge_words(pd.Series(uk, dtype='str')).to_numpy(dtype=object)[codes].reshape(len(cols), -1)
@@ -1320,6 +1322,7 @@ class Preprocessed:
     books:pd.DataFrame # one row per Book-Embedding-ID
     report:PreprocessReport # row accounting
     implicit:pd.DataFrame|None=None # User-ID, Book-ID (int64), ISBN: rating-0 interactions with known works, one per (user, work), none already rated
+    title_keys:dict|None=None # the books' distinct titles and their work keys (`assign_book_ids`'s `keys`), reused by the title search
 
 # %% ../nbs/01_data.ipynb #a0f5fccd
 def core_mask(users, # the user of each rating
@@ -1434,7 +1437,7 @@ def preprocess(raw:RawData, # output of `read_raw`
     books = _books_or_isbns(raw, allow_missing_books)
     dropped, repaired, rows_in = _read_counts(raw)
     r = raw.ratings[['User-ID', 'ISBN', 'Book-Rating']].reset_index(drop=True)
-    book_id = pd.Series(assign_book_ids(books), index=pd.Index(books['ISBN'].to_numpy(dtype=object)))
+    keys = {}; book_id = pd.Series(assign_book_ids(books, keys=keys), index=pd.Index(books['ISBN'].to_numpy(dtype=object)))
     pos = _lookup(r['ISBN'], books['ISBN'])                           # each rating's row in books (= in book_id), -1: none
     explicit = r['Book-Rating'].between(1, 10).to_numpy()
     dropped['implicit rating (0)'] = int((~explicit).sum())
@@ -1461,7 +1464,7 @@ def preprocess(raw:RawData, # output of `read_raw`
     rep = PreprocessReport(rows_in, dropped, len(ratings), int(ratings['User-ID'].nunique()), len(out),
                            int(min_user_ratings), int(min_book_ratings), repaired, len(imp))
     assert rep.rows_in == rep.rows_out + sum(rep.dropped.values())
-    return Preprocessed(ratings, out, rep, imp)
+    return Preprocessed(ratings, out, rep, imp, keys)
 
 # %% ../nbs/01_data.ipynb #f17a000e
 def catalogue(raw:RawData, # output of `read_raw`, with its books file

@@ -29,19 +29,26 @@ def cg(matvec, # x ↦ A x, with A symmetric positive definite
        precond=None, # Jacobi preconditioner 1/diag(A), shaped like `rhs` (None: none)
        batched:bool=True, # every row its own system; False: one system over all entries
        tol:float=0., # stop once the (preconditioned) residual norm is below tol × that of `rhs`, in every row (0: run all steps)
-      ): # the approximate solution, a new array (or `x` itself when `steps` is 0)
+       overwrite:bool=False, # `x` and `rhs` may be overwritten (the caller gives them up): two fewer arrays alive
+       residual=None, # rhs - A x, when the caller has it for less than a product (it is overwritten; `rhs` is then read only for `tol`)
+      ): # the approximate solution, a new array (or `x` itself when `steps` is 0 or `overwrite`)
     "Preconditioned conjugate gradients on NumPy arrays or torch tensors, warm-started at `x`"
     if steps == 0: return x
     M = (lambda v: v) if precond is None else (lambda v: precond * v)
     copy = (lambda a: a.clone()) if isinstance(x, torch.Tensor) else (lambda a: a.copy())
-    r = rhs - matvec(x); y = M(r)
-    x, p, ry = copy(x), copy(y), _dot(r, y, batched)
     stop = tol**2 * _dot(rhs, M(rhs), batched) if tol else None
-    for _ in range(steps):                         # updates in place: the same numbers as x + αp etc., fewer (rows × k) arrays alive
+    if residual is not None: r = residual
+    elif overwrite: r = rhs; r -= matvec(x)
+    else: r = rhs - matvec(x)
+    if not overwrite: x = copy(x)
+    y = M(r); p, ry = copy(y), _dot(r, y, batched)
+    fused = isinstance(x, torch.Tensor)            # torch: fused multiply-adds, no (rows × k) temporaries
+    for _ in range(steps):                         # updates in place: fewer (rows × k) arrays alive
         if stop is not None and bool((ry <= stop).all()): break
         Ap = matvec(p)
         alpha = ry / _floor(_dot(p, Ap, batched))
-        x += alpha * p; r -= alpha * Ap
+        if fused: x.addcmul_(alpha, p); r.addcmul_(alpha, Ap, value=-1)
+        else: x += alpha * p; r -= alpha * Ap
         y = M(r); ry_new = _dot(r, y, batched)
         p *= ry_new / _floor(ry); p += y; ry = ry_new
     return x

@@ -250,10 +250,8 @@ def mask(self:Recommender, exclude=(), # Book-Embedding-IDs to leave out
 # %% ../nbs/13_personal.ipynb #cc08e3b9
 @patch
 def _top(self:Recommender, scores:np.ndarray, ok:np.ndarray, n:int)->pd.DataFrame:
-    ok = ok & (scores > -np.inf)
-    s = np.where(ok, scores, -np.inf)
-    n = int(min(n, ok.sum()))
-    idx = top_k(s, n)
+    cand = np.flatnonzero(ok & (scores > -np.inf))   # the books a list may hold: a selection among them only (ties in index order, as `top_k`)
+    idx = cand[top_k(scores[cand], int(min(n, len(cand))))]
     if getattr(self, '_list_cols', None) is None:   # the shown columns as arrays, taken per list (faster than iloc on the frame)
         cols = ['Book-Embedding-ID', 'Book-ID', 'Book-Title', 'Book-Author', 'Year-Of-Publication'] + [c for c in ('n_ratings', 'readers') if c in self.books.columns]
         self._list_cols = {c: (self.books[c].to_numpy(dtype=object) if self.books[c].dtype == object or str(self.books[c].dtype).startswith('str')

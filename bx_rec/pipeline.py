@@ -43,6 +43,7 @@ class Interactions:
     implicit:pd.DataFrame|None=None # Book-Crossing sources: the implicit (rating 0) interactions, columns user, item (str); `fit` ignores them
     n_out_of_scale:int=0 # ratings outside `rating_scale` dropped (`drop_out_of_scale=True`)
     outside_readers:dict|None=None # Book-Crossing sources: readers of the ratings file with no row left (none of their books is in the books file): id -> rows
+    title_keys:dict|None=None # Book-Crossing sources: the books' titles and work keys from the edition merge (`bx_rec.data.Preprocessed.title_keys`), reused by the search keys
 
     def __repr__(self):
         r = self.ratings
@@ -95,7 +96,7 @@ def _from_preprocessed(pre:Preprocessed, fmt:str, source:str, books:pd.DataFrame
     if imp is not None:
         imp = pd.DataFrame({'user': imp['User-ID'].astype(str).to_numpy(), 'item': imp['Book-ID'].astype(str).to_numpy()})
     return Interactions(df[['user', 'item', 'rating', 'isbn']].reset_index(drop=True), items, aliases, fmt, source, pre.report,
-                        rating_scale=(1., 10.), implicit=imp)
+                        rating_scale=(1., 10.), implicit=imp, title_keys=getattr(pre, 'title_keys', None))
 
 # %% ../nbs/18_pipeline.ipynb #7ff84ee9
 def outside_readers(raw_ratings:pd.DataFrame, # the ratings file as read (`RawData.ratings`: User-ID, ISBN, ...)
@@ -642,13 +643,15 @@ def _items_frame(f:Fit, inter:Interactions|None)->pd.DataFrame:
     "Item metadata in the model's embedding order (bare ids when the source has none), with the title search's keys (`bx_rec.recommend.search_keys`)"
     from bx_rec.recommend import search_keys
     items = inter.items if isinstance(inter, Interactions) else None
-    if items is None: out = pd.DataFrame({'item': f.item_ids, 'Book-Title': f.item_ids}); return pd.concat([out, search_keys(out)], axis=1)
-    out = items.drop_duplicates('item').set_index('item').reindex(pd.Index(f.item_ids, name='item')).reset_index()
-    if 'Book-Title' in out.columns: out['Book-Title'] = out['Book-Title'].fillna(out['item'])
-    if 'Book-ID' in out.columns and out['Book-ID'].isna().any():   # books the metadata lacks (e.g. only read, never rated): their id is the item
-        ids = pd.to_numeric(out['item'], errors='coerce')
-        out['Book-ID'] = ids.astype('int64') if ids.notna().all() else out['item']
-    return pd.concat([out, search_keys(out)], axis=1)
+    known = inter.title_keys if isinstance(inter, Interactions) else None   # work keys the edition merge computed: not computed again
+    if items is None: out = pd.DataFrame({'item': f.item_ids, 'Book-Title': f.item_ids})
+    else:
+        out = items.drop_duplicates('item').set_index('item').reindex(pd.Index(f.item_ids, name='item')).reset_index()
+        if 'Book-Title' in out.columns: out['Book-Title'] = out['Book-Title'].fillna(out['item'])
+        if 'Book-ID' in out.columns and out['Book-ID'].isna().any():   # books the metadata lacks (e.g. only read, never rated): their id is the item
+            ids = pd.to_numeric(out['item'], errors='coerce')
+            out['Book-ID'] = ids.astype('int64') if ids.notna().all() else out['item']
+    return pd.concat([out, search_keys(out, known=known)], axis=1)
 
 # %% ../nbs/18_pipeline.ipynb #13451397
 @patch

@@ -4,7 +4,8 @@
 
 # %% ../nbs/11_ranking.ipynb #42b05c5e
 from __future__ import annotations
-import math, time, warnings
+import ctypes, math, time, warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 import numpy as np, pandas as pd, scipy.sparse as sp
 import torch
@@ -35,14 +36,14 @@ class RankingConfig(Config):
     l2s:tuple=(15., 30., 60.) # ridge values searched on validation (the middle one: the shared search fit's)
     implicit_weights:tuple=(0.1, 0.3) # implicit-row weights searched (only with implicit rows)
     betas:tuple=(0., 1., 2., 4., 8., 16., 32., 64., 128., 512.) # kNN-term weights searched (each costs little: `topk_scores`)
-    search_epochs:int=4 # ALS rounds of the shared search fit (middle ridge, first implicit weight), cold start
+    search_epochs:int=3 # ALS rounds of the shared search fit (middle ridge, first implicit weight), cold start; the three schedule values were chosen on validation with `bench/schedule.py`
     val_fraction:float=0.2 # share of each reader's ratings held out for the search
     max_val_users:int=2000 # readers the validation NDCG is measured on (seeded sample)
     new_given:int=5 # ratings each simulated new reader gives when `beta_new` (the new readers' kNN weight) is chosen
     new_ridge_scales:tuple=(1., 3., 10., 30.) # the new readers' fold-in ridge: the model's ridge times one of these, chosen on validation with `beta_new`
     thin_maxes:tuple=(0, 1, 2, 3, 5, 10) # known readers with at most this many books get `beta_new` too: chosen on validation (0: none)
-    warm_epochs:int=2 # ALS rounds of each searched setting, warm-started from the shared search fit
-    final_epochs:int=4 # ALS rounds of the final fit, warm-started from the chosen setting's search fit
+    warm_epochs:int=1 # ALS rounds of each searched setting, warm-started from the shared search fit
+    final_epochs:int=2 # ALS rounds of the final fit, warm-started from the chosen setting's search fit
 
 # %% ../nbs/11_ranking.ipynb #efcc326a
 def confidence(ratings:np.ndarray, # explicit ratings on `scale`
@@ -81,15 +82,16 @@ def _rowdot(a:torch.Tensor, b:torch.Tensor)->torch.Tensor:
     return torch.einsum('ij,ij->i', a, b)
 
 def _half_step_t(Mt:tuple, F:torch.Tensor, X:torch.Tensor, a0:float, reg:float, cg:int)->torch.Tensor:
-    "`_half_step` in torch float32: the observed entries' products come from `sampled_addmm`, never an nnz × d copy"
+    "`_half_step` in torch float32: the observed entries' products come from `sampled_addmm`, never an nnz × d copy; X is overwritten with the solution"
     crow, col, w, shape = Mt; d = X.shape[1]
     G = a0 * (F.T @ F) + reg * torch.eye(d, dtype=F.dtype)
     Z = _sparse(crow, col, torch.zeros_like(w), shape)
-    b = _sparse(crow, col, a0 + w, shape) @ F
     def Ax(x):
-        t = torch.sparse.sampled_addmm(Z, x, F.T, beta=0.).values() * w   # x_u · f_j on observed (u, j), times w_uj
-        return torch.addmm(_sparse(crow, col, t, shape) @ F, x, G)
-    return linalg.cg(Ax, b, X, cg)
+        t = torch.sparse.sampled_addmm(Z, x, F.T, beta=0.).values().mul_(w)   # x_u · f_j on observed (u, j), times w_uj
+        return (_sparse(crow, col, t, shape) @ F).addmm_(x, G)   # in place: one (rows × k) array per product
+    t = torch.sparse.sampled_addmm(Z, X, F.T, beta=0.).values().mul_(w).neg_().add_(w + a0)   # a0 + w_uj - w_uj x_u · f_j
+    r = (_sparse(crow, col, t, shape) @ F).addmm_(X, G, alpha=-1.)   # b - A X in one sparse product (b = V_uᵀ(a0 + w_u))
+    return linalg.cg(Ax, None, X, cg, overwrite=True, residual=r)   # X is solved in place
 
 class IALSSolver:
     "Implicit ALS as a `run_epochs` solver: one epoch is the readers' half-step, then the books'"
@@ -121,7 +123,7 @@ def ials(W:sp.csr_matrix, # readers × books, data = confidence weight w > 0 of 
     if init is None:
         rng = np.random.default_rng(seed); s = 0.1 / math.sqrt(factors)
         init = rng.standard_normal((n, factors)) * s, rng.standard_normal((m, factors)) * s
-    U, V = (torch.from_numpy(np.array(a, np.float32)) for a in init)
+    U, V = (torch.from_numpy(np.array(a, np.float32)) for a in init); del init   # copies of their own: the fit overwrites them
     if U.shape != (n, factors) or V.shape != (m, factors): raise ValueError(f"init shapes {tuple(U.shape)}, {tuple(V.shape)}; expected {(n, factors)}, {(m, factors)}")
     solver = IALSSolver(W, U, V, cfg.a0, l2, cfg.cg_steps)
     if run_epochs(solver, LoopConfig(epochs, keep='last', name='iALS', warn=False)).stopped_reason == 'interrupted':
@@ -157,13 +159,19 @@ def _topk_csr(G:sp.csr_matrix, k:int)->tuple:
     return rows[e], G.indices[e], G.data[e]
 
 # %% ../nbs/11_ranking.ipynb #e7ef87fa
+def _trim_heap():
+    "Give freed heap pages back to the operating system (glibc's `malloc_trim`): the co-count blocks, freed in worker threads, otherwise stay resident (0.3 GB on the real dump) through the fits that follow. A no-op without glibc"
+    try: ctypes.CDLL('libc.so.6').malloc_trim(0)
+    except (OSError, AttributeError): pass
+
 def cosine_knns(X:sp.spmatrix, # readers × books (any non-negative weights)
                 variants:list, # (k, shrink) pairs: neighbours kept per book, and the damping added to the norm product
-                chunk:int=4096, # books per block of the sparse book × book product
+                chunk:int=2048, # books per block of the sparse book × book product (`threads` blocks at a time)
                 max_per_reader:int|None=None, # co-counts use at most this many books of each reader (seeded sample; None: all)
                 seed:int=0, # seed of that sample
                 rows:np.ndarray|None=None, # only these books' neighbours (the other rows stay empty); None: every book
                 cols:np.ndarray|None=None, # only these books can be neighbours (e.g. those a list may hold); None: every book
+                threads:int|None=None, # blocks computed at once (None: torch's thread count)
                )->dict: # (k, shrink) -> books × books, row j = the k most similar books to j (similarity > 0), diagonal 0
     "Sparse top-k (shrunk) cosine similarity between the columns of X, for several (k, shrink) from one pass of co-counts"
     X = _cap_rows(sp.csr_matrix(X, dtype=np.float32), max_per_reader, seed)
@@ -171,19 +179,23 @@ def cosine_knns(X:sp.spmatrix, # readers × books (any non-negative weights)
     cols = np.arange(m) if cols is None else np.unique(np.asarray(cols, np.int64)); Xc = sp.csr_matrix(X[:, cols])
     rows = np.arange(m) if rows is None else np.unique(np.asarray(rows, np.int64))
     norm = np.sqrt(np.asarray(X.multiply(X).sum(0), np.float32).ravel())
-    parts = {v: [] for v in vs}
-    for s in range(0, len(rows), chunk):
-        b = rows[s:s + chunk]; G = (T[b] @ Xc).tocsr(); G.indices = cols[G.indices]   # co-counts of a block of books: shared by every variant
-        r = np.repeat(b, np.diff(G.indptr)); nn = norm[r] * norm[G.indices]; co = G.data
+    def block(s:int)->list:   # co-counts of a block of books, shared by every variant; then each variant's top k
+        b = rows[s:s + chunk]; G = (T[b] @ Xc).tocsr(); G.indices = cols[G.indices]
+        r = np.repeat(b, np.diff(G.indptr)); nn = norm[r] * norm[G.indices]; co = G.data; res = []
         for k, sh in vs:
             kk = max(0, min(k, m - 1))
-            if not kk: continue
+            if not kk: res.append(None); continue
             G.data = co / (nn + (sh + 1e-30)); G.data[r == G.indices] = 0
-            rr, cc, vv = _topk_csr(G, kk); parts[(k, sh)].append((b[rr], cc, vv))
+            rr, cc, vv = _topk_csr(G, kk); res.append((b[rr], cc, vv))
+        return res
+    with ThreadPoolExecutor(max(1, min(threads or torch.get_num_threads(), 8))) as ex:   # SciPy's product releases the GIL
+        blocks = list(ex.map(block, range(0, len(rows), chunk)))                     # in order: the same result on any thread count
+    parts = {v: [b[j] for b in blocks if b[j] is not None] for j, v in enumerate(vs)}
     out = {}
     for v, ps in parts.items():
         cat = lambda i, t: np.concatenate([p[i] for p in ps]).astype(t) if ps else np.zeros(0, t)
         S = sp.csr_matrix((cat(2, np.float32), (cat(0, np.int64), cat(1, np.int64))), shape=(m, m)); S.sort_indices(); out[v] = S
+    del blocks, parts; _trim_heap()
     return out
 
 def cosine_knn(X:sp.spmatrix, # readers × books (any non-negative weights)
@@ -504,20 +516,21 @@ def _weights_matrix(r, imp, uidx, iidx, n, m, conf, iw):
     return sp.csr_matrix((w[first], (u[first], i[first])), shape=(n, m))
 
 # %% ../nbs/11_ranking.ipynb #3ce0297d
-def _val_ndcg(X, V, S, H, rel, betas, k=10, chunk=1024, cols=None, Hk=None, per_row=False):
-    "Validation NDCG@k of each β for readers with vectors X (rows of H, rel; books of H excluded; kNN matrix S on the history Hk, default H), over the books `cols` (None: all), in blocks; `per_row`: each reader's NDCG"
+def _val_ndcg(X, V, S, H, rel, betas, k=10, chunk=512, cols=None, Hk=None, per_row=False):
+    "Validation NDCG@k of each β for readers with vectors X (rows of H, rel; books of H excluded; kNN matrix S on the history Hk, default H), over the books `cols` (None: all), in blocks (torch's thread count at a time); `per_row`: each reader's NDCG"
     nrel = np.diff(rel.indptr)                       # the ideal list holds every relevant book, listable or not
     Hk = H if Hk is None else Hk                     # the kNN term uses the whole history, also books outside `cols`
     if cols is not None: V, S, H, rel = V[cols], sp.csr_matrix(S)[:, cols], H[:, cols], rel[:, cols]
     order = norm_order(np.asarray(V, np.float32))
     disc = 1 / np.log2(np.arange(2, k + 2)); ideal = np.cumsum(disc)[np.minimum(nrel, k) - 1]
     out = {b: np.zeros(len(X)) for b in betas}
-    for s in range(0, len(X), chunk):
+    def block(s:int):   # one block of readers: each β's NDCG
         e = min(len(X), s + chunk); R = rel[s:e]
         lists = topk_scores(np.asarray(X[s:e], np.float32), order, _knn_rows(Hk[s:e], S), betas, k, exclude=sp.csr_matrix(H[s:e]))
         for b, (top, _) in zip(betas, lists):
             hits = (np.asarray(R[np.arange(e - s)[:, None], np.maximum(top, 0)].todense()) > 0) & (top >= 0)
             out[b][s:e] = (hits * disc[:hits.shape[1]]).sum(1) / ideal[s:e]
+    with ThreadPoolExecutor(max(1, min(torch.get_num_threads(), 8))) as ex: list(ex.map(block, range(0, len(X), chunk)))   # NumPy and SciPy release the GIL
     return out if per_row else {b: float(v.mean()) if len(v) else 0. for b, v in out.items()}
 
 # %% ../nbs/11_ranking.ipynb #751fb38b
@@ -575,7 +588,7 @@ def _thin_rule(init, vu, rel, cols, W, S, best, cfg)->dict:
 
 # %% ../nbs/11_ranking.ipynb #a2d0b37f
 def _search(r:pd.DataFrame, imp:pd.DataFrame|None, # the explicit ratings (with confidence `w` added here) and the implicit rows
-            users:pd.Index, items:pd.Index, conf:np.ndarray, scale:tuple, # the model's readers and books, the ratings' confidence, the scale
+            users:pd.Index, items:pd.Index, conf:np.ndarray, scale:tuple, # the readers and books (as positions: `pd.RangeIndex`), the ratings' confidence, the scale
             iws:tuple, cfg:RankingConfig, seed:int, say, t0:float)->dict: # best, grid, kv, kscore, init, skipped
     "The hyper-parameters chosen by NDCG@10 on a per-reader validation split"
     n, m = len(users), len(items)
@@ -638,13 +651,15 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
     r = ratings[['user', 'item', 'rating']].astype({'user': str, 'item': str}).drop_duplicates(['user', 'item'], keep='last')
     conf = confidence(r['rating'].to_numpy(), scale, cfg.power, cfg.alpha)
     imp = None if implicit is None else implicit[['user', 'item']].astype(str).drop_duplicates()
-    users = pd.Index(pd.factorize(pd.concat([r['user'], imp['user']]) if imp is not None else r['user'], sort=True)[1])
-    items = pd.Index(pd.factorize(pd.concat([r['item'], imp['item']]) if imp is not None else r['item'], sort=True)[1])
-    n, m, t0 = len(users), len(items), time.time()
+    uc, users = pd.factorize(pd.concat([r['user'], imp['user']]) if imp is not None else r['user'], sort=True)
+    ic, items = pd.factorize(pd.concat([r['item'], imp['item']]) if imp is not None else r['item'], sort=True)
+    users, items, n, m, t0 = pd.Index(users), pd.Index(items), len(users), len(items), time.time()
+    r = r.assign(user=uc[:len(r)], item=ic[:len(r)])   # from here on readers and books are their positions: no string look-ups
+    if imp is not None: imp = imp.assign(user=uc[len(r):], item=ic[len(r):])
     iws = tuple(cfg.implicit_weights) if imp is not None and len(imp) else (0.,)
-    s = _search(r, imp, users, items, conf, scale, iws, cfg, seed, say, t0)
+    s = _search(r, imp, pd.RangeIndex(n), pd.RangeIndex(m), conf, scale, iws, cfg, seed, say, t0)
     best, kv, init = s['best'], s['kv'], s['init']
-    W = _weights_matrix(r, imp, users, items, n, m, conf, best['implicit_weight'])
+    W = _weights_matrix(r, imp, pd.RangeIndex(n), pd.RangeIndex(m), n, m, conf, best['implicit_weight'])
     U, V = ials(W, cfg=cfg, l2=best['reg'], epochs=cfg.epochs if init is None else cfg.final_epochs, seed=seed, init=init)
     listable = np.flatnonzero(np.diff((W > 0).tocsc().indptr) >= cfg.min_list_readers)   # the books a list may hold: the only neighbours kept
     S = cosine_knn(W > 0, kv[0], kv[1], max_per_reader=cfg.knn_max_per_reader, seed=seed, cols=listable)

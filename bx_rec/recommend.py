@@ -133,16 +133,29 @@ def _row_words(codes:np.ndarray, # for each row, the index of its key in `keys` 
 # %% ../nbs/10_search.ipynb #efed93b9
 SEARCH_KEYS = ('search_full', 'search_base', 'search_main', 'search_author')
 
+def _work_keys_of(titles:pd.Series, # distinct titles
+                  known:dict|None=None, # `titles`, `base`, `head` already computed (`bx_rec.data.assign_book_ids`'s `keys`)
+                 )->tuple: # (base, head) arrays, one per title
+    "`bx_rec.data.work_keys`' `base` and `head` of each title: looked up in `known` where it holds the title, computed for the others"
+    from bx_rec.data import work_keys
+    t = titles.to_numpy(dtype=object); base, head = np.empty(len(t), dtype=object), np.empty(len(t), dtype=object)
+    pos = pd.Index(known['titles']).get_indexer(t) if known else np.full(len(t), -1)
+    hit = np.flatnonzero(pos >= 0); miss = np.flatnonzero(pos < 0)
+    if len(hit): base[hit], head[hit] = known['base'][pos[hit]], known['head'][pos[hit]]
+    if len(miss): wk = work_keys(titles.iloc[miss]); base[miss], head[miss] = wk['base'].to_numpy(dtype=object), wk['head'].to_numpy(dtype=object)
+    return base, head
+
 def search_keys(books:pd.DataFrame, # one row per book: `Book-Title`, optional `Book-Author`
+                known:dict|None=None, # work keys already computed for some titles (`bx_rec.data.Preprocessed.title_keys`): not computed again
                )->pd.DataFrame: # the columns `SEARCH_KEYS`, one row per book
     "The keys a title search matches: the title whole, without series notes and edition words, without subtitle; the author's key. A model directory stores them with its books, so a search does not rebuild them"
-    from bx_rec.data import work_keys, author_key, title_words
+    from bx_rec.data import author_key, title_words
     n = len(books); blank = pd.Series([''] * n, index=books.index, dtype=object)
     titles = (books['Book-Title'] if 'Book-Title' in books.columns else blank).fillna('').astype(str).to_numpy(dtype=object)
     tc, tu = pd.factorize(titles); tu = pd.Series(np.asarray(tu, dtype=object), dtype='str')
-    wk = work_keys(tu); full = title_words(tu).to_numpy(dtype=object)
-    base = np.where(wk['base'].to_numpy(dtype=object) != '', wk['base'].to_numpy(dtype=object), full)
-    main = np.where(wk['head'].to_numpy(dtype=object) != '', wk['head'].to_numpy(dtype=object), base)   # a comma makes no subtitle here ("Hobbits, Elves, and Wizards")
+    wb, wh = _work_keys_of(tu, known); full = title_words(tu).to_numpy(dtype=object)
+    base = np.where(wb != '', wb, full)
+    main = np.where(wh != '', wh, base)   # a comma makes no subtitle here ("Hobbits, Elves, and Wizards")
     authors = books['Book-Author'] if 'Book-Author' in books.columns else blank
     ac, au = pd.factorize(authors.astype(object).fillna('').to_numpy(dtype=object))
     akey = author_key(pd.Series(np.asarray(au, dtype=object), dtype=object)).to_numpy(dtype=object) if len(au) else np.zeros(0, dtype=object)
@@ -377,5 +390,9 @@ def top_k(scores:np.ndarray, # one score per book
     "The k best positions of `scores`, sorted, without sorting all of them"
     k = int(k)
     if k <= 0: return np.zeros(0, np.int64)
-    idx = np.argpartition(scores, len(scores) - k)[len(scores) - k:]
-    return idx[np.lexsort((idx, -scores[idx]))]
+    if len(scores) > 4096 and k < len(scores) and not np.isnan(scores).any():   # torch's selection is four times NumPy's argpartition here
+        import torch
+        kth = float(torch.topk(torch.from_numpy(np.ascontiguousarray(scores)), k, sorted=False).values.min())
+        idx = np.flatnonzero(scores >= kth)              # the k best and every score tied with the k-th: ties settled below
+    else: idx = np.argpartition(scores, len(scores) - k)[len(scores) - k:]
+    return idx[np.lexsort((idx, -scores[idx]))][:k]

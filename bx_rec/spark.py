@@ -553,7 +553,7 @@ def _spark_rank_search(dfw, # Spark DataFrame u, i, rating, w (cached)
     for y in (co, x): y.unpersist()
     H, rel, vu, Vs = v['H'][v['vu']], v['rel'][v['vu']], v['vu'], {}
     for l2 in cfg.l2s:
-        U, V = spark_ials(tr, n, m, cfg.dim, l2 / mean_n, cfg.search_epochs + cfg.warm_epochs, cfg.a0, seed, blocks); Vs[l2] = V
+        U, V = spark_ials(tr, n, m, cfg.dim, l2 / mean_n, cfg.epochs // 2, cfg.a0, seed, blocks); Vs[l2] = V
         for kv, S in knns.items():
             for b, s in _ndcg_lists(U[vu], V, S, H, rel, cfg.betas, v['cols']).items():
                 out['grid'].append(dict(reg=float(l2), knn_k=kv[0], knn_shrink=kv[1], beta=float(b), val_ndcg10=s))
@@ -592,7 +592,7 @@ def spark_ranking(df, # Spark DataFrame u, i (dense codes), rating
                   knn_max_per_reader=None if cfg.knn_max_per_reader is None else int(cfg.knn_max_per_reader),
                   power=float(cfg.power), alpha=float(cfg.alpha), a0=float(cfg.a0), reg=float(s['fold_reg']), ials_reg=b['reg'], spark_reg_param=float(lam / cfg.a0),
                   fold_search=[dict(reg=k, val_ndcg10=x) for k, x in s['fold_search'].items()],
-                  implicit_weight=float(cfg.implicit_weights[0]), beta=b['beta'], seed=int(seed), search_iters=int(cfg.search_epochs + cfg.warm_epochs),
+                  implicit_weight=float(cfg.implicit_weights[0]), beta=b['beta'], seed=int(seed), search_iters=int(cfg.epochs // 2),
                   warm_iters=0, final_iters=int(cfg.epochs), search=s['grid'], relevant_min=float(relevant_threshold(scale)),
                   n_ratings=int(W.nnz), n_implicit=0)
     if s['skipped']: config['search_skipped'] = s['skipped']

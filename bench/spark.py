@@ -30,8 +30,9 @@ at run time from ../shared/data; a missing folder is skipped with a note.
 
 `--scaling` writes synthetic preprocessed folders (a low-rank model with user and book effects on the 1-10 scale;
 433k ratings, 78k users, 186k books at 1x, users, books and ratings all times the size factor), and fits each with
-both engines (the rating model only) in a subprocess of its own, sampling the resident memory of that process and
-all its children (the Spark JVM included) every 0.2 s.
+each engine in a subprocess of its own, sampling the resident memory of that process and all its children (the Spark
+JVM included) every 0.2 s: in-process the rating model alone and the default `bx-rec train` fit (rating model and the
+lists' ranking model), Spark the rating model (its lists' search on a cluster is timed by the quality rows above).
 """
 from __future__ import annotations
 import argparse, json, os, subprocess, sys, tempfile, threading, time
@@ -201,28 +202,32 @@ def run_measured(args:list, timeout:float)->tuple:
 
 def _worker(engine:str, folder:str, threads:int):
     "Subprocess entry of --scaling: fit one engine on one folder, print a JSON line"
-    if engine == 'inproc':
+    if engine in ('inproc', 'inproc-lists'):   # the rating model only, or the default (rating model, implicit term where it earns it, lists)
         from bx_rec.pipeline import Interactions
         df = pd.read_parquet(Path(folder)/'ratings.parquet')
         inter = Interactions(pd.DataFrame({'user': df['User-ID'].astype(str), 'item': df['Book-ID'].astype(str),
                                            'rating': df['Book-Rating'].astype(np.float32)}), rating_scale=(1., 10.))
-        r = in_process(inter, None, threads, implicit=False, ranking=False)
+        r = in_process(inter, None, threads, implicit=None if engine == 'inproc-lists' else False, ranking=engine == 'inproc-lists')
     else:
         from bx_rec.spark import SparkConfig
         r = on_spark(folder, 'preprocessed', None, f'local[{threads}]', driver_memory='6g', cfg=SparkConfig(ranking=None, implicit=None))
     print(json.dumps({k: v for k, v in r.items() if k in ('seconds', 'val_rmse', 'timings')}))
 
 
-def scaling(sizes:list, threads:int, timeout:float):
-    print("| size | ratings | users | books | engine | fit (s) | peak memory (GB) | val RMSE |\n|---|---|---|---|---|---|---|---|", flush=True)
+ENGINES = {'inproc': 'in-process, rating model', 'inproc-lists': 'in-process, default (rating model + lists)', 'spark': 'spark, rating model'}
+
+def scaling(sizes:list, threads:int, timeout:float, engines:list=tuple(ENGINES)):
+    print("| size | ratings | users | books | engine | fit (s) | peak memory (GB) | GB per million ratings | val RMSE |\n|---|---|---|---|---|---|---|---|---|", flush=True)
     for f in sizes:
         with tempfile.TemporaryDirectory() as d:
             info = synthetic_folder(Path(d)/'pre', f)
-            for engine, name in (('inproc', f'in-process ({threads} threads)'), ('spark', f'spark local[{threads}]')):
+            for engine in engines:
+                name = ENGINES[engine] + (f' ({threads} threads)' if engine != 'spark' else f' (local[{threads}])')
                 r, peak, wall = run_measured(['--_worker', engine, str(Path(d)/'pre'), '--threads', str(threads)], timeout)
                 fit_s = f"{r['seconds']:.1f}" if r else f"> {timeout:.0f} (stopped)" if wall >= timeout else 'failed'
                 vr = f"{r['val_rmse']:.4f}" if r else '-'
-                print(f"| {f:g}x | {info['ratings']:,} | {info['users']:,} | {info['books']:,} | {name} | {fit_s} | {peak / 2**30:.2f} | {vr} |", flush=True)
+                per = f"{peak / 2**30 / (info['ratings'] / 1e6):.2f}" if r else '-'
+                print(f"| {f:g}x | {info['ratings']:,} | {info['users']:,} | {info['books']:,} | {name} | {fit_s} | {peak / 2**30:.2f} | {per} | {vr} |", flush=True)
 
 
 def main(argv=None):
@@ -232,6 +237,7 @@ def main(argv=None):
     ap.add_argument('--scaling', action='store_true', help='the scaling curve on synthetic data instead')
     ap.add_argument('--sizes', type=float, nargs='+', default=[1, 4, 16], help='size factors of --scaling (default 1 4 16)')
     ap.add_argument('--timeout', type=float, default=1800, help='seconds per fit in --scaling before it is stopped')
+    ap.add_argument('--engines', nargs='+', choices=list(ENGINES), default=list(ENGINES), help='engines of --scaling (default all)')
     ap.add_argument('--_worker', nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     from bx_rec.threads import passive_wait
@@ -240,7 +246,7 @@ def main(argv=None):
     from bx_rec.spark import spark_missing
     if spark_missing(): print(f"note: {spark_missing()}; nothing to compare"); return 0
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; threads {a.threads}", flush=True)
-    if a.scaling: return scaling(a.sizes, a.threads, a.timeout)
+    if a.scaling: return scaling(a.sizes, a.threads, a.timeout, a.engines)
     from bx_rec.data import shared_data_dir
     data = shared_data_dir(REPO) or Path('/nonexistent')
     for name, path, fn in (('ml100k', data/'ml-100k', bench_ml100k), ('ml100k-new', data/'ml-100k', bench_ml100k_new),

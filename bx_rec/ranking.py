@@ -81,10 +81,10 @@ def _rowdot(a:torch.Tensor, b:torch.Tensor)->torch.Tensor:
     "Row-wise dot products (`einsum` is three times faster than `torch.linalg.vecdot` here, on CPU)"
     return torch.einsum('ij,ij->i', a, b)
 
-def _half_step_t(Mt:tuple, F:torch.Tensor, X:torch.Tensor, a0:float, reg:float, cg:int)->torch.Tensor:
+def _half_step_t(Mt:tuple, F:torch.Tensor, X:torch.Tensor, a0:float, reg:float, cg:int, G:torch.Tensor|None=None)->torch.Tensor:
     "`_half_step` in torch float32: the observed entries' products come from `sampled_addmm`, never an nnz × d copy; X is overwritten with the solution"
     crow, col, w, shape = Mt; d = X.shape[1]
-    G = a0 * (F.T @ F) + reg * torch.eye(d, dtype=F.dtype)
+    G = a0 * (F.T @ F) + reg * torch.eye(d, dtype=F.dtype) if G is None else G
     Z = _sparse(crow, col, torch.zeros_like(w), shape)
     def Ax(x):
         t = torch.sparse.sampled_addmm(Z, x, F.T, beta=0.).values().mul_(w)   # x_u · f_j on observed (u, j), times w_uj
@@ -93,15 +93,32 @@ def _half_step_t(Mt:tuple, F:torch.Tensor, X:torch.Tensor, a0:float, reg:float, 
     r = (_sparse(crow, col, t, shape) @ F).addmm_(X, G, alpha=-1.)   # b - A X in one sparse product (b = V_uᵀ(a0 + w_u))
     return linalg.cg(Ax, None, X, cg, overwrite=True, residual=r)   # X is solved in place
 
+def _side(M:sp.csr_matrix)->dict:
+    "One side of the problem (readers or books), its rows split by their observed entries: none, one (solved exactly), more (conjugate gradients)"
+    M = sp.csr_matrix(M, dtype=np.float32); M.sort_indices(); cnt = np.diff(M.indptr); one = np.flatnonzero(cnt == 1)
+    T = lambda a: torch.from_numpy(np.ascontiguousarray(a))
+    return dict(zero=T(np.flatnonzero(cnt == 0)), one=T(one), one_col=T(M.indices[M.indptr[one]].astype(np.int64)),
+                one_w=T(M.data[M.indptr[one]]), many=T(np.flatnonzero(cnt > 1)), M=_csr_t(M[cnt > 1]))
+
+def _solve_side(s:dict, F:torch.Tensor, X:torch.Tensor, a0:float, reg:float, cg:int)->torch.Tensor:
+    "A half-step over one side (`_side`); X is overwritten. A row with one observed entry (j, w) has the closed form x = (a0 + w) G⁻¹f_j / (1 + w f_jᵀG⁻¹f_j) (Sherman–Morrison), G = a0 FᵀF + reg I; a row with none, x = 0"
+    d = X.shape[1]; G = a0 * (F.T @ F) + reg * torch.eye(d, dtype=F.dtype)
+    if len(s['many']): X[s['many']] = _half_step_t(s['M'], F, X[s['many']], a0, reg, cg, G)
+    if len(s['one']):
+        f = F[s['one_col']]; w = s['one_w']; g = f @ torch.linalg.inv(G.double()).float()   # G⁻¹f_j for every such row (G is symmetric)
+        X[s['one']] = g.mul_(((a0 + w) / (1 + w * _rowdot(f, g)))[:, None])
+    if len(s['zero']): X[s['zero']] = 0.
+    return X
+
 class IALSSolver:
     "Implicit ALS as a `run_epochs` solver: one epoch is the readers' half-step, then the books'"
     name, has_val = 'ials', False
     def __init__(self, W:sp.csr_matrix, U:torch.Tensor, V:torch.Tensor, a0:float, reg:float, cg:int):
-        W = sp.csr_matrix(W); self.Wu, self.Wv = _csr_t(W), _csr_t(W.T.tocsr())
+        W = sp.csr_matrix(W); self.Wu, self.Wv = _side(W), _side(W.T.tocsr())
         self.U, self.V, self.a0, self.reg, self.cg = U, V, a0, reg, cg
     def step(self, epoch:int)->dict:
-        self.U = _half_step_t(self.Wu, self.V, self.U, self.a0, self.reg, self.cg)
-        self.V = _half_step_t(self.Wv, self.U, self.V, self.a0, self.reg, self.cg)
+        self.U = _solve_side(self.Wu, self.V, self.U, self.a0, self.reg, self.cg)
+        self.V = _solve_side(self.Wv, self.U, self.V, self.a0, self.reg, self.cg)
         return {}                                # no loss measured: the rounds are fixed
     def evaluate(self)->dict: return {}
     def weights(self)->dict: return dict(U=self.U, V=self.V)

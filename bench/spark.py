@@ -230,6 +230,18 @@ def scaling(sizes:list, threads:int, timeout:float, engines:list=tuple(ENGINES))
                 print(f"| {f:g}x | {info['ratings']:,} | {info['users']:,} | {info['books']:,} | {name} | {fit_s} | {peak / 2**30:.2f} | {per} | {vr} |", flush=True)
 
 
+def summarize(table:str, ram_gb:float=24.)->list:
+    "Lines for a scaling table (the markdown `scaling` prints): per engine, the memory each further million ratings costs (slope between the smallest and largest size it finished) and the ratings at which `ram_gb` would run out, extrapolated linearly"
+    rows = [[c.strip() for c in l.strip().strip('|').split('|')] for l in table.splitlines() if l.startswith('| ') and 'x |' in l]
+    out = []
+    for eng in dict.fromkeys(r[4] for r in rows):
+        ok = [(int(r[1].replace(',', '')) / 1e6, float(r[6])) for r in rows if r[4] == eng and not r[5].startswith(('>', 'failed'))]
+        if len(ok) < 2: out.append(f"- {eng}: finished at {len(ok)} size(s), no slope"); continue
+        (n0, g0), (n1, g1) = ok[0], ok[-1]; slope = (g1 - g0) / (n1 - n0)
+        out.append(f"- {eng}: {slope:.2f} GB per further million ratings ({n0:.2f}M -> {n1:.2f}M ratings: {g0:.2f} -> {g1:.2f} GB); "
+                   f"{ram_gb:g} GB would run out near {n0 + (ram_gb - g0) / slope:.0f} million ratings (linear extrapolation)")
+    return out
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--only', choices=['ml100k', 'ml100k-new', 'bx'], nargs='+', help='these data sets only')
@@ -238,11 +250,13 @@ def main(argv=None):
     ap.add_argument('--sizes', type=float, nargs='+', default=[1, 4, 16], help='size factors of --scaling (default 1 4 16)')
     ap.add_argument('--timeout', type=float, default=1800, help='seconds per fit in --scaling before it is stopped')
     ap.add_argument('--engines', nargs='+', choices=list(ENGINES), default=list(ENGINES), help='engines of --scaling (default all)')
+    ap.add_argument('--summarize', metavar='FILE', help='print the memory slope and the 24 GB run-out size of a saved --scaling table, and stop')
     ap.add_argument('--_worker', nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     from bx_rec.threads import passive_wait
     passive_wait()
     if a._worker: return _worker(a._worker[0], a._worker[1], a.threads)
+    if a.summarize: print('\n'.join(summarize(Path(a.summarize).read_text()))); return 0
     from bx_rec.spark import spark_missing
     if spark_missing(): print(f"note: {spark_missing()}; nothing to compare"); return 0
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; threads {a.threads}", flush=True)

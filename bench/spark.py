@@ -35,7 +35,7 @@ JVM included) every 0.2 s: in-process the rating model alone and the default `bx
 lists' ranking model), Spark the rating model (its lists' search on a cluster is timed by the quality rows above).
 """
 from __future__ import annotations
-import argparse, json, os, subprocess, sys, tempfile, threading, time
+import argparse, dataclasses, functools, json, os, subprocess, sys, tempfile, threading, time
 from pathlib import Path
 
 import numpy as np, pandas as pd
@@ -43,6 +43,7 @@ import numpy as np, pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path: sys.path.insert(0, str(REPO))
 BX_USERS, BX_BOOKS, BX_RATINGS = 78_000, 186_000, 433_000
+LIST_KEYS = ('reg', 'implicit_weight', 'knn_k', 'knn_shrink', 'beta', 'beta_new', 'reg_new', 'thin_max')   # the lists' settings printed for both engines
 
 
 def _scores(bundle, test, given:int=0)->dict:
@@ -68,7 +69,7 @@ def in_process(train, test, threads:int, implicit:bool|None=None, ranking:bool=T
         save_fit(Path(d)/'m', f, train)
         sc = _scores(load_model_dir(Path(d)/'m'), test, given) if test is not None else dict(rmse=float('nan'))
     return dict(sc, val_rmse=f.summary['val_rmse'], seconds=secs, ranking_seconds=f.summary.get('ranking_seconds'),
-                dim=f.config.get('dim'), implicit=f.summary['implicit'])
+                dim=f.config.get('dim'), implicit=f.summary['implicit'], ranking=f.summary.get('ranking'))
 
 
 def on_spark(path:str, fmt:str, test, master:str, given:int=0, **kw)->dict:
@@ -125,21 +126,86 @@ def bench_ml100k_new(ml:Path, threads:int, seed:int=0, given:int=5)->list:
     return out
 
 
-def bench_bx(folder:Path, threads:int, seed:int=0)->list:
-    from bx_rec.data import read_raw, preprocess, Preprocessed
+@functools.lru_cache(1)   # the known and new rows share one read of the dump
+def bx_parts(folder:Path, seed:int=0, new_readers:int=1000, given:int=5)->dict:
+    "The real dump at full coverage, split as `bench/topn.py` splits it: known readers (20 % of each reader's ratings held out) and new readers (held out whole)"
+    from bx_rec.data import read_raw, preprocess
     from bx_rec.pipeline import _from_preprocessed
-    pre = preprocess(read_raw(folder), min_user_ratings=5, min_book_ratings=5)
-    perm = np.random.default_rng(seed).permutation(len(pre.ratings))
-    n_test = int(round(0.2 * len(perm)))
-    te, tr = pre.ratings.iloc[np.sort(perm[:n_test])], pre.ratings.iloc[np.sort(perm[n_test:])]
-    train = _from_preprocessed(Preprocessed(tr.reset_index(drop=True), pre.books, pre.report, None), 'preprocessed', str(folder))
-    test = _from_preprocessed(Preprocessed(te.reset_index(drop=True), pre.books, pre.report, None), 'preprocessed', str(folder))
-    print(f"Book-Crossing preprocessed: {len(pre.ratings):,} ratings; train {len(tr):,}, test {len(te):,}", flush=True)
+    from bx_rec.topn import split_known, split_new_readers
+    raw = read_raw(folder); pre = preprocess(raw, min_user_ratings=1, min_book_ratings=1)   # no 5/5 filter: every reader and work
+    full = _from_preprocessed(pre, 'bx', str(folder), books=raw.books)
+    R, imp = full.ratings, full.implicit
+    mk = lambda r, i=None: dataclasses.replace(full, ratings=r.reset_index(drop=True), implicit=i, outside_readers=None)
+    tr, te = split_known(R, 0.2, seed=seed)
+    ntr, g, held = split_new_readers(R, new_readers, given, seed=seed)
+    new = set(g['user']); imp_old = imp[~imp['user'].isin(new)]   # the new readers bring only their given ratings
+    print(f"Book-Crossing, whole dump at full coverage: {len(R):,} explicit ratings, {len(imp):,} implicit rows; "
+          f"known: train {len(tr):,}, test {len(te):,}; new: {len(new):,} readers held out whole ({given} given each)", flush=True)
+    return dict(pre=pre, full=full, known=(mk(tr, imp), mk(te)), new=(mk(ntr, imp_old), mk(pd.concat([g, held]))))
+
+
+def _preprocessed_folder(d:Path, inter, books:pd.DataFrame)->str:
+    "A folder as `bx-rec preprocess` writes it (ratings, books, implicit rows) holding `inter`'s rows: what Spark reads"
+    d.mkdir(parents=True, exist_ok=True); r = inter.ratings
+    pd.DataFrame({'User-ID': r['user'].astype('int64'), 'Book-ID': r['item'].astype('int64'), 'Book-Rating': r['rating'].astype('int64')}).to_parquet(d/'ratings.parquet', index=False)
+    books.to_parquet(d/'books.parquet', index=False)
+    if inter.implicit is not None:
+        pd.DataFrame({'User-ID': inter.implicit['user'].astype('int64'), 'Book-ID': inter.implicit['item'].astype('int64')}).to_parquet(d/'implicit.parquet', index=False)
+    return str(d)
+
+
+def bench_bx(folder:Path, threads:int, seed:int=0, driver_memory:str|None=None)->list:
+    "Known readers of the real dump at full coverage: in-process default and Spark on the same training part"
+    parts = bx_parts(folder, seed); train, test = parts['known']
     out = [('in-process', in_process(train, test, threads)), ('in-process, no implicit', in_process(train, test, threads, implicit=False, ranking=False))]
     with tempfile.TemporaryDirectory() as d:
-        tr.to_parquet(Path(d)/'ratings.parquet', index=False); pre.books.to_parquet(Path(d)/'books.parquet', index=False)
-        out.append((f'spark local[{threads}]', on_spark(d, 'preprocessed', test, f'local[{threads}]')))
+        out.append((f'spark local[{threads}]', on_spark(_preprocessed_folder(Path(d)/'pre', train, parts['pre'].books), 'preprocessed', test,
+                                                         f'local[{threads}]', driver_memory=driver_memory)))
     return out
+
+
+def bench_bx_new(folder:Path, threads:int, seed:int=0, given:int=5, driver_memory:str|None=None)->list:
+    "New readers of the real dump (held out whole, folded in from `given` ratings): in-process default and Spark on the same training part"
+    parts = bx_parts(folder, seed, given=given); train, test = parts['new']
+    out = [('in-process', in_process(train, test, threads, given=given))]
+    with tempfile.TemporaryDirectory() as d:
+        out.append((f'spark local[{threads}]', on_spark(_preprocessed_folder(Path(d)/'pre', train, parts['pre'].books), 'preprocessed', test,
+                                                         f'local[{threads}]', given=given, driver_memory=driver_memory)))
+    return out
+
+
+def lists_check(folder:Path, threads:int)->bool:
+    "Train on Spark from the whole real dump, as `bx-rec train --engine spark --format bx` does, and check the lists a reader sees (the examples of the API chapter's slow test)"
+    from bx_rec.spark import train_spark
+    from bx_rec.api import load
+    with tempfile.TemporaryDirectory() as d:
+        t0 = time.perf_counter(); peak = _Peak()
+        s = train_spark(str(folder), 'bx', str(Path(d)/'m'), spark_master=f'local[{threads}]', quiet=True)
+        secs = time.perf_counter() - t0; gb = peak.stop()
+        m = load(Path(d)/'m')
+        rings = m.recommend(likes={'The Fellowship of the Ring': 10, 'The Two Towers': 9}, k=10)
+        hp = m.similar("Harry Potter and the Sorcerer's Stone", k=10)
+    top5 = ' | '.join(rings['Book-Title'].head(5)); ok = ('The Return of the King' in top5 and 'The Hobbit' in top5, bool(hp['Book-Title'].head(3).str.contains('Harry Potter').all()))
+    print(f"\nSpark local[{threads}] on the whole real dump (--format bx, driver memory {s.get('driver_memory')}): {secs:.1f} s, peak RSS of this process and the JVM {gb:.2f} GB; "
+          f"{s['n_users']:,} readers and {s['n_items']:,} works get lists (rating model: {s.get('n_users_rating_model', s['n_users']):,} readers, "
+          f"{s.get('n_items_rating_model', s['n_items']):,} works); lists: {json.dumps({k: s['ranking'].get(k) for k in LIST_KEYS})}")
+    print(f"\nA new reader: The Fellowship of the Ring = 10, The Two Towers = 9 (top 5 must hold The Return of the King and The Hobbit: {'yes' if ok[0] else 'NO'})")
+    print(rings[['Book-Title', 'Book-Author', 'readers']].to_string())
+    print(f"\nNearest books to Harry Potter and the Sorcerer's Stone (top 3 must be Harry Potter books: {'yes' if ok[1] else 'NO'})")
+    print(hp[['Book-Title', 'Book-Author', 'readers']].to_string(), flush=True)
+    return all(ok)
+
+
+class _Peak:
+    "Peak resident memory of a process (default: this one) and its children (the Spark JVM), sampled every 0.2 s until `stop`"
+    def __init__(self, pid:int|None=None):
+        self.pid, self.peak, self._done = pid or os.getpid(), 0, threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True); self._t.start()
+    def _run(self):
+        while not self._done.wait(0.2): self.peak = max(self.peak, _tree_rss(self.pid))
+    def stop(self)->float:
+        "GB"
+        self._done.set(); self._t.join(); return self.peak / 2**30
 
 
 # ---------------------------------------------------------------- scaling
@@ -187,17 +253,13 @@ def run_measured(args:list, timeout:float)->tuple:
     t0 = time.perf_counter()
     p = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                          env={**os.environ, 'OMP_WAIT_POLICY': 'PASSIVE'})
-    peak, stop = [0], threading.Event()
-    def poll():
-        while not stop.wait(0.2): peak[0] = max(peak[0], _tree_rss(p.pid))
-    th = threading.Thread(target=poll, daemon=True); th.start()
+    peak = _Peak(p.pid)
     try: out, _ = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        p.kill(); p.communicate(); stop.set(); th.join()
-        return None, peak[0], time.perf_counter() - t0
-    stop.set(); th.join()
+        p.kill(); p.communicate()
+        return None, int(peak.stop() * 2**30), time.perf_counter() - t0
     lines = [l for l in out.splitlines() if l.startswith('{')]
-    return (json.loads(lines[-1]) if p.returncode == 0 and lines else None), peak[0], time.perf_counter() - t0
+    return (json.loads(lines[-1]) if p.returncode == 0 and lines else None), int(peak.stop() * 2**30), time.perf_counter() - t0
 
 
 def _worker(engine:str, folder:str, threads:int):
@@ -244,7 +306,8 @@ def summarize(table:str, ram_gb:float=24.)->list:
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--only', choices=['ml100k', 'ml100k-new', 'bx'], nargs='+', help='these data sets only')
+    ap.add_argument('--only', choices=['ml100k', 'ml100k-new', 'bx', 'bx-new', 'none'], nargs='+', help='these data sets only (none: only --lists)')
+    ap.add_argument('--lists', action='store_true', help='also train on Spark from the whole real dump (--format bx) and check the Harry Potter and Fellowship lists')
     ap.add_argument('--threads', type=int, default=2, help='torch threads in-process and local[N] for Spark (default 2)')
     ap.add_argument('--scaling', action='store_true', help='the scaling curve on synthetic data instead')
     ap.add_argument('--sizes', type=float, nargs='+', default=[1, 4, 16], help='size factors of --scaling (default 1 4 16)')
@@ -263,16 +326,22 @@ def main(argv=None):
     if a.scaling: return scaling(a.sizes, a.threads, a.timeout, a.engines)
     from bx_rec.data import shared_data_dir
     data = shared_data_dir(REPO) or Path('/nonexistent')
-    for name, path, fn in (('ml100k', data/'ml-100k', bench_ml100k), ('ml100k-new', data/'ml-100k', bench_ml100k_new),
-                           ('bx', data/'book-crossing'/'full', bench_bx)):
+    runs = (('ml100k', data/'ml-100k', bench_ml100k), ('ml100k-new', data/'ml-100k', bench_ml100k_new),
+            ('bx', data/'book-crossing'/'full', bench_bx), ('bx-new', data/'book-crossing'/'full', bench_bx_new))
+    for name, path, fn in runs:
         if a.only and name not in a.only: continue
         if not path.is_dir(): print(f"note: {path} not found; {name} skipped"); continue
         rows = fn(path, a.threads)
         print(f"\n{name}: {path}\n{HEAD}"); print('\n'.join(_row(n, r) for n, r in rows))
         best = rows[0][1]; sp = rows[-1][1]
-        print(f"spark - in-process: test RMSE {sp['rmse'] - best['rmse']:+.4f}, NDCG@10 {sp.get('ndcg', float('nan')) - best.get('ndcg', float('nan')):+.4f}; "
-              f"implicit term: {sp['implicit']}; chosen: {sp['tuned']}; lists: {json.dumps({k: sp['ranking'].get(k) for k in ('reg', 'spark_reg_param', 'knn_k', 'knn_shrink', 'beta')}) if sp.get('ranking') else None}; "
-              f"timings: {sp['timings']}", flush=True)
+        print(f"spark - in-process: test RMSE {sp['rmse'] - best['rmse']:+.4f}, NDCG@10 {sp.get('ndcg', float('nan')) - best.get('ndcg', float('nan')):+.4f} "
+              f"({(sp.get('ndcg', float('nan')) / best.get('ndcg', float('nan')) - 1) * 100:+.1f} %); implicit term: {sp['implicit']}; chosen: {sp['tuned']}; "
+              f"lists: {json.dumps({k: sp['ranking'].get(k) for k in LIST_KEYS}) if sp.get('ranking') else None}; "
+              f"in-process lists: {json.dumps({k: best['ranking'].get(k) for k in LIST_KEYS}) if best.get('ranking') else None}; timings: {sp['timings']}", flush=True)
+    if a.lists:
+        path = data/'book-crossing'/'full'
+        if path.is_dir(): lists_check(path, a.threads)
+        else: print(f"note: {path} not found; --lists skipped")
     return 0
 
 

@@ -294,7 +294,7 @@ def train(ratings:str, # ratings file or folder
           log_every:int=0, # print one line per this many epochs to stderr (0: none)
           engine:str='torch', # torch (in this process) or spark (Spark MLlib ALS; pip install -e ".[spark]")
           spark_master:str='local[*]', # --engine spark: the Spark master URL: local[*], local[N], spark://HOST:PORT, yarn, k8s://...
-          spark_driver_memory:str='1g', # --engine spark: memory of Spark's driver (spark.driver.memory), e.g. 4g for the whole Book-Crossing dump with lists
+          spark_driver_memory:str=None, # --engine spark: memory of Spark's driver (spark.driver.memory), e.g. 6g (default: a quarter of this machine's memory, 1g to 8g)
          ):
     "Train a model on a ratings file; print a JSON summary as the last line"
     if engine == 'spark': return _train_spark(**locals())
@@ -423,9 +423,10 @@ def _write_plots(folder, f, inter):
 def _train_spark(ratings, fmt, out, user_col, item_col, rating_col, sep, encoding, rating_scale, drop_out_of_scale, solver,
                  model_type, preset, dim, epochs, lr, l2, gravity, patience, val_fraction, no_refit, no_implicit, no_ranking,
                  min_user_ratings, min_book_ratings, seed, device, plots, quiet, checkpoint_every, resume, log_every, engine,
-                 spark_master, spark_driver_memory='1g', **_):
+                 spark_master, spark_driver_memory=None, **_):
     "`bx-rec train --engine spark`: `bx_rec.spark.train_spark` with the options that apply to it (the others are refused)"
-    from bx_rec.spark import train_spark, SparkConfig
+    from bx_rec.spark import train_spark, SparkConfig, default_driver_memory
+    mem = spark_driver_memory or default_driver_memory()
     bad = [f"--{n.replace('_', '-')}" for n, v in dict(solver=solver, model_type=model_type, lr=lr, gravity=gravity, patience=patience,
            plots=plots, resume=resume, checkpoint_every=checkpoint_every, log_every=log_every, no_refit=no_refit).items() if v]
     if bad: raise ValueError(f"--engine spark does not take {', '.join(bad)}; leave them out (or train with --engine torch)")
@@ -436,11 +437,11 @@ def _train_spark(ratings, fmt, out, user_col, item_col, rating_col, sep, encodin
     if no_ranking or no_implicit:   # the flags switch the parts off (None in the config)
         import dataclasses
         cfg = dataclasses.replace(cfg, **({'ranking': None} if no_ranking else {}), **({'implicit': None} if no_implicit else {}))
-    try: summary = train_spark(ratings, fmt, out, spark_master=spark_master, cfg=cfg, quiet=quiet, driver_memory=spark_driver_memory,
+    try: summary = train_spark(ratings, fmt, out, spark_master=spark_master, cfg=cfg, quiet=quiet, driver_memory=mem,
                                **{k: v for k, v in kw.items() if v not in (None, False)})
     except Exception as e:
-        if _driver_oom(e): raise RuntimeError(f"Spark's driver ran out of memory (spark.driver.memory={spark_driver_memory}); "
-                                              f"give it more with --spark-driver-memory, e.g. 4g; {out} is unchanged") from None
+        if _driver_oom(e): raise RuntimeError(f"Spark's driver ran out of memory (spark.driver.memory={mem}); "
+                                              f"give it more with --spark-driver-memory, e.g. 8g; {out} is unchanged") from None
         raise
     print(dumps(summary, digits=6, other='str'))
     return summary

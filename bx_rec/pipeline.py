@@ -24,7 +24,7 @@ from .ranking import RankingConfig
 # %% auto #0
 __all__ = ['FORMATS', 'Interactions', 'items_from_books', 'outside_readers', 'load_interactions', 'infer_scale', 'Fit',
            'Checkpoints', 'fit_ranking_step', 'filter_counts', 'core_filters', 'FitConfig', 'fit_config',
-           'stored_fit_config', 'fit', 'save_fit', 'evaluate_bundle', 'evaluate_topn_bundle']
+           'stored_fit_config', 'attach_ranking', 'fit', 'save_fit', 'evaluate_bundle', 'evaluate_topn_bundle']
 
 # %% ../nbs/18_pipeline.ipynb #4ad3ec1b
 FORMATS = ('bx', 'kaggle', 'preprocessed', 'ml100k', 'csv')
@@ -591,6 +591,13 @@ def _with_ranking(f:Fit, df_all:pd.DataFrame, implicit, scale:tuple, fc:FitConfi
         s.update(stopped_reason='interrupted', phase='ranking',
                  message=((s['message'] or '') + ' interrupted while fitting the ranking model: the model has none').strip())
         return f
+    return attach_ranking(f, rank)
+
+def attach_ranking(f:Fit, # the rating model's fit (its own readers and books)
+                   rank, # a `bx_rec.ranking.RankingModel` of every rating and implicit row (a superset of them)
+                  )->Fit: # one id space: the rating model padded to the ranking model's readers and books
+    "The rating model and the lists' model under one set of ids, as a model directory stores them (in-process and `bx_rec.spark` fits alike)"
+    s = dict(f.summary)
     arrays, pu, pi = _pad(f.arrays, f.user_ids, f.item_ids, rank.user_ids, rank.item_ids)
     u, i = f.ratings['User-Embedding-ID'].to_numpy(np.int64), f.ratings['Book-Embedding-ID'].to_numpy(np.int64)
     ratings = f.ratings.assign(**{'User-Embedding-ID': pu[u].astype(np.int32), 'Book-Embedding-ID': pi[i].astype(np.int32)})

@@ -523,11 +523,11 @@ def _check_table(df, cols, name):
     missing = [c for c in cols if c not in df.columns]
     if missing: raise ValueError(f"{name} table lacks column(s) {missing}; expected {cols}, found {list(df.columns)}")
 
-def _weights_matrix(r, imp, uidx, iidx, n, m, conf, iw):
-    "readers × books confidence weights: explicit ratings, plus implicit rows the reader did not also rate"
-    u, i, w = uidx.get_indexer(r['user']), iidx.get_indexer(r['item']), conf
+def _weights_matrix(r, imp, n, m, conf, iw):
+    "readers × books confidence weights: explicit ratings (readers and books as positions), plus implicit rows the reader did not also rate"
+    u, i, w = r['user'].to_numpy(np.int64), r['item'].to_numpy(np.int64), conf
     if imp is not None and len(imp):
-        u = np.r_[u, uidx.get_indexer(imp['user'])]; i = np.r_[i, iidx.get_indexer(imp['item'])]; w = np.r_[w, np.full(len(imp), iw)]
+        u = np.r_[u, imp['user'].to_numpy(np.int64)]; i = np.r_[i, imp['item'].to_numpy(np.int64)]; w = np.r_[w, np.full(len(imp), iw)]
     key = u.astype(np.int64) * m + i
     _, first = np.unique(key, return_index=True)  # explicit rows come first: a rating wins over an implicit row
     return sp.csr_matrix((w[first], (u[first], i[first])), shape=(n, m))
@@ -585,14 +585,15 @@ def fold_many(V:np.ndarray, # books × factors
     t = torch.zeros(X.shape[:2], dtype=torch.float64); t[row, pos] = torch.from_numpy((a0 + Hg.data) / sw)   # Xᵀt = V_hᵀ (a0 + w)
     return linalg.ridge_solve(X, t, torch.full((n, d), float(reg), dtype=torch.float64), a0 * (V64.T @ V64)).numpy().astype(np.float32)
 
-def _new_reader_betas(tr, users, items, vu, rel, cols, W, S, V, reg, cfg, seed)->dict:
+def _new_reader_betas(tr:pd.DataFrame, # the search's training ratings: user, item (positions), w (confidence)
+                      vu, rel, cols, W, S, V, reg, cfg, seed)->dict:
     "Validation NDCG@10 of each (ridge scale, β) for simulated new readers: validation readers folded in from `cfg.new_given` of their training ratings"
-    n_tr = np.bincount(users.get_indexer(tr['user']), minlength=len(users))
-    ok = vu[n_tr[vu] >= cfg.new_given]
+    n, m = W.shape; tu = tr['user'].to_numpy(np.int64)
+    ok = vu[np.bincount(tu, minlength=n)[vu] >= cfg.new_given]
     if not len(ok) or cfg.new_given < 1: return {}
-    t = tr[tr['user'].isin(users[ok])]; rng = np.random.default_rng(seed)
+    t = tr[np.isin(tu, ok)]; rng = np.random.default_rng(seed)
     t = t.iloc[np.lexsort((rng.random(len(t)), t['user'].to_numpy()))]; t = t[t.groupby('user').cumcount().to_numpy() < cfg.new_given]
-    Hg = sp.csr_matrix((t['w'].to_numpy(np.float64), (pd.Index(ok).get_indexer(users.get_indexer(t['user'])), items.get_indexer(t['item']))), shape=(len(ok), len(items)))
+    Hg = sp.csr_matrix((t['w'].to_numpy(np.float64), (np.searchsorted(ok, t['user'].to_numpy(np.int64)), t['item'].to_numpy(np.int64))), shape=(len(ok), m))
     return {(float(sc), b): v for sc in cfg.new_ridge_scales
             for b, v in _val_ndcg(fold_many(V, Hg, cfg.a0, reg * sc), V, S, W[ok], rel[ok], cfg.betas, cols=cols, Hk=Hg).items()}
 def _thin_rule(init, vu, rel, cols, W, S, best, cfg)->dict:
@@ -604,17 +605,16 @@ def _thin_rule(init, vu, rel, cols, W, S, best, cfg)->dict:
     return {int(t): float(np.where(nh <= t, pr[bn], pr[b]).mean()) for t in cfg.thin_maxes}
 
 # %% ../nbs/11_ranking.ipynb #a2d0b37f
-def _search(r:pd.DataFrame, imp:pd.DataFrame|None, # the explicit ratings (with confidence `w` added here) and the implicit rows
-            users:pd.Index, items:pd.Index, conf:np.ndarray, scale:tuple, # the readers and books (as positions: `pd.RangeIndex`), the ratings' confidence, the scale
+def _search(r:pd.DataFrame, imp:pd.DataFrame|None, # the explicit ratings (with confidence `w` added here) and the implicit rows, readers and books as positions
+            n:int, m:int, conf:np.ndarray, scale:tuple, # numbers of readers and books, the ratings' confidence, the scale
             iws:tuple, cfg:RankingConfig, seed:int, say, t0:float)->dict: # best, grid, kv, kscore, init, skipped
     "The hyper-parameters chosen by NDCG@10 on a per-reader validation split"
-    n, m = len(users), len(items)
     out = dict(best=dict(reg=float(cfg.l2s[0]), implicit_weight=float(iws[0]), beta=float(cfg.betas[0]), beta_new=float(cfg.betas[0]), reg_new=float(cfg.l2s[0]), thin_max=0), grid=[],
                kv=(int(cfg.knn_k), 0.), kscore={}, init=None, skipped=None, new={}, thin={})
     if len(cfg.l2s) * len(iws) * len(cfg.betas) <= 1: return out
     tr, va = split_per_user(r.assign(w=conf), cfg.val_fraction, seed, user_col='user')
     vrel = va[va['rating'] >= relevant_threshold(scale)]
-    rel = sp.csr_matrix((np.ones(len(vrel)), (users.get_indexer(vrel['user']), items.get_indexer(vrel['item']))), shape=(n, m))
+    rel = sp.csr_matrix((np.ones(len(vrel)), (vrel['user'].to_numpy(np.int64), vrel['item'].to_numpy(np.int64))), shape=(n, m))
     vu = np.flatnonzero(np.diff(rel.indptr) > 0)
     if len(vu) > cfg.max_val_users: vu = np.sort(np.random.default_rng(seed).choice(vu, cfg.max_val_users, replace=False))
     if not len(vu):   # no validation reader with a liked held-out book (tiny data): nothing to choose on
@@ -623,14 +623,14 @@ def _search(r:pd.DataFrame, imp:pd.DataFrame|None, # the explicit ratings (with 
     if imp is not None:
         va_key = pd.MultiIndex.from_arrays([va['user'], va['item']])
         vimp = imp[~pd.MultiIndex.from_arrays([imp['user'], imp['item']]).isin(va_key)]
-    Ws = {iw: _weights_matrix(tr, vimp, users, items, n, m, tr['w'].to_numpy(), iw) for iw in iws}
+    Ws = {iw: _weights_matrix(tr, vimp, n, m, tr['w'].to_numpy(), iw) for iw in iws}
     # the kNN matrix depends on which pairs are observed, not on their weights: one per pattern
     need = np.unique(Ws[iws[0]][vu].indices)   # the search scores only the validation readers: their books' neighbours suffice
     kvs = [(int(a), float(b)) for a, b in cfg.knn_variants] or [(int(cfg.knn_k), 0.)]
     big = [v for v in kvs if min(v[0], m - 1) * m > cfg.knn_max_entries]   # too large a matrix for memory: not tried (the smallest always is)
     kvs = [v for v in kvs if v not in big] or [min(kvs)]
     if big: say(f"  kNN variants not tried (over {cfg.knn_max_entries:,} entries for {m:,} books): {[v for v in big if v not in kvs]}")
-    nread = np.bincount(_weights_matrix(r, imp, users, items, n, m, conf, 1.).indices, minlength=m)   # readers of each book, all pairs
+    nread = np.bincount(_weights_matrix(r, imp, n, m, conf, 1.).indices, minlength=m)   # readers of each book, all pairs
     cols = np.flatnonzero(nread >= cfg.min_list_readers)   # scored over the books a list may hold, as the final model's lists are
     knns = cosine_knns(Ws[iws[0]] > 0, kvs, max_per_reader=cfg.knn_max_per_reader, seed=seed, rows=need, cols=cols)   # neighbours: books a list may hold
     say(f"  kNN of the search's training part ({m:,} books, {time.time() - t0:.1f}s)")
@@ -642,7 +642,7 @@ def _search(r:pd.DataFrame, imp:pd.DataFrame|None, # the explicit ratings (with 
     if kscore: say("  kNN (neighbours, shrink) on the shared fit: " + ' '.join(f"{v}:{x:.4f}" for v, x in kscore.items()) + f" -> {kv} ({time.time() - t0:.1f}s)")
     grid, init = _grid(Ws, knn, base, vu, rel, cols, kv, cfg, seed, say, t0)
     best = max(grid, key=lambda g: g['val_ndcg10'])
-    new = _new_reader_betas(tr, users, items, vu, rel, cols, Ws[best['implicit_weight']], knn[best['implicit_weight'] > 0], init[1], best['reg'], cfg, seed)
+    new = _new_reader_betas(tr, vu, rel, cols, Ws[best['implicit_weight']], knn[best['implicit_weight'] > 0], init[1], best['reg'], cfg, seed)
     sc, bn = max(new, key=new.get) if new else (1., best['beta'])
     best = dict(best, beta_new=bn, reg_new=best['reg'] * sc)
     thin = _thin_rule(init, vu, rel, cols, Ws[best['implicit_weight']], knn[best['implicit_weight'] > 0], best, cfg)
@@ -674,9 +674,9 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
     r = r.assign(user=uc[:len(r)], item=ic[:len(r)])   # from here on readers and books are their positions: no string look-ups
     if imp is not None: imp = imp.assign(user=uc[len(r):], item=ic[len(r):])
     iws = tuple(cfg.implicit_weights) if imp is not None and len(imp) else (0.,)
-    s = _search(r, imp, pd.RangeIndex(n), pd.RangeIndex(m), conf, scale, iws, cfg, seed, say, t0)
+    s = _search(r, imp, n, m, conf, scale, iws, cfg, seed, say, t0)
     best, kv, init = s['best'], s['kv'], s['init']
-    W = _weights_matrix(r, imp, pd.RangeIndex(n), pd.RangeIndex(m), n, m, conf, best['implicit_weight'])
+    W = _weights_matrix(r, imp, n, m, conf, best['implicit_weight'])
     U, V = ials(W, cfg=cfg, l2=best['reg'], epochs=cfg.epochs if init is None else cfg.final_epochs, seed=seed, init=init)
     listable = np.flatnonzero(np.diff((W > 0).tocsc().indptr) >= cfg.min_list_readers)   # the books a list may hold: the only neighbours kept
     S = cosine_knn(W > 0, kv[0], kv[1], max_per_reader=cfg.knn_max_per_reader, seed=seed, cols=listable)

@@ -12,14 +12,15 @@ from .fileio import json_ready
 from . import linalg
 from .implicit import ImplicitConfig
 from .linalg import ridge_walk
-from .ranking import RankingConfig, RankingModel, topk_rows
+from .ranking import RankingConfig, RankingModel
 from .training import Config
 
 # %% auto #0
-__all__ = ['BIAS_GRID', 'FOLD_REGS', 'spark_missing', 'SparkMasterError', 'master_endpoints', 'check_master', 'jvm_log_path',
-           'spark_session', 'read_ratings', 'index_ratings', 'hash_split', 'spark_biases', 'SparkConfig', 'spark_sums',
-           'implicit_y', 'spark_implicit', 'spark_fit', 'spark_confidence', 'spark_cocounts', 'spark_knn', 'spark_ials',
-           'spark_ranking', 'train_spark', 'stop_process', 'standalone_cluster']
+__all__ = ['BIAS_GRID', 'spark_missing', 'SparkMasterError', 'master_endpoints', 'check_master', 'jvm_log_path',
+           'default_driver_memory', 'spark_session', 'read_ratings', 'with_implicit', 'index_ratings', 'hash_split',
+           'spark_biases', 'SparkConfig', 'spark_sums', 'implicit_y', 'spark_implicit', 'spark_fit', 'spark_confidence',
+           'spark_cocounts', 'spark_knn', 'spark_ials', 'spark_ranking', 'train_spark', 'stop_process',
+           'standalone_cluster']
 
 # %% ../nbs/20_spark.ipynb #e5348c91
 def spark_missing()->str|None:
@@ -91,9 +92,17 @@ def _jvm_log(path:Path):
 # %% ../nbs/20_spark.ipynb #6e99c3c6
 def _loopback(host:str)->bool: return host in ('localhost', '::1') or host.startswith('127.')
 
+def default_driver_memory(total:int|None=None, # bytes of memory of this machine (None: read it)
+                         )->str: # spark.driver.memory, e.g. '6g'
+    "A quarter of this machine's memory, at least 1g and at most 8g: in local mode the driver's JVM runs the executors too, and the lists' model is collected to the driver"
+    if total is None:
+        try: total = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+        except (ValueError, OSError, AttributeError): total = 8 * 2**30   # no sysconf (Windows): assume 8 GB
+    return f"{int(min(8, max(1, total / 4 / 2**30)))}g"
+
 def spark_session(master:str='local[*]', # Spark master URL
                   app_name:str='bx_rec', # application name shown by the master
-                  driver_memory:str='1g', # spark.driver.memory (takes effect when this process starts its JVM)
+                  driver_memory:str|None=None, # spark.driver.memory (takes effect when this process starts its JVM; None: `default_driver_memory()`)
                   partitions:int|None=None, # spark.sql.shuffle.partitions: shuffle tasks per aggregation (None: Spark's default parallelism, the cores)
                   wait:float=30.0, # seconds to wait for the master and for the first executor
                   conf:dict|None=None, # any other Spark settings, e.g. {'spark.executor.memory': '4g'}
@@ -107,7 +116,7 @@ def spark_session(master:str='local[*]', # Spark master URL
     old = SparkSession.getActiveSession()
     if old is not None and old.sparkContext.master != master: old.stop()
     os.environ.setdefault('PYSPARK_PYTHON', sys.executable)
-    settings = {'spark.driver.memory': driver_memory, 'spark.ui.enabled': 'false', 'spark.ui.showConsoleProgress': 'false',
+    settings = {'spark.driver.memory': driver_memory or default_driver_memory(), 'spark.ui.enabled': 'false', 'spark.ui.showConsoleProgress': 'false',
                 'spark.sql.execution.arrow.pyspark.enabled': 'true'}
     if partitions: settings['spark.sql.shuffle.partitions'] = str(partitions)
     if not eps or all(_loopback(h) for h, _ in eps):   # local[N] or a master on this machine: keep every Spark socket on the loopback
@@ -148,8 +157,8 @@ def read_ratings(spark, # a SparkSession
                  path:str, # ratings file, folder or (fmt 'preprocessed') any URI Spark reads
                  fmt:str='preprocessed', # 'preprocessed', or any format of `bx_rec.pipeline.load_interactions`
                  **load_kw, # for the other formats: `load_interactions` arguments (user_col, sep, rating_scale, ...)
-                )->tuple: # (Spark DataFrame user, item (str), rating (double), Interactions without ratings: items, aliases, scale)
-    "The ratings as a Spark DataFrame, and the item metadata the model directory needs"
+                )->tuple: # (ratings: Spark DataFrame user, item (str), rating (double); implicit rows user, item, or None; Interactions without ratings: items, aliases, scale, ...)
+    "The ratings and the implicit rows (Book-Crossing's rating 0) as Spark DataFrames, and the item metadata the model directory needs"
     from pyspark.sql import functions as F
     from bx_rec.pipeline import Interactions, load_interactions, items_from_books
     if fmt == 'preprocessed':
@@ -161,12 +170,32 @@ def read_ratings(spark, # a SparkSession
                       F.col('Book-Rating').cast('double').alias('rating'))
         books = _read_parquet(spark, _join_uri(str(path), 'books.parquet')).toPandas()
         items, aliases = items_from_books(books)
-        return df, Interactions(pd.DataFrame(columns=['user', 'item', 'rating']), items, aliases, fmt, str(path), rating_scale=(1., 10.))
+        imp = None
+        if _exists(spark, _join_uri(str(path), 'implicit.parquet')):   # folders of `bx-rec preprocess` on Book-Crossing have one
+            imp = _read_parquet(spark, _join_uri(str(path), 'implicit.parquet')).select(
+                F.col('User-ID').cast('string').alias('user'), F.col('Book-ID').cast('string').alias('item'))
+        return df, imp, Interactions(pd.DataFrame(columns=['user', 'item', 'rating']), items, aliases, fmt, str(path), rating_scale=(1., 10.))
     inter = load_interactions(path, fmt, **load_kw)
     pdf = inter.ratings[['user', 'item']].astype(str).assign(rating=inter.ratings['rating'].astype('float64'))
     df = spark.createDataFrame(pdf)
-    inter.ratings = pd.DataFrame(columns=['user', 'item', 'rating'])   # the driver's copy is not needed any more
-    return df, inter
+    imp = None if inter.implicit is None or not len(inter.implicit) else spark.createDataFrame(inter.implicit[['user', 'item']].astype(str))
+    inter.ratings, inter.implicit = pd.DataFrame(columns=['user', 'item', 'rating']), None   # the driver's copies are not needed any more
+    return df, imp, inter
+
+def _exists(spark, uri:str)->bool:
+    "Whether a file or folder exists at `uri`, on any file system Spark reads (Hadoop's FileSystem)"
+    jvm = spark.sparkContext._jvm; p = jvm.org.apache.hadoop.fs.Path(uri)
+    return bool(p.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(p))
+
+def with_implicit(df, # Spark DataFrame user, item, rating: the ratings
+                  imp, # Spark DataFrame user, item: the implicit rows (or None)
+                 ): # Spark DataFrame user, item, rating: the ratings, then the implicit rows with a null rating
+    "Every interaction in one table, as the ranking model reads them: an implicit row of a pair the reader also rated is dropped (the rating wins)"
+    from pyspark.sql import functions as F
+    r = df.select('user', 'item', 'rating')
+    if imp is None: return r
+    i = imp.select('user', 'item').dropDuplicates().join(r.select('user', 'item'), ['user', 'item'], 'left_anti')
+    return r.unionByName(i.withColumn('rating', F.lit(None).cast('double')))
 
 # %% ../nbs/20_spark.ipynb #8324228f
 def index_ratings(df, # Spark DataFrame user, item, rating
@@ -423,6 +452,7 @@ def spark_confidence(df, # Spark DataFrame with a column rating
 def spark_cocounts(df, # Spark DataFrame u, i: who read what
                    max_per_reader:int|None=None, # books of a reader used at most (a seeded sample; None: all)
                    seed:int=0, # seed of that sample
+                   rows=None, # Spark DataFrame with a column i: only these books' co-counts (None: every book's)
                   )->tuple: # (co-counts i, j, n; readers per book i, n; the sampled pairs, cached: unpersist when done)
     "How many readers read both books, for every pair of distinct books read together: a self-join on the reader"
     from pyspark.sql import functions as F, Window
@@ -431,16 +461,19 @@ def spark_cocounts(df, # Spark DataFrame u, i: who read what
         o = Window.partitionBy('u').orderBy(F.xxhash64('u', 'i', F.lit(int(seed))), 'i')
         x = x.withColumn('_r', F.row_number().over(o)).where(F.col('_r') <= int(max_per_reader)).drop('_r')
     x = x.cache()
-    co = (x.alias('a').join(x.alias('b'), 'u').where(F.col('a.i') != F.col('b.i'))
+    a = x if rows is None else x.join(F.broadcast(rows.select('i').distinct()), 'i')   # the rows asked for: far fewer pairs to join
+    co = (a.alias('a').join(x.alias('b'), 'u').where(F.col('a.i') != F.col('b.i'))
            .groupBy(F.col('a.i').alias('i'), F.col('b.i').alias('j')).agg(F.count('*').alias('n')))
     return co, x.groupBy('i').agg(F.count('*').alias('n')), x
 
 def spark_knn(co, counts, # `spark_cocounts`'s co-counts and readers per book
               k:int=100, # neighbours kept per book
               shrink:float=0., # added to the norm product
+              cols=None, # Spark DataFrame with a column j: only these books can be neighbours (those a list may hold); None: every book
              ): # Spark DataFrame i, j, sim
     "The k books most similar to each book: cosine of the binary reader vectors with `shrink`, as `bx_rec.ranking.cosine_knn`"
     from pyspark.sql import functions as F, Window
+    if cols is not None: co = co.join(F.broadcast(cols.select('j').distinct()), 'j')
     ni, nj = counts.select('i', F.col('n').alias('ni')), counts.select(F.col('i').alias('j'), F.col('n').alias('nj'))
     s = (co.join(ni, 'i').join(nj, 'j')
            .select('i', 'j', (F.col('n') / (F.sqrt(F.col('ni') * F.col('nj')) + F.lit(float(shrink) + 1e-30))).alias('sim')))
@@ -451,6 +484,9 @@ def _knn_csr(p:pd.DataFrame, # i, j, sim collected
              m:int)->sp.csr_matrix: # books × books, float32
     S = sp.csr_matrix((p['sim'].to_numpy(np.float32), (p['i'].to_numpy(np.int64), p['j'].to_numpy(np.int64))), shape=(m, m)); S.sort_indices()
     return S
+
+def _codes(spark, name:str, codes:np.ndarray): # a one-column Spark DataFrame of integer codes (books to keep)
+    return spark.createDataFrame(pd.DataFrame({name: np.asarray(codes, np.int32)}))
 
 # %% ../nbs/20_spark.ipynb #0f698332
 def spark_ials(df, # Spark DataFrame u, i, w: confidence weights of the observed pairs
@@ -468,107 +504,86 @@ def spark_ials(df, # Spark DataFrame u, i, w: confidence weights of the observed
     return _factor_table(m.userFactors, n_users, rank), _factor_table(m.itemFactors, n_items, rank)
 
 # %% ../nbs/20_spark.ipynb #6b2faabb
-def _weights_csr(p:pd.DataFrame, # u, i, w collected
-                 n:int, m:int)->sp.csr_matrix: # readers × books, float32
-    W = sp.csr_matrix((p['w'].to_numpy(np.float32), (p['u'].to_numpy(np.int64), p['i'].to_numpy(np.int64))), shape=(n, m)); W.sort_indices()
+def _weights_csr(p:pd.DataFrame, # u, i, w collected (w NaN on implicit rows)
+                 n:int, m:int, # readers, books
+                 iw:float=0., # the weight of the implicit rows (0: left out)
+                )->sp.csr_matrix: # readers × books, float32
+    w = p['w'].to_numpy(np.float32); w = np.where(np.isnan(w), np.float32(iw), w); k = w > 0
+    W = sp.csr_matrix((w[k], (p['u'].to_numpy(np.int64)[k], p['i'].to_numpy(np.int64)[k])), shape=(n, m)); W.sort_indices()
     return W
 
-def _rank_validation(tr:pd.DataFrame, va:pd.DataFrame, # training part u, i, w and held-out part u, i, rating, collected
-                     n:int, m:int, scale:tuple, cfg:RankingConfig, seed:int)->dict: # H, rel, vu (validation readers), cols (listable books)
+def _rank_validation(tr:pd.DataFrame, va:pd.DataFrame, # training part u, i, w (NaN: implicit rows) and held-out ratings u, i, rating, collected
+                     n:int, m:int, scale:tuple, cfg:RankingConfig, seed:int, iw:float=0.)->dict: # H (implicit rows at weight iw), rel, vu (validation readers), cols (listable books)
     "What the ranking search scores on: training histories, liked held-out books, sampled validation readers, listable books"
     from bx_rec.ranking import relevant_threshold
-    nread = np.bincount(np.r_[tr['i'].to_numpy(np.int64), va['i'].to_numpy(np.int64)], minlength=m)
+    nread = np.bincount(np.r_[tr['i'].to_numpy(np.int64), va['i'].to_numpy(np.int64)], minlength=m)   # every pair counts as a reader
     liked = va[va['rating'] >= relevant_threshold(scale)]
     rel = sp.csr_matrix((np.ones(len(liked)), (liked['u'].to_numpy(np.int64), liked['i'].to_numpy(np.int64))), shape=(n, m))
     vu = np.flatnonzero(np.diff(rel.indptr) > 0)
     if len(vu) > cfg.max_val_users: vu = np.sort(np.random.default_rng(seed).choice(vu, cfg.max_val_users, replace=False))
-    return dict(H=_weights_csr(tr, n, m), rel=rel, vu=vu, cols=np.flatnonzero(nread >= cfg.min_list_readers))
-
-# %% ../nbs/20_spark.ipynb #8aba2701
-def _ndcg_lists(X:np.ndarray, V:np.ndarray, # reader vectors (one row per validation reader) and book factors
-                S:sp.csr_matrix, # the kNN matrix (books × books)
-                H:sp.csr_matrix, rel:sp.csr_matrix, # the readers' training weights (left out of their lists, and the kNN term's history) and liked held-out books
-                betas:tuple, # kNN-term weights scored
-                cols:np.ndarray, # the books a list may hold
-                k:int=10, # list length
-                Hk:sp.csr_matrix|None=None, # the history of the kNN term, when not H (new readers: the books they gave)
-               )->dict: # β -> mean NDCG@k
-    "Validation NDCG@k of the lists X·V + β·kNN term for each β, as the ranking model ranks them (`RankingModel.recommend`)"
-    disc = 1 / np.log2(np.arange(2, k + 2)); ideal = np.cumsum(disc)[np.minimum(np.diff(rel.indptr), k) - 1]
-    Vc, Sc, tot = np.asarray(V[cols], np.float32), sp.csr_matrix(S, dtype=np.float32)[:, cols], np.asarray((H if Hk is None else Hk).sum(1)).ravel()
-    out, chunk = {b: 0. for b in betas}, max(16, int(2.5e7 // max(len(cols), 1)))
-    for s in range(0, len(X), chunk):
-        e = min(len(X), s + chunk); h = sp.csr_matrix(H[s:e]); hk = h if Hk is None else sp.csr_matrix(Hk[s:e])
-        base = np.asarray(X[s:e], np.float32) @ Vc.T
-        knn = (sp.diags(1 / np.maximum(tot[s:e], 1e-30)) @ hk @ Sc).toarray()
-        seen = h[:, cols].tocoo()
-        for b in betas:
-            sc = base + np.float32(b) * knn; sc[seen.row, seen.col] = -np.inf
-            top, _ = topk_rows(sc, k); items = np.where(top >= 0, cols[np.maximum(top, 0)], -1)
-            hits = (np.asarray(rel[s:e][np.arange(e - s)[:, None], np.maximum(items, 0)].todense()) > 0) & (items >= 0)
-            out[b] += float(((hits * disc[:hits.shape[1]]).sum(1) / ideal[s:e]).sum())
-    return {b: v / max(len(X), 1) for b, v in out.items()}
-
-# %% ../nbs/20_spark.ipynb #81ab76d5
-FOLD_REGS = (10., 30., 100., 300.)   # fold-in ridges tried for new readers
-
-def _fold_ndcg(V:np.ndarray, S:sp.csr_matrix, # book factors and kNN matrix of a search fit
-               H:sp.csr_matrix, rel:sp.csr_matrix, # validation readers' training weights and liked held-out books
-               given:int, regs:tuple, beta:float, a0:float, cols:np.ndarray, seed:int, # books each reader gives; ridges tried; kNN weight; a0; listable books; seed
-              )->dict: # ridge -> NDCG@10 of the readers with more than `given` training books
-    "The validation readers as new readers: each folded in (as `RankingModel.fold_in`) from `given` of their training books"
-    n = np.diff(H.indptr); ok = np.flatnonzero(n > given)
-    if not len(ok): return {}
-    rng = np.random.default_rng(seed)
-    pick = [H.indptr[r] + rng.choice(n[r], given, replace=False) for r in ok]
-    rows = np.repeat(np.arange(len(ok)), given); e = np.concatenate(pick)
-    Hg = sp.csr_matrix((H.data[e], (rows, H.indices[e])), shape=(len(ok), H.shape[1]))
-    V64 = V.astype(np.float64); G = a0 * V64.T @ V64
-    Vg = V64[H.indices[e]].reshape(len(ok), given, -1); w = H.data[e].reshape(len(ok), given).astype(np.float64)
-    B = np.einsum('rg,rgj,rgk->rjk', w, Vg, Vg); rhs = np.einsum('rg,rgj->rj', a0 + w, Vg)
-    out = {}
-    for reg in regs:
-        X = np.linalg.solve(G + reg * np.eye(len(G)) + B, rhs[..., None])[..., 0]
-        out[float(reg)] = _ndcg_lists(X, V, S, H[ok], rel[ok], (beta,), cols, Hk=Hg)[beta]
-    return out
+    return dict(H=_weights_csr(tr, n, m, iw), rel=rel, vu=vu, cols=np.flatnonzero(nread >= cfg.min_list_readers))
 
 # %% ../nbs/20_spark.ipynb #550318f3
-def _spark_rank_search(dfw, # Spark DataFrame u, i, rating, w (cached)
+def _with_weight(df, # Spark DataFrame with a column w (null on implicit rows)
+                 iw:float, # the implicit rows' weight
+                ): # the pairs of positive weight, implicit rows at `iw`
+    from pyspark.sql import functions as F
+    return df.withColumn('w', F.coalesce(F.col('w'), F.lit(float(iw)))).where(F.col('w') > 0)
+
+def _spark_rank_search(dfw, # Spark DataFrame u, i, rating, w (cached; rating and w null on implicit rows)
                        n:int, m:int, scale:tuple, cfg:RankingConfig, seed:int, blocks:int, say,
-                       fold_regs:tuple=FOLD_REGS, # fold-in ridges tried for new readers
-                      )->dict: # best (reg, knn_k, knn_shrink, beta), grid, knn_search, fold_reg, fold_search, mean_n, skipped
-    "The ranking model's ridge, kNN variant and β, and the fold-in ridge of new readers, chosen by NDCG@10 on a validation split"
+                       iws:tuple=(0.,), # implicit-row weights searched (only with implicit rows)
+                      )->dict: # best (reg, implicit_weight, knn_k, knn_shrink, beta, beta_new, reg_new, thin_max), grid, knn_search, new, thin, mean_n, skipped
+    "The ranking model's ridge, implicit weight, kNN variant and β, and the new and thin readers' settings, chosen by NDCG@10 on a validation split"
+    from pyspark.sql import functions as F
+    from bx_rec.ranking import _val_ndcg, _new_reader_betas, _thin_rule
     kvs = [(int(a), float(b)) for a, b in cfg.knn_variants] or [(int(cfg.knn_k), 0.)]
-    first = dict(reg=float(cfg.l2s[len(cfg.l2s) // 2]), knn_k=kvs[0][0], knn_shrink=kvs[0][1], beta=float(cfg.betas[0]))
-    tr, va = (x.cache() for x in hash_split(dfw, cfg.val_fraction, seed))
-    ptr = tr.select('u', 'i', 'w').toPandas()
-    mean_n = len(ptr) / max(1, ptr['u'].nunique())   # MLlib's ridge grows with n_u: the in-process ridge for a reader of mean activity
-    v = _rank_validation(ptr, va.select('u', 'i', 'rating').toPandas(), n, m, scale, cfg, seed)
-    out = dict(best=first, grid=[], knn_search=[], fold_reg=first['reg'], fold_search={}, mean_n=mean_n, skipped=None)
-    if not len(v['vu']) or len(cfg.l2s) * len(kvs) * len(cfg.betas) <= 1:
+    big = [v for v in kvs if min(v[0], m - 1) * m > cfg.knn_max_entries]   # too large a matrix for the driver: not tried (the smallest always is), as in-process
+    kvs = [v for v in kvs if v not in big] or [min(kvs)]
+    if big: say(f"  kNN variants not tried (over {cfg.knn_max_entries:,} entries for {m:,} books): {[v for v in big if v not in kvs]}")
+    mid = float(cfg.l2s[len(cfg.l2s) // 2])
+    first = dict(reg=mid, implicit_weight=float(iws[0]), knn_k=kvs[0][0], knn_shrink=kvs[0][1], beta=float(cfg.betas[0]),
+                 beta_new=float(cfg.betas[0]), reg_new=mid, thin_max=0)
+    tr_e, va = hash_split(dfw.where(F.col('rating').isNotNull()), cfg.val_fraction, seed)   # ratings are held out; implicit rows all train
+    tr = tr_e.unionByName(dfw.where(F.col('rating').isNull())).cache(); va = va.cache()
+    p = tr.select('u', 'i', 'w').toPandas()
+    mean_n = len(p) / max(1, p['u'].nunique())   # MLlib's ridge grows with n_u: the in-process ridge for a reader of mean activity
+    v = _rank_validation(p, va.select('u', 'i', 'rating').toPandas(), n, m, scale, cfg, seed, iws[0])
+    vu, rel, cols = v['vu'], v['rel'], v['cols']
+    out = dict(best=first, grid=[], knn_search=[], new={}, thin={}, mean_n=mean_n, skipped=None)
+    if not len(vu) or len(cfg.l2s) * len(iws) * len(kvs) * len(cfg.betas) <= 1:
         for x in (tr, va): x.unpersist()
-        return dict(out, skipped=None if len(v['vu']) else 'too few ratings to validate on: the middle ridge, first kNN variant and first β')
-    co, cnt, x = spark_cocounts(tr, cfg.knn_max_per_reader, seed); co = co.cache()
-    knns = {kv: _knn_csr(spark_knn(co, cnt, *kv).toPandas(), m) for kv in kvs}
+        return dict(out, skipped=None if len(vu) else 'too few ratings to validate on: the middle ridge, first implicit weight, kNN variant and β')
+    spark = dfw.sparkSession   # the kNN of the validation readers' books only, among the listable ones
+    co, cnt, x = spark_cocounts(tr, cfg.knn_max_per_reader, seed, rows=_codes(spark, 'i', np.unique(v['H'][vu].indices))); co = co.cache()
+    knns = {kv: _knn_csr(spark_knn(co, cnt, *kv, cols=_codes(spark, 'j', cols)).toPandas(), m) for kv in kvs}
     for y in (co, x): y.unpersist()
-    H, rel, vu, Vs = v['H'][v['vu']], v['rel'][v['vu']], v['vu'], {}
-    for l2 in cfg.l2s:
-        U, V = spark_ials(tr, n, m, cfg.dim, l2 / mean_n, cfg.epochs // 2, cfg.a0, seed, blocks); Vs[l2] = V
-        for kv, S in knns.items():
-            for b, s in _ndcg_lists(U[vu], V, S, H, rel, cfg.betas, v['cols']).items():
-                out['grid'].append(dict(reg=float(l2), knn_k=kv[0], knn_shrink=kv[1], beta=float(b), val_ndcg10=s))
-        say(f"  reg={l2:g}: best NDCG@10 {max(g['val_ndcg10'] for g in out['grid'] if g['reg'] == l2):.4f}")
-    for x in (tr, va): x.unpersist()
-    best = max(out['grid'], key=lambda g: g['val_ndcg10'])
+    Hs = {iw: _weights_csr(p, n, m, iw) for iw in iws}; fits = {}
+    def run(iw:float, l2:float)->float:   # one MLlib fit, scored for every kNN variant and β
+        U, V = spark_ials(_with_weight(tr, iw), n, m, cfg.dim, l2 / mean_n, cfg.epochs // 2, cfg.a0, seed, blocks)
+        rows = [dict(reg=float(l2), implicit_weight=float(iw), knn_k=kv[0], knn_shrink=kv[1], beta=float(b), val_ndcg10=s)
+                for kv, S in knns.items() for b, s in _val_ndcg(U[vu], V, S, Hs[iw][vu], rel[vu], cfg.betas, cols=cols).items()]
+        out['grid'].extend(rows); top = max(g['val_ndcg10'] for g in rows)
+        if top > fits.get('top', -np.inf): fits.update(top=top, UV=(U, V))   # only the best fit's factors are kept
+        say(f"  reg={l2:g} implicit_weight={iw:g}: best NDCG@10 {top:.4f}")
+        return top
+    by_reg = {l2: run(iws[0], l2) for l2 in cfg.l2s}   # a coordinate search, as in-process: every ridge, then the other weights at the best one
+    for iw in iws[1:]: run(iw, max(by_reg, key=by_reg.get))
+    best = max(out['grid'], key=lambda g: g['val_ndcg10']); iw, S, (U, V) = best['implicit_weight'], knns[(best['knn_k'], best['knn_shrink'])], fits['UV']
     out['knn_search'] = [dict(k=a, shrink=b, val_ndcg10=max(g['val_ndcg10'] for g in out['grid'] if (g['knn_k'], g['knn_shrink']) == (a, b))) for a, b in kvs]
-    fold = _fold_ndcg(Vs[best['reg']], knns[(best['knn_k'], best['knn_shrink'])], H, rel, int(getattr(cfg, 'new_given', 5)), fold_regs,
-                      best['beta'], cfg.a0, v['cols'], seed)
-    out.update(fold_search=fold, fold_reg=max(fold, key=fold.get) if fold else best['reg'])
-    say(f"chosen on validation ({len(vu):,} readers): reg={best['reg']:g} knn=({best['knn_k']}, {best['knn_shrink']:g}) beta={best['beta']:g}; fold-in ridge of new readers {out['fold_reg']:g}")
-    return dict(out, best={k: best[k] for k in first})
+    rated = p[p['w'].notna()].rename(columns={'u': 'user', 'i': 'item'})   # new readers are folded in from their ratings
+    new = _new_reader_betas(rated, vu, rel, cols, Hs[iw], S, V, best['reg'], cfg, seed)
+    sc, bn = max(new, key=new.get) if new else (1., best['beta'])
+    best = dict(best, beta_new=float(bn), reg_new=float(best['reg'] * sc))
+    thin = _thin_rule((U, V), vu, rel, cols, Hs[iw], S, best, cfg)
+    best = dict(best, thin_max=int(max(thin, key=thin.get)) if thin else 0)
+    for x in (tr, va): x.unpersist()
+    say(f"chosen on validation ({len(vu):,} readers): reg={best['reg']:g} implicit_weight={iw:g} knn=({best['knn_k']}, {best['knn_shrink']:g}) beta={best['beta']:g};"
+        f" new readers reg_new={best['reg_new']:g} beta_new={best['beta_new']:g}; thin_max={best['thin_max']}")
+    return dict(out, best={k: best[k] for k in first}, new=new, thin=thin)
 
 # %% ../nbs/20_spark.ipynb #96902ba2
-def spark_ranking(df, # Spark DataFrame u, i (dense codes), rating
+def spark_ranking(df, # Spark DataFrame u, i (dense codes), rating (null on implicit rows: `with_implicit`)
                   user_ids, item_ids, # ids in code order
                   scale:tuple, # (lowest, highest) rating
                   cfg:RankingConfig=RankingConfig(), # the ranking model's settings and search grid (as in-process)
@@ -577,24 +592,30 @@ def spark_ranking(df, # Spark DataFrame u, i (dense codes), rating
                   say=None, # say(line): progress lines (None: silent)
                  )->RankingModel:
     "The ranking model of the lists fitted on Spark: implicit ALS by MLlib and item kNN by a join, chosen on validation"
+    from pyspark.sql import functions as F
     from bx_rec.ranking import relevant_threshold
     say = say or (lambda line: None); n, m = len(user_ids), len(item_ids)
-    dfw = spark_confidence(df, scale, cfg.power, cfg.alpha).select('u', 'i', 'rating', 'w').cache()
-    s = _spark_rank_search(dfw, n, m, scale, cfg, seed, blocks, say); b = s['best']
-    W = _weights_csr(dfw.select('u', 'i', 'w').toPandas(), n, m)
+    dfw = spark_confidence(df, scale, cfg.power, cfg.alpha).select('u', 'i', 'rating', 'w').cache()   # w null where rating is
+    n_imp = dfw.where(F.col('rating').isNull()).count()
+    iws = tuple(float(x) for x in cfg.implicit_weights) if n_imp else (0.,)
+    s = _spark_rank_search(dfw, n, m, scale, cfg, seed, blocks, say, iws); b = s['best']
+    d = _with_weight(dfw, b['implicit_weight']).cache()
+    W = _weights_csr(d.select('u', 'i', 'w').toPandas(), n, m)
     lam = b['reg'] / (W.nnz / max(1, int((np.diff(W.indptr) > 0).sum())))
-    U, V = spark_ials(dfw, n, m, cfg.dim, lam, cfg.epochs, cfg.a0, seed, blocks)
-    co, cnt, x = spark_cocounts(dfw, cfg.knn_max_per_reader, seed)
-    S = _knn_csr(spark_knn(co, cnt, b['knn_k'], b['knn_shrink']).toPandas(), m)
-    for y in (x, dfw): y.unpersist()
+    U, V = spark_ials(d, n, m, cfg.dim, lam, cfg.epochs, cfg.a0, seed, blocks)
+    listable = np.flatnonzero(np.diff(W.tocsc().indptr) >= cfg.min_list_readers)   # the books a list may hold: the only neighbours kept
+    co, cnt, x = spark_cocounts(d, cfg.knn_max_per_reader, seed)
+    S = _knn_csr(spark_knn(co, cnt, b['knn_k'], b['knn_shrink'], cols=_codes(dfw.sparkSession, 'j', listable)).toPandas(), m)
+    for y in (x, d, dfw): y.unpersist()
     config = dict(kind='ials+knn', engine='spark', scale=[float(scale[0]), float(scale[1])], factors=int(cfg.dim), iters=int(cfg.epochs), cg=0,
                   knn_k=b['knn_k'], knn_shrink=b['knn_shrink'], knn_search=s['knn_search'], min_list_readers=int(cfg.min_list_readers),
                   knn_max_per_reader=None if cfg.knn_max_per_reader is None else int(cfg.knn_max_per_reader),
-                  power=float(cfg.power), alpha=float(cfg.alpha), a0=float(cfg.a0), reg=float(s['fold_reg']), ials_reg=b['reg'], spark_reg_param=float(lam / cfg.a0),
-                  fold_search=[dict(reg=k, val_ndcg10=x) for k, x in s['fold_search'].items()],
-                  implicit_weight=float(cfg.implicit_weights[0]), beta=b['beta'], seed=int(seed), search_iters=int(cfg.epochs // 2),
-                  warm_iters=0, final_iters=int(cfg.epochs), search=s['grid'], relevant_min=float(relevant_threshold(scale)),
-                  n_ratings=int(W.nnz), n_implicit=0)
+                  power=float(cfg.power), alpha=float(cfg.alpha), a0=float(cfg.a0), reg=float(b['reg']), spark_reg_param=float(lam / cfg.a0),
+                  implicit_weight=float(b['implicit_weight']), beta=float(b['beta']), beta_new=float(b['beta_new']), reg_new=float(b['reg_new']),
+                  thin_max=int(b['thin_max']), seed=int(seed), search_iters=int(cfg.epochs // 2), warm_iters=0, final_iters=int(cfg.epochs),
+                  search=s['grid'], search_new=[dict(ridge_scale=sc, beta=float(bb), val_ndcg10=v) for (sc, bb), v in s['new'].items()],
+                  search_thin=[dict(thin_max=int(t), val_ndcg10=v) for t, v in s['thin'].items()], relevant_min=float(relevant_threshold(scale)),
+                  n_ratings=int(W.nnz - n_imp if b['implicit_weight'] > 0 else W.nnz), n_implicit=int(n_imp))
     if s['skipped']: config['search_skipped'] = s['skipped']
     arrays = dict(user_factors=U, item_factors=V, knn_indptr=S.indptr.astype(np.int64), knn_indices=S.indices.astype(np.int64),
                   knn_data=S.data.astype(np.float32), history_indptr=W.indptr.astype(np.int64),
@@ -628,7 +649,7 @@ def train_spark(ratings:str, # ratings file or folder; for fmt 'preprocessed' an
                 out:str='model', # model directory to write (replaced atomically only when training succeeds)
                 spark_master:str='local[*]', # Spark master URL: local[*], local[N], spark://HOST:PORT, yarn, k8s://...
                 cfg:SparkConfig=SparkConfig(), # what to fit and search (ranks, l2, epochs, val_fraction, seed, ...)
-                driver_memory:str='1g', # spark.driver.memory
+                driver_memory:str|None=None, # spark.driver.memory (None: `default_driver_memory()`, a quarter of this machine's memory, 1g to 8g)
                 spark_conf:dict|None=None, # other Spark settings
                 wait:float=30.0, # seconds to wait for the master and its first executor
                 quiet:bool=False, # no progress lines
@@ -637,8 +658,8 @@ def train_spark(ratings:str, # ratings file or folder; for fmt 'preprocessed' an
                 **load_kw, # fmt other than 'preprocessed': `load_interactions` arguments (user_col, sep, rating_scale, min_user_ratings, ...)
                )->dict: # the summary `bx-rec train` prints
     "Train the biased model and the ranking model of the lists on Spark and write a standard model directory"
-    from bx_rec.pipeline import Fit, save_fit, Interactions
-    t_all = time.perf_counter(); T = {}
+    from bx_rec.pipeline import Fit, save_fit, Interactions, attach_ranking
+    t_all = time.perf_counter(); T = {}; driver_memory = driver_memory or default_driver_memory()
     def say(name):
         if not quiet: print(f"spark: {name} ...", file=sys.stderr, flush=True)
         if on_phase is not None: on_phase(name)
@@ -647,7 +668,7 @@ def train_spark(ratings:str, # ratings file or folder; for fmt 'preprocessed' an
     T['startup'] = time.perf_counter() - t
     try:
         say('load'); t = time.perf_counter()
-        raw, inter = read_ratings(spark, ratings, fmt, **load_kw)
+        raw, imp, inter = read_ratings(spark, ratings, fmt, **load_kw)
         df, user_ids, item_ids = index_ratings(raw)
         T['load'] = time.perf_counter() - t
         if not user_ids: raise ValueError(f"{ratings}: no ratings to train on")
@@ -656,7 +677,8 @@ def train_spark(ratings:str, # ratings file or folder; for fmt 'preprocessed' an
         rank = None
         if cfg.ranking is not None:
             say('ranking'); t = time.perf_counter()
-            rank = spark_ranking(df, user_ids, item_ids, scale, cfg.ranking, cfg.seed, int(cfg.blocks or spark.sparkContext.defaultParallelism),
+            rdf, ruids, riids = (df, user_ids, item_ids) if imp is None else index_ratings(with_implicit(raw, imp))   # the lists' readers and books: every pair
+            rank = spark_ranking(rdf, ruids, riids, scale, cfg.ranking, cfg.seed, int(cfg.blocks or spark.sparkContext.defaultParallelism),
                                  say=None if quiet else (lambda line: print(line, file=sys.stderr, flush=True)))
             T['ranking'] = time.perf_counter() - t
         import pyspark
@@ -670,17 +692,19 @@ def train_spark(ratings:str, # ratings file or folder; for fmt 'preprocessed' an
     history = pd.DataFrame([dict(epoch=j + 1, train_loss=float('nan'), val_loss=float('nan'), train_rmse=float('nan'), val_rmse=x['val_rmse'])
                             for j, x in enumerate(r['tried'])], columns=['epoch', 'train_loss', 'val_loss', 'train_rmse', 'val_rmse'])
     ratings_df = pd.DataFrame({'User-ID': uids[u], 'User-Embedding-ID': u.astype(np.int32), 'Book-Embedding-ID': i.astype(np.int32), 'Book-Rating': rt})
-    if rank is not None:   # the lists' model shares the rating model's codes: no padding as in-process
+    f = Fit(r['arrays'], 'biased', list(user_ids), list(item_ids), history, summary, config, ratings_df)
+    if rank is not None:   # one id space, as in-process: the rating model padded to the lists' readers and books (those of implicit rows too)
         summary.update(ranking=json_ready({k: v for k, v in rank.config.items() if k != 'search'}, other='drop'), ranking_seconds=round(T['ranking'], 3))
-    f = Fit(r['arrays'], 'biased', list(user_ids), list(item_ids), history, summary, config, ratings_df, rank)
-    src = Interactions(pd.DataFrame({'user': uids[u], 'item': iids[i], 'rating': rt}), inter.items, inter.aliases, fmt, str(ratings), rating_scale=scale)
+        f = attach_ranking(f, rank)
+    src = Interactions(pd.DataFrame({'user': uids[u], 'item': iids[i], 'rating': rt}), inter.items, inter.aliases, fmt, str(ratings), rating_scale=scale,
+                       title_keys=getattr(inter, 'title_keys', None), outside_readers=getattr(inter, 'outside_readers', None))   # as in-process
     say('write'); t = time.perf_counter()
     save_fit(out, f, src)
     T['write'] = time.perf_counter() - t
     T['total'] = time.perf_counter() - t_all
     T['data_movement'] = T['load'] + T['collect'] + T['write']
     return dict(summary, model_dir=str(out), saved=True, partial=False, load_seconds=round(T['load'], 3), format=fmt, solver='spark-als',
-                dim=config['dim'], threads=parallelism, checkpoint=None, engine='spark', spark_version=version, spark_master=spark_master,
+                dim=config['dim'], threads=parallelism, checkpoint=None, engine='spark', spark_version=version, spark_master=spark_master, driver_memory=driver_memory,
                 timings={k: round(v, 3) for k, v in T.items()})
 
 # %% ../nbs/20_spark.ipynb #13ef543d

@@ -1,8 +1,9 @@
 #!/usr/bin/env python
 """Spark against in-process training, in one run: test RMSE, NDCG@10 of the lists, fit time, and where Spark's time goes.
 
-    python bench/spark.py                       # MovieLens-100K u1 (+ new readers) and the real Book-Crossing dump
+    python bench/spark.py                       # MovieLens-100K u1 (+ new readers) and the real Book-Crossing dump (known + new readers)
     python bench/spark.py --only ml100k         # MovieLens-100K only
+    python bench/spark.py --lists --only none   # Spark on the whole real dump (--format bx): the Harry Potter and Fellowship lists
     python bench/spark.py --scaling             # synthetic data at 1x, 4x, 16x Book-Crossing size: time and peak memory
     python bench/spark.py --scaling --sizes 1 4 # the sizes that fit in time here
 
@@ -22,11 +23,15 @@ whole catalogue, held-out ratings >= the top fifth of the scale relevant) for kn
 `ml100k-new` (10 % of MovieLens-100K's readers held out whole, each folded in from 5 of their ratings, the rest the
 test), the same NDCG with `given=5`.
 
-Data: MovieLens-100K's official u1.base / u1.test; `ml100k-new`: u.data split by readers (seeded); the real
-Book-Crossing dump preprocessed as `bx-rec preprocess` does (5/5 filters), then 80/20 split by a seeded permutation
-of the rating rows. The in-process rows use `--threads` torch threads (default 2), Spark uses `local[--threads]`:
-the same cores. The machine's load is printed: compare figures within one run only. The data are third-party, read
-at run time from ../shared/data; a missing folder is skipped with a note.
+Data: MovieLens-100K's official u1.base / u1.test; `ml100k-new`: u.data split by readers (seeded); `bx` and `bx-new`: the
+whole real Book-Crossing dump at full coverage, as `bench/topn.py` reads and splits it (editions merged, no 5/5
+filter, every explicit rating and implicit rating-0 row of a known work): `bx` holds 20 % of each reader's explicit
+ratings out, `bx-new` holds 1,000 readers out whole and folds each in from 5 of their ratings. Spark reads the training
+part as a `bx-rec preprocess` folder (ratings, books and implicit rows in Parquet). `--lists` trains on Spark from the
+raw dump itself (`--format bx`, as `bx-rec train --engine spark` does) and prints the lists of the API chapter's
+examples with whether they hold. The in-process rows use `--threads` torch threads (default 2), Spark uses
+`local[--threads]`: the same cores. The machine's load is printed: compare figures within one run only. The data are
+third-party, read at run time from ../shared/data; a missing folder is skipped with a note.
 
 `--scaling` writes synthetic preprocessed folders (a low-rank model with user and book effects on the 1-10 scale;
 433k ratings, 78k users, 186k books at 1x, users, books and ratings all times the size factor), and fits each with

@@ -176,6 +176,10 @@ def _topk_csr(G:sp.csr_matrix, k:int)->tuple:
     return rows[e], G.indices[e], G.data[e]
 
 # %% ../nbs/11_ranking.ipynb #e7ef87fa
+def _pool(threads:int|None=None)->ThreadPoolExecutor:
+    "A pool of `threads` workers (None: torch's thread count), at most 8: the blocks of `cosine_knns` and `_val_ndcg`, whose NumPy and SciPy work releases the GIL"
+    return ThreadPoolExecutor(max(1, min(threads or torch.get_num_threads(), 8)))
+
 def _trim_heap():
     "Give freed heap pages back to the operating system (glibc's `malloc_trim`): the co-count blocks, freed in worker threads, otherwise stay resident (0.3 GB on the real dump) through the fits that follow. A no-op without glibc"
     try: ctypes.CDLL('libc.so.6').malloc_trim(0)
@@ -205,7 +209,7 @@ def cosine_knns(X:sp.spmatrix, # readers × books (any non-negative weights)
             G.data = co / (nn + (sh + 1e-30)); G.data[r == G.indices] = 0
             rr, cc, vv = _topk_csr(G, kk); res.append((b[rr], cc, vv))
         return res
-    with ThreadPoolExecutor(max(1, min(threads or torch.get_num_threads(), 8))) as ex:   # SciPy's product releases the GIL
+    with _pool(threads) as ex:
         blocks = list(ex.map(block, range(0, len(rows), chunk)))                     # in order: the same result on any thread count
     parts = {v: [b[j] for b in blocks if b[j] is not None] for j, v in enumerate(vs)}
     out = {}
@@ -547,7 +551,7 @@ def _val_ndcg(X, V, S, H, rel, betas, k=10, chunk=512, cols=None, Hk=None, per_r
         for b, (top, _) in zip(betas, lists):
             hits = (np.asarray(R[np.arange(e - s)[:, None], np.maximum(top, 0)].todense()) > 0) & (top >= 0)
             out[b][s:e] = (hits * disc[:hits.shape[1]]).sum(1) / ideal[s:e]
-    with ThreadPoolExecutor(max(1, min(torch.get_num_threads(), 8))) as ex: list(ex.map(block, range(0, len(X), chunk)))   # NumPy and SciPy release the GIL
+    with _pool() as ex: list(ex.map(block, range(0, len(X), chunk)))
     return out if per_row else {b: float(v.mean()) if len(v) else 0. for b, v in out.items()}
 
 # %% ../nbs/11_ranking.ipynb #751fb38b

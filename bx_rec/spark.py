@@ -695,7 +695,7 @@ def train_spark(ratings:str, # ratings file or folder; for fmt 'preprocessed' an
     f = Fit(r['arrays'], 'biased', list(user_ids), list(item_ids), history, summary, config, ratings_df)
     if rank is not None:   # one id space, as in-process: the rating model padded to the lists' readers and books (those of implicit rows too)
         summary.update(ranking=json_ready({k: v for k, v in rank.config.items() if k != 'search'}, other='drop'), ranking_seconds=round(T['ranking'], 3))
-        f = attach_ranking(f, rank)
+        f = attach_ranking(f, rank); summary = f.summary   # with the readers and books of the lists (n_users, n_users_rating_model, ...)
     src = Interactions(pd.DataFrame({'user': uids[u], 'item': iids[i], 'rating': rt}), inter.items, inter.aliases, fmt, str(ratings), rating_scale=scale,
                        title_keys=getattr(inter, 'title_keys', None), outside_readers=getattr(inter, 'outside_readers', None))   # as in-process
     say('write'); t = time.perf_counter()

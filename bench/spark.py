@@ -51,17 +51,27 @@ BX_USERS, BX_BOOKS, BX_RATINGS = 78_000, 186_000, 433_000
 LIST_KEYS = ('reg', 'implicit_weight', 'knn_k', 'knn_shrink', 'beta', 'beta_new', 'reg_new', 'thin_max')   # the lists' settings printed for both engines
 
 
-def _scores(bundle, test, given:int=0)->dict:
-    "Test RMSE (known readers only) and NDCG@10 of the model's lists and of EASE (the strongest anchor) on `test`"
-    from bx_rec.pipeline import evaluate_bundle, evaluate_topn_bundle
+def _scores(bundle, test, given:int=0, train=None)->dict:
+    """Test RMSE (known readers only) and NDCG@10 of the model's lists and of EASE (the strongest anchor) on `test`.
+    With `train` (Interactions: the ratings and implicit rows both engines trained on) the lists are scored on that
+    whole catalogue, every anchor trained on the same ratings and implicit rows, as bench/topn.py does: the real dump at
+    full coverage. Without it, as `bx-rec evaluate --protocol topn` scores a model directory (its rating model's ratings)."""
+    from bx_rec.pipeline import evaluate_bundle, evaluate_topn_bundle, split_given
+    from bx_rec.topn import evaluate_topn, EASE, ListsScorer
     out = dict(rmse=float(evaluate_bundle(bundle, test, baselines=False)['rmse']) if not given else float('nan'))
-    if bundle.ranking is not None:
-        t = evaluate_topn_bundle(bundle, test, given=given).set_index('model')['ndcg@10']
-        out.update(ndcg=float(t['bx_rec ranking (this model)']), ease=float(t[[m for m in t.index if m.startswith('EASE')][0]]))
-    return out
+    if bundle.ranking is None: return out
+    if train is None: t = evaluate_topn_bundle(bundle, test, given=given)
+    else:
+        tr, te = train.ratings[['user', 'item', 'rating']], test.ratings[['user', 'item', 'rating']]
+        g = None
+        if given: g, te = split_given(te, tr['user'], given)
+        models = {'EASE (λ 200, 8,000 most-read books)': functools.partial(EASE, lam=200., max_items=8000), 'bx_rec ranking (this model)': ListsScorer.trained(bundle.ranking)}
+        t = evaluate_topn(tr, te, models=models, scale=(1., 10.), given=g, implicit=train.implicit)
+    t = t.set_index('model')['ndcg@10']
+    return dict(out, ndcg=float(t['bx_rec ranking (this model)']), ease=float(t[[m for m in t.index if m.startswith('EASE')][0]]))
 
 
-def in_process(train, test, threads:int, implicit:bool|None=None, ranking:bool=True, given:int=0)->dict:
+def in_process(train, test, threads:int, implicit:bool|None=None, ranking:bool=True, given:int=0, shared:bool=False)->dict:
     "Fit in this process with the default preset; RMSE and NDCG@10 on `test` of the saved and reloaded model"
     import torch
     from bx_rec.pipeline import fit, save_fit
@@ -72,20 +82,20 @@ def in_process(train, test, threads:int, implicit:bool|None=None, ranking:bool=T
     secs = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as d:
         save_fit(Path(d)/'m', f, train)
-        sc = _scores(load_model_dir(Path(d)/'m'), test, given) if test is not None else dict(rmse=float('nan'))
+        sc = _scores(load_model_dir(Path(d)/'m'), test, given, train if shared else None) if test is not None else dict(rmse=float('nan'))
     return dict(sc, val_rmse=f.summary['val_rmse'], seconds=secs, ranking_seconds=f.summary.get('ranking_seconds'),
                 dim=f.config.get('dim'), implicit=f.summary['implicit'], ranking=f.summary.get('ranking'))
 
 
-def on_spark(path:str, fmt:str, test, master:str, given:int=0, **kw)->dict:
-    "Fit with `train_spark`; RMSE and NDCG@10 on `test` of the model directory it wrote"
+def on_spark(path:str, fmt:str, test, master:str, given:int=0, train=None, **kw)->dict:
+    "Fit with `train_spark`; RMSE and NDCG@10 on `test` of the model directory it wrote (`train`: score the lists on that shared training data, see `_scores`)"
     from bx_rec.spark import train_spark
     from bx_rec.store import load_model_dir
     with tempfile.TemporaryDirectory() as d:
         t0 = time.perf_counter()
         s = train_spark(path, fmt, str(Path(d)/'m'), spark_master=master, quiet=True, **kw)
         secs = time.perf_counter() - t0
-        sc = _scores(load_model_dir(Path(d)/'m'), test, given) if test is not None else dict(rmse=float('nan'))
+        sc = _scores(load_model_dir(Path(d)/'m'), test, given, train) if test is not None else dict(rmse=float('nan'))
     return dict(sc, val_rmse=s['val_rmse'], seconds=secs, ranking_seconds=s.get('ranking_seconds'), dim=s['dim'], timings=s['timings'],
                 tuned=s['tuned'], implicit=s['implicit'], ranking=s.get('ranking'))
 
@@ -162,20 +172,20 @@ def _preprocessed_folder(d:Path, inter, books:pd.DataFrame)->str:
 def bench_bx(folder:Path, threads:int, seed:int=0, driver_memory:str|None=None)->list:
     "Known readers of the real dump at full coverage: in-process default and Spark on the same training part"
     parts = bx_parts(folder, seed); train, test = parts['known']
-    out = [('in-process', in_process(train, test, threads)), ('in-process, no implicit', in_process(train, test, threads, implicit=False, ranking=False))]
+    out = [('in-process', in_process(train, test, threads, shared=True)), ('in-process, no implicit', in_process(train, test, threads, implicit=False, ranking=False))]
     with tempfile.TemporaryDirectory() as d:
         out.append((f'spark local[{threads}]', on_spark(_preprocessed_folder(Path(d)/'pre', train, parts['pre'].books), 'preprocessed', test,
-                                                         f'local[{threads}]', driver_memory=driver_memory)))
+                                                         f'local[{threads}]', train=train, driver_memory=driver_memory)))
     return out
 
 
 def bench_bx_new(folder:Path, threads:int, seed:int=0, given:int=5, driver_memory:str|None=None)->list:
     "New readers of the real dump (held out whole, folded in from `given` ratings): in-process default and Spark on the same training part"
     parts = bx_parts(folder, seed, given=given); train, test = parts['new']
-    out = [('in-process', in_process(train, test, threads, given=given))]
+    out = [('in-process', in_process(train, test, threads, given=given, shared=True))]
     with tempfile.TemporaryDirectory() as d:
         out.append((f'spark local[{threads}]', on_spark(_preprocessed_folder(Path(d)/'pre', train, parts['pre'].books), 'preprocessed', test,
-                                                         f'local[{threads}]', given=given, driver_memory=driver_memory)))
+                                                         f'local[{threads}]', given=given, train=train, driver_memory=driver_memory)))
     return out
 
 
@@ -275,13 +285,15 @@ def _worker(engine:str, folder:str, threads:int):
         inter = Interactions(pd.DataFrame({'user': df['User-ID'].astype(str), 'item': df['Book-ID'].astype(str),
                                            'rating': df['Book-Rating'].astype(np.float32)}), rating_scale=(1., 10.))
         r = in_process(inter, None, threads, implicit=None if engine == 'inproc-lists' else False, ranking=engine == 'inproc-lists')
-    else:
+    else:   # Spark: the rating model alone, or the default (rating model, implicit term, lists)
         from bx_rec.spark import SparkConfig
-        r = on_spark(folder, 'preprocessed', None, f'local[{threads}]', driver_memory='6g', cfg=SparkConfig(ranking=None, implicit=None))
+        r = on_spark(folder, 'preprocessed', None, f'local[{threads}]', driver_memory='6g',
+                     cfg=SparkConfig() if engine == 'spark-lists' else SparkConfig(ranking=None, implicit=None))
     print(json.dumps({k: v for k, v in r.items() if k in ('seconds', 'val_rmse', 'timings')}))
 
 
-ENGINES = {'inproc': 'in-process, rating model', 'inproc-lists': 'in-process, default (rating model + lists)', 'spark': 'spark, rating model'}
+ENGINES = {'inproc': 'in-process, rating model', 'inproc-lists': 'in-process, default (rating model + lists)', 'spark': 'spark, rating model',
+           'spark-lists': 'spark, default (rating model + lists)'}
 
 def scaling(sizes:list, threads:int, timeout:float, engines:list=tuple(ENGINES)):
     print("| size | ratings | users | books | engine | fit (s) | peak memory (GB) | GB per million ratings | val RMSE |\n|---|---|---|---|---|---|---|---|---|", flush=True)
@@ -289,7 +301,7 @@ def scaling(sizes:list, threads:int, timeout:float, engines:list=tuple(ENGINES))
         with tempfile.TemporaryDirectory() as d:
             info = synthetic_folder(Path(d)/'pre', f)
             for engine in engines:
-                name = ENGINES[engine] + (f' ({threads} threads)' if engine != 'spark' else f' (local[{threads}])')
+                name = ENGINES[engine] + (f' ({threads} threads)' if not engine.startswith('spark') else f' (local[{threads}])')
                 r, peak, wall = run_measured(['--_worker', engine, str(Path(d)/'pre'), '--threads', str(threads)], timeout)
                 fit_s = f"{r['seconds']:.1f}" if r else f"> {timeout:.0f} (stopped)" if wall >= timeout else 'failed'
                 vr = f"{r['val_rmse']:.4f}" if r else '-'
@@ -317,7 +329,7 @@ def main(argv=None):
     ap.add_argument('--scaling', action='store_true', help='the scaling curve on synthetic data instead')
     ap.add_argument('--sizes', type=float, nargs='+', default=[1, 4, 16], help='size factors of --scaling (default 1 4 16)')
     ap.add_argument('--timeout', type=float, default=1800, help='seconds per fit in --scaling before it is stopped')
-    ap.add_argument('--engines', nargs='+', choices=list(ENGINES), default=list(ENGINES), help='engines of --scaling (default all)')
+    ap.add_argument('--engines', nargs='+', choices=list(ENGINES), default=['inproc', 'inproc-lists', 'spark'], help='engines of --scaling (default: all but spark-lists, the slowest)')
     ap.add_argument('--summarize', metavar='FILE', help='print the memory slope and the 24 GB run-out size of a saved --scaling table, and stop')
     ap.add_argument('--_worker', nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)

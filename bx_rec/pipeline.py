@@ -24,7 +24,8 @@ from .ranking import RankingConfig
 # %% auto #0
 __all__ = ['FORMATS', 'Interactions', 'items_from_books', 'outside_readers', 'load_interactions', 'infer_scale', 'Fit',
            'Checkpoints', 'fit_ranking_step', 'filter_counts', 'core_filters', 'FitConfig', 'fit_config',
-           'stored_fit_config', 'attach_ranking', 'fit', 'save_fit', 'evaluate_bundle', 'evaluate_topn_bundle']
+           'stored_fit_config', 'attach_ranking', 'fit', 'save_fit', 'evaluate_bundle', 'split_given',
+           'evaluate_topn_bundle']
 
 # %% ../nbs/18_pipeline.ipynb #4ad3ec1b
 FORMATS = ('bx', 'kaggle', 'preprocessed', 'ml100k', 'csv')
@@ -714,6 +715,21 @@ def evaluate_bundle(bundle, # a `bx_rec.store.ModelBundle`
     return out
 
 # %% ../nbs/18_pipeline.ipynb #3b4a80da
+def split_given(test:pd.DataFrame, # user, item, rating: held-out ratings
+                known, # the readers the model was trained on (their held-out ratings are left out)
+                given:int, # ratings each new reader gives (>= 1); readers with no more than this are left out
+                seed:int=0, # seed of the choice
+               )->tuple: # (given ratings, the rest: the test)
+    "New readers of a test split: each reader the model has never seen gives `given` of their ratings (a seeded choice), the rest is scored"
+    if given < 1: raise ValueError(f"--given must be >= 1, got {given}")
+    new = test[~test['user'].isin(set(known))]
+    cnt = new.groupby('user').size(); new = new[new['user'].isin(cnt.index[cnt > given])]
+    if len(new) == 0: raise ValueError(f"no held-out reader is new to the model with more than {given} ratings: hold whole readers out "
+                                       "(e.g. `bx-rec split --by random` on readers) or lower --given")
+    rng = np.random.default_rng(seed); new = new.iloc[np.lexsort((rng.random(len(new)), pd.factorize(new['user'])[0]))]
+    first = new.groupby('user').cumcount().to_numpy() < given
+    return new[first], new[~first]
+
 def evaluate_topn_bundle(bundle, # a `bx_rec.store.ModelBundle` with its training ratings
                          inter:Interactions|pd.DataFrame, # held-out ratings of the model's readers
                          k:int=10, # list length
@@ -737,14 +753,6 @@ def evaluate_topn_bundle(bundle, # a `bx_rec.store.ModelBundle` with its trainin
     models = {n: f for n, f in default_models(ease_lambda=lam).items() if n != 'bx_rec ranking'}
     if bundle.ranking is not None: models['bx_rec ranking (this model)'] = ListsScorer.trained(bundle.ranking)
     g = None
-    if given:
-        if given < 1: raise ValueError(f"--given must be >= 1, got {given}")
-        new = te[~te['user'].isin(set(tr['user']))]
-        cnt = new.groupby('user').size(); new = new[new['user'].isin(cnt.index[cnt > given])]
-        if len(new) == 0: raise ValueError(f"no held-out reader is new to the model with more than {given} ratings: hold whole readers out "
-                                           "(e.g. `bx-rec split --by random` on readers) or lower --given")
-        rng = np.random.default_rng(seed); new = new.iloc[np.lexsort((rng.random(len(new)), pd.factorize(new['user'])[0]))]
-        first = new.groupby('user').cumcount().to_numpy() < given
-        g, te = new[first], new[~first]
+    if given: g, te = split_given(te, tr['user'], given, seed)
     with contextlib.redirect_stdout(sys.stderr):
         return evaluate_topn(tr, te, models=models, k=k, scale=scale, given=g, seed=seed, progress=progress)

@@ -382,11 +382,12 @@ def _exclusion_rows(exclude, n:int, m:int)->sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, m))
 
 @patch
-def _candidates(self:RankingModel)->tuple:
+def _candidates(self:RankingModel, only:np.ndarray|None=None, # book indices to keep among the listable ones (None: all of them, cached)
+               )->tuple:
     "(listable book indices, their item factors, the kNN matrix's listable columns, `norm_order` of those factors), built on first use"
-    if self._cand is None:
-        c = np.flatnonzero(self.listable); Vc = np.ascontiguousarray(self.V[c])
-        self._cand = (c, Vc, sp.csr_matrix(self.S[:, c]), norm_order(Vc))
+    def build(c): Vc = np.ascontiguousarray(self.V[c]); return (c, Vc, sp.csr_matrix(self.S[:, c]), norm_order(Vc))
+    if only is not None: return build(np.intersect1d(np.flatnonzero(self.listable), np.asarray(only, np.int64)))
+    if self._cand is None: self._cand = build(np.flatnonzero(self.listable))
     return self._cand
 
 @patch
@@ -401,11 +402,12 @@ def recommend(self:RankingModel, users:np.ndarray, # reader indices (rows of use
               k:int=10, # list length
               exclude=None, # more books to leave out: a CSR (len(users) × n_items) or one index array per reader
               chunk:int=2048, # readers scored at a time
+              only:np.ndarray|None=None, # the books a list may hold, when fewer than the listable ones (e.g. an evaluation's catalogue)
              )->tuple: # (items, scores), each len(users) × k, best first; the readers' own books are never listed
     "Top-k books for known readers, batched: trained taste vectors plus the kNN term of their history, over the listable books"
     users = np.asarray(users, np.int64); n, m = len(users), len(self.item_ids)
     if n and (users.min() < 0 or users.max() >= len(self.user_ids)): raise ValueError(f"reader index {users[(users < 0) | (users >= len(self.user_ids))][0]} outside 0..{len(self.user_ids) - 1}")
-    ex = _exclusion_rows(exclude, n, m); c, _, Sc, order = self._candidates()
+    ex = _exclusion_rows(exclude, n, m); c, _, Sc, order = self._candidates(only)
     kk = min(k, len(c)); items, scores = np.full((n, kk), -1, np.int64), np.full((n, kk), -np.inf, np.float32)
     for s in range(0, n, chunk):
         u = users[s:s + chunk]; H = self.H[u]; b = self.beta_of(u)

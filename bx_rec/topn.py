@@ -260,12 +260,9 @@ class ListsScorer:
         return lambda X=None, items=None, **kw: cls(model, items)
 
     def exclusions(self, seen:sp.csr_matrix)->sp.csr_matrix:
-        "Catalogue rows to leave out, on the model's columns, plus every model book outside the catalogue"
+        "Catalogue rows to leave out, on the model's columns (the model's books outside the catalogue are left out by `top`'s `only`)"
         c = seen.tocoo(); mc = self.map.inner[c.col]; ok = mc >= 0; m = len(self.map.outer)
-        ex = sp.csr_matrix((np.ones(ok.sum(), np.float32), (c.row[ok], mc[ok])), shape=(seen.shape[0], m))
-        out = np.flatnonzero(self.map.outer < 0)
-        if len(out): ex = ex + sp.csr_matrix((np.ones(len(out) * seen.shape[0], np.float32), (np.repeat(np.arange(seen.shape[0]), len(out)), np.tile(out, seen.shape[0]))), shape=ex.shape)
-        return ex.tocsr()
+        return sp.csr_matrix((np.ones(ok.sum(), np.float32), (c.row[ok], mc[ok])), shape=(seen.shape[0], m))
 
 # %% ../nbs/12_topn.ipynb #2c65d2ab
 @patch
@@ -279,7 +276,8 @@ def top(self:ListsScorer, users, # known readers' ids (None: new readers, folded
     if users is not None:
         u = self.users.get_indexer(pd.Index(users).astype(str)); ok = np.flatnonzero(u >= 0)
         if len(ok):
-            it, _ = self.model.recommend(u[ok], k, exclude=self.exclusions(seen[ok]))
+            inside = outer >= 0   # a model of more books than the catalogue (e.g. lists at full coverage, anchors on the rating model's core) lists only the catalogue's
+            it, _ = self.model.recommend(u[ok], k, exclude=self.exclusions(seen[ok]), **({} if inside.all() else {'only': np.flatnonzero(inside)}))
             out[ok[:, None], np.arange(it.shape[1])] = np.where(it >= 0, outer[np.maximum(it, 0)], -1)
         return out
     H = sp.csr_matrix(H); seen = sp.csr_matrix(seen)

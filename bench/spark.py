@@ -13,6 +13,9 @@ Rows of the quality table, each fitted on the same training part and scored on t
   10 % validation split, warm ALS refit, the implicit-feedback term when the factors earned it, then the ranking
   model of the lists, its settings chosen by NDCG@10 on a validation split);
 - `in-process, no implicit`: the rating model without the implicit-feedback term (and no lists);
+- `in-process, rating model on every rating (as Spark)` (`bx` only): the default's rating model learns from the 5/5
+  core of Book-Crossing (`--min-user-ratings`/`--min-book-ratings` 5 for bx), Spark's from every rating: this row fits the
+  in-process rating model on every rating too, the like-for-like RMSE comparison;
 - `spark local[N]`: `bx_rec.spark.train_spark` (damped biases by Spark aggregations, Spark MLlib ALS on the
   residuals, the implicit-feedback term from Spark aggregations with its book-side solve on the driver, and the
   ranking model: MLlib implicit ALS plus item kNN by a join on readers, chosen on a validation split), written as a
@@ -71,14 +74,14 @@ def _scores(bundle, test, given:int=0, train=None)->dict:
     return dict(out, ndcg=float(t['bx_rec ranking (this model)']), ease=float(t[[m for m in t.index if m.startswith('EASE')][0]]))
 
 
-def in_process(train, test, threads:int, implicit:bool|None=None, ranking:bool=True, given:int=0, shared:bool=False)->dict:
+def in_process(train, test, threads:int, implicit:bool|None=None, ranking:bool=True, given:int=0, shared:bool=False, **kw)->dict:
     "Fit in this process with the default preset; RMSE and NDCG@10 on `test` of the saved and reloaded model"
     import torch
     from bx_rec.pipeline import fit, save_fit
     from bx_rec.store import load_model_dir
     torch.set_num_threads(threads)
     t0 = time.perf_counter()
-    f = fit(train, progress=False, implicit=implicit, ranking=ranking)
+    f = fit(train, progress=False, implicit=implicit, ranking=ranking, **kw)   # kw: other `fit_config` settings (min_user_ratings, ...)
     secs = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as d:
         save_fit(Path(d)/'m', f, train)
@@ -172,7 +175,8 @@ def _preprocessed_folder(d:Path, inter, books:pd.DataFrame)->str:
 def bench_bx(folder:Path, threads:int, seed:int=0, driver_memory:str|None=None)->list:
     "Known readers of the real dump at full coverage: in-process default and Spark on the same training part"
     parts = bx_parts(folder, seed); train, test = parts['known']
-    out = [('in-process', in_process(train, test, threads, shared=True)), ('in-process, no implicit', in_process(train, test, threads, implicit=False, ranking=False))]
+    out = [('in-process', in_process(train, test, threads, shared=True)), ('in-process, no implicit', in_process(train, test, threads, implicit=False, ranking=False)),
+           ('in-process, rating model on every rating (as Spark)', in_process(train, test, threads, ranking=False, min_user_ratings=1, min_book_ratings=1))]
     with tempfile.TemporaryDirectory() as d:
         out.append((f'spark local[{threads}]', on_spark(_preprocessed_folder(Path(d)/'pre', train, parts['pre'].books), 'preprocessed', test,
                                                          f'local[{threads}]', train=train, driver_memory=driver_memory)))

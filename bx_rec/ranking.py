@@ -16,7 +16,8 @@ from .training import Config, LoopConfig, run_epochs
 
 # %% auto #0
 __all__ = ['RankingConfig', 'confidence', 'IALSSolver', 'ials', 'cosine_knns', 'cosine_knn', 'topk_rows', 'norm_order',
-           'topk_factors', 'topk_scores', 'FoldIn', 'RankingModel', 'relevant_threshold', 'fold_many', 'fit_ranking']
+           'topk_factors', 'topk_scores', 'FoldIn', 'RankingModel', 'relevant_threshold', 'fold_many', 'ranking_model',
+           'fit_ranking']
 
 # %% ../nbs/11_ranking.ipynb #52b23915
 @dataclass(frozen=True)
@@ -659,6 +660,17 @@ def _search(r:pd.DataFrame, imp:pd.DataFrame|None, # the explicit ratings (with 
     return dict(best=best, grid=grid, kv=kv, kscore=kscore, init=init, skipped=None, new=new, thin=thin)
 
 # %% ../nbs/11_ranking.ipynb #44807c32
+def ranking_model(U:np.ndarray, V:np.ndarray, # readers' and books' factors
+                  S:sp.csr_matrix, # the kNN matrix (books × books)
+                  W:sp.csr_matrix, # the training weights (readers × books): the histories lists leave out and explain by
+                  config:dict, user_ids, item_ids, # hyper-parameters and provenance; ids in row order
+                 )->RankingModel:
+    "A `RankingModel` from its fitted parts, as `fit_ranking` and `bx_rec.spark.spark_ranking` build it"
+    arrays = dict(user_factors=np.asarray(U, np.float32), item_factors=np.asarray(V, np.float32), knn_indptr=S.indptr.astype(np.int64), knn_indices=S.indices.astype(np.int64),
+                  knn_data=S.data.astype(np.float32), history_indptr=W.indptr.astype(np.int64),
+                  history_indices=W.indices.astype(np.int64), history_weights=W.data.astype(np.float32))
+    return RankingModel(arrays, config, np.asarray(user_ids, dtype=object), np.asarray(item_ids, dtype=object))
+
 def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explicit ratings
                 implicit:pd.DataFrame|None=None, # user, item (str): interactions without a rating (BX rating-0 rows)
                 scale:tuple=(1, 10), # (lowest, highest) rating
@@ -692,8 +704,5 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
                   warm_iters=int(cfg.warm_epochs), final_iters=int(cfg.final_epochs), search=s['grid'], search_new=[dict(ridge_scale=sc, beta=float(b), val_ndcg10=v) for (sc, b), v in s['new'].items()], search_thin=[dict(thin_max=int(t), val_ndcg10=v) for t, v in s['thin'].items()],
                   relevant_min=float(relevant_threshold(scale)), n_ratings=int(len(r)), n_implicit=int(0 if imp is None else len(imp)))
     if s['skipped']: config['search_skipped'] = s['skipped']
-    arrays = dict(user_factors=U.astype(np.float32), item_factors=V.astype(np.float32), knn_indptr=S.indptr.astype(np.int64), knn_indices=S.indices.astype(np.int64),
-                  knn_data=S.data.astype(np.float32), history_indptr=W.indptr.astype(np.int64),
-                  history_indices=W.indices.astype(np.int64), history_weights=W.data.astype(np.float32))
     say(f"ranking model fitted in {time.time() - t0:.1f}s")
-    return RankingModel(arrays, config, users.to_numpy(dtype=object), items.to_numpy(dtype=object))
+    return ranking_model(U, V, S, W, config, users, items)

@@ -558,7 +558,7 @@ def _spark_rank_search(dfw, # Spark DataFrame u, i, rating, w (cached; rating an
     co, cnt, x = spark_cocounts(tr, cfg.knn_max_per_reader, seed, rows=_codes(spark, 'i', np.unique(v['H'][vu].indices))); co = co.cache()
     knns = {kv: _knn_csr(spark_knn(co, cnt, *kv, cols=_codes(spark, 'j', cols)).toPandas(), m) for kv in kvs}
     for y in (co, x): y.unpersist()
-    Hs = {iw: _weights_csr(p, n, m, iw) for iw in iws}; fits = {}
+    Hs = {iws[0]: v['H'], **{iw: _weights_csr(p, n, m, iw) for iw in iws[1:]}}; fits = {}   # the first weight's histories: `_rank_validation`'s
     def run(iw:float, l2:float)->float:   # one MLlib fit, scored for every kNN variant and β
         U, V = spark_ials(_with_weight(tr, iw), n, m, cfg.dim, l2 / mean_n, cfg.epochs // 2, cfg.a0, seed, blocks)
         rows = [dict(reg=float(l2), implicit_weight=float(iw), knn_k=kv[0], knn_shrink=kv[1], beta=float(b), val_ndcg10=s)
@@ -593,7 +593,7 @@ def spark_ranking(df, # Spark DataFrame u, i (dense codes), rating (null on impl
                  )->RankingModel:
     "The ranking model of the lists fitted on Spark: implicit ALS by MLlib and item kNN by a join, chosen on validation"
     from pyspark.sql import functions as F
-    from bx_rec.ranking import relevant_threshold
+    from bx_rec.ranking import relevant_threshold, ranking_model
     say = say or (lambda line: None); n, m = len(user_ids), len(item_ids)
     dfw = spark_confidence(df, scale, cfg.power, cfg.alpha).select('u', 'i', 'rating', 'w').cache()   # w null where rating is
     n_imp = dfw.where(F.col('rating').isNull()).count()
@@ -617,10 +617,7 @@ def spark_ranking(df, # Spark DataFrame u, i (dense codes), rating (null on impl
                   search_thin=[dict(thin_max=int(t), val_ndcg10=v) for t, v in s['thin'].items()], relevant_min=float(relevant_threshold(scale)),
                   n_ratings=int(W.nnz - n_imp if b['implicit_weight'] > 0 else W.nnz), n_implicit=int(n_imp))
     if s['skipped']: config['search_skipped'] = s['skipped']
-    arrays = dict(user_factors=U, item_factors=V, knn_indptr=S.indptr.astype(np.int64), knn_indices=S.indices.astype(np.int64),
-                  knn_data=S.data.astype(np.float32), history_indptr=W.indptr.astype(np.int64),
-                  history_indices=W.indices.astype(np.int64), history_weights=W.data.astype(np.float32))
-    return RankingModel(arrays, config, np.asarray(user_ids, dtype=object), np.asarray(item_ids, dtype=object))
+    return ranking_model(U, V, S, W, config, user_ids, item_ids)
 
 # %% ../nbs/20_spark.ipynb #7b565621
 def _spark_records(r:dict, # `spark_fit`'s result

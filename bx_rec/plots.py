@@ -347,7 +347,7 @@ def book_map(factors, # (n_books, d) book factors, row i = book i of `items`
     return fig
 
 # %% ../nbs/16_plots.ipynb #5dc776a0
-_SEARCH_LABEL = {'reg': 'ridge', 'implicit_weight': 'implicit weight', 'beta': 'kNN weight β', 'alpha': 'α', 'factors': 'factors'}
+_SEARCH_LABEL = {'reg': 'ridge', 'spark_reg_param': 'MLlib regParam', 'implicit_weight': 'implicit weight', 'beta': 'kNN weight β', 'alpha': 'α', 'factors': 'factors'}
 
 def ranking_search_figure(search:list, # `RankingModel.config['search']`: dicts of the settings tried and their `val_ndcg10`
                           chosen:dict|None=None, # the chosen setting (e.g. the model's config), starred

@@ -16,8 +16,8 @@ from .training import Config, LoopConfig, run_epochs
 
 # %% auto #0
 __all__ = ['RankingConfig', 'confidence', 'IALSSolver', 'ials', 'cosine_knns', 'cosine_knn', 'topk_rows', 'norm_order',
-           'topk_factors', 'topk_scores', 'FoldIn', 'RankingModel', 'relevant_threshold', 'fold_many', 'ranking_model',
-           'fit_ranking']
+           'topk_factors', 'topk_scores', 'FoldIn', 'RankingModel', 'relevant_threshold', 'fold_many', 'ranking_config',
+           'ranking_model', 'fit_ranking']
 
 # %% ../nbs/11_ranking.ipynb #52b23915
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class RankingConfig(Config):
     knn_max_per_reader:int|None=300 # the kNN co-counts use at most this many books per reader (`cosine_knn`; None: all)
     min_list_readers:int=2 # a list holds only books with at least this many readers (its evidence)
     l2s:tuple=(15., 30., 60.) # ridge values searched on validation (the middle one: the shared search fit's)
+    spark_regs:tuple=(0.01, 0.03, 0.1, 0.3) # the Spark engine searches MLlib's regParam instead: its ridge is regParam × each reader's (book's) pairs, so `l2s` do not carry over (`bench/spark_ridge.py`)
     implicit_weights:tuple=(0.1, 0.3) # implicit-row weights searched (only with implicit rows)
     betas:tuple=(0., 1., 2., 4., 8., 16., 32., 64., 128., 512.) # kNN-term weights searched (each costs little: `topk_scores`)
     search_epochs:int=3 # ALS rounds of the shared search fit (middle ridge, first implicit weight), cold start; the three schedule values were chosen on validation with `bench/schedule.py`
@@ -660,6 +661,28 @@ def _search(r:pd.DataFrame, imp:pd.DataFrame|None, # the explicit ratings (with 
     return dict(best=best, grid=grid, kv=kv, kscore=kscore, init=init, skipped=None, new=new, thin=thin)
 
 # %% ../nbs/11_ranking.ipynb #44807c32
+def ranking_config(cfg:RankingConfig, # the settings and search grid the model was fitted with
+                   best:dict, # the chosen reg, implicit_weight, knn_k, knn_shrink, beta, beta_new, reg_new, thin_max
+                   scale:tuple, seed:int, # the ratings' (lowest, highest); the fit's seed
+                   s:dict, # the search's record: grid, new (ridge scale, β) -> score, thin (t -> score), skipped
+                   n_ratings:int, n_implicit:int, # the explicit ratings and implicit rows the final fit saw
+                   knn_search:list, # [dict(k, shrink, val_ndcg10)] of the kNN variants scored
+                   **fit, # how it was fitted, where it differs from in-process (`bx_rec.spark`: engine, cg, search/warm/final rounds, spark_reg_param)
+                  )->dict: # the model's config, as saved with it
+    "A ranking model's config: what was chosen on validation and the scores it was chosen by, one record for both engines"
+    out = dict(kind='ials+knn', scale=[float(scale[0]), float(scale[1])], factors=int(cfg.dim), iters=int(cfg.epochs), cg=int(cfg.cg_steps),
+               knn_k=int(best['knn_k']), knn_shrink=float(best['knn_shrink']), knn_search=knn_search, min_list_readers=int(cfg.min_list_readers),
+               knn_max_per_reader=None if cfg.knn_max_per_reader is None else int(cfg.knn_max_per_reader),
+               power=float(cfg.power), alpha=float(cfg.alpha), a0=float(cfg.a0), reg=float(best['reg']), implicit_weight=float(best['implicit_weight']),
+               beta=float(best['beta']), beta_new=float(best['beta_new']), reg_new=float(best['reg_new']), thin_max=int(best['thin_max']), seed=int(seed),
+               search_iters=int(cfg.search_epochs), warm_iters=int(cfg.warm_epochs), final_iters=int(cfg.final_epochs), search=s['grid'],
+               search_new=[dict(ridge_scale=sc, beta=float(b), val_ndcg10=v) for (sc, b), v in s['new'].items()],
+               search_thin=[dict(thin_max=int(t), val_ndcg10=v) for t, v in s['thin'].items()], relevant_min=float(relevant_threshold(scale)),
+               n_ratings=int(n_ratings), n_implicit=int(n_implicit))
+    out.update(fit)
+    if s.get('skipped'): out['search_skipped'] = s['skipped']
+    return out
+
 def ranking_model(U:np.ndarray, V:np.ndarray, # readers' and books' factors
                   S:sp.csr_matrix, # the kNN matrix (books × books)
                   W:sp.csr_matrix, # the training weights (readers × books): the histories lists leave out and explain by
@@ -698,11 +721,7 @@ def fit_ranking(ratings:pd.DataFrame, # user, item (str), rating (float): explic
     U, V = ials(W, cfg=cfg, l2=best['reg'], epochs=cfg.epochs if init is None else cfg.final_epochs, seed=seed, init=init)
     listable = np.flatnonzero(np.diff((W > 0).tocsc().indptr) >= cfg.min_list_readers)   # the books a list may hold: the only neighbours kept
     S = cosine_knn(W > 0, kv[0], kv[1], max_per_reader=cfg.knn_max_per_reader, seed=seed, cols=listable)
-    config = dict(kind='ials+knn', scale=[float(scale[0]), float(scale[1])], factors=int(cfg.dim), iters=int(cfg.epochs), cg=int(cfg.cg_steps),
-                  knn_k=int(kv[0]), knn_shrink=float(kv[1]), knn_search=[dict(k=a, shrink=b, val_ndcg10=x) for (a, b), x in s['kscore'].items()], min_list_readers=int(cfg.min_list_readers), knn_max_per_reader=None if cfg.knn_max_per_reader is None else int(cfg.knn_max_per_reader), power=float(cfg.power), alpha=float(cfg.alpha), a0=float(cfg.a0), reg=best['reg'],
-                  implicit_weight=best['implicit_weight'], beta=best['beta'], beta_new=float(best['beta_new']), reg_new=float(best['reg_new']), thin_max=int(best['thin_max']), seed=int(seed), search_iters=int(cfg.search_epochs),
-                  warm_iters=int(cfg.warm_epochs), final_iters=int(cfg.final_epochs), search=s['grid'], search_new=[dict(ridge_scale=sc, beta=float(b), val_ndcg10=v) for (sc, b), v in s['new'].items()], search_thin=[dict(thin_max=int(t), val_ndcg10=v) for t, v in s['thin'].items()],
-                  relevant_min=float(relevant_threshold(scale)), n_ratings=int(len(r)), n_implicit=int(0 if imp is None else len(imp)))
-    if s['skipped']: config['search_skipped'] = s['skipped']
+    config = ranking_config(cfg, dict(best, knn_k=kv[0], knn_shrink=kv[1]), scale, seed, s, n_ratings=len(r), n_implicit=0 if imp is None else len(imp),
+                            knn_search=[dict(k=a, shrink=b, val_ndcg10=x) for (a, b), x in s['kscore'].items()])
     say(f"ranking model fitted in {time.time() - t0:.1f}s")
     return ranking_model(U, V, S, W, config, users, items)

@@ -533,52 +533,52 @@ def _with_weight(df, # Spark DataFrame with a column w (null on implicit rows)
 def _spark_rank_search(dfw, # Spark DataFrame u, i, rating, w (cached; rating and w null on implicit rows)
                        n:int, m:int, scale:tuple, cfg:RankingConfig, seed:int, blocks:int, say,
                        iws:tuple=(0.,), # implicit-row weights searched (only with implicit rows)
-                      )->dict: # best (reg, implicit_weight, knn_k, knn_shrink, beta, beta_new, reg_new, thin_max), grid, knn_search, new, thin, mean_n, skipped
-    "The ranking model's ridge, implicit weight, kNN variant and β, and the new and thin readers' settings, chosen by NDCG@10 on a validation split"
+                      )->dict: # best (spark_reg_param, reg, implicit_weight, knn_k, knn_shrink, beta, beta_new, reg_new, thin_max), grid, knn_search, new, thin, skipped
+    "MLlib's regParam, the implicit weight, kNN variant and β, and the new and thin readers' settings, chosen by NDCG@10 on a validation split"
     from pyspark.sql import functions as F
     from bx_rec.ranking import _val_ndcg, _new_reader_betas, _thin_rule
     kvs = [(int(a), float(b)) for a, b in cfg.knn_variants] or [(int(cfg.knn_k), 0.)]
     big = [v for v in kvs if min(v[0], m - 1) * m > cfg.knn_max_entries]   # too large a matrix for the driver: not tried (the smallest always is), as in-process
     kvs = [v for v in kvs if v not in big] or [min(kvs)]
     if big: say(f"  kNN variants not tried (over {cfg.knn_max_entries:,} entries for {m:,} books): {[v for v in big if v not in kvs]}")
-    mid = float(cfg.l2s[len(cfg.l2s) // 2])
-    first = dict(reg=mid, implicit_weight=float(iws[0]), knn_k=kvs[0][0], knn_shrink=kvs[0][1], beta=float(cfg.betas[0]),
-                 beta_new=float(cfg.betas[0]), reg_new=mid, thin_max=0)
+    fold = float(cfg.l2s[len(cfg.l2s) // 2])   # the constant ridge of fold-ins (new readers, explanations): the in-process scale
+    first = dict(spark_reg_param=float(cfg.spark_regs[len(cfg.spark_regs) // 2]), reg=fold, implicit_weight=float(iws[0]), knn_k=kvs[0][0], knn_shrink=kvs[0][1], beta=float(cfg.betas[0]),
+                 beta_new=float(cfg.betas[0]), reg_new=fold, thin_max=0)
+    out = dict(best=first, grid=[], knn_search=[], new={}, thin={}, skipped=None)
+    if len(cfg.spark_regs) * len(iws) * len(kvs) * len(cfg.betas) <= 1: return out   # nothing to choose: no validation data built
     tr_e, va = hash_split(dfw.where(F.col('rating').isNotNull()), cfg.val_fraction, seed)   # ratings are held out; implicit rows all train
     tr = tr_e.unionByName(dfw.where(F.col('rating').isNull())).cache(); va = va.cache()
     p = tr.select('u', 'i', 'w').toPandas()
-    mean_n = len(p) / max(1, p['u'].nunique())   # MLlib's ridge grows with n_u: the in-process ridge for a reader of mean activity
     v = _rank_validation(p, va.select('u', 'i', 'rating').toPandas(), n, m, scale, cfg, seed, iws[0])
     vu, rel, cols = v['vu'], v['rel'], v['cols']
-    out = dict(best=first, grid=[], knn_search=[], new={}, thin={}, mean_n=mean_n, skipped=None)
-    if not len(vu) or len(cfg.l2s) * len(iws) * len(kvs) * len(cfg.betas) <= 1:
+    if not len(vu):
         for x in (tr, va): x.unpersist()
-        return dict(out, skipped=None if len(vu) else 'too few ratings to validate on: the middle ridge, first implicit weight, kNN variant and β')
+        return dict(out, skipped='too few ratings to validate on: the middle regParam, first implicit weight, kNN variant and β')
     spark = dfw.sparkSession   # the kNN of the validation readers' books only, among the listable ones
     co, cnt, x = spark_cocounts(tr, cfg.knn_max_per_reader, seed, rows=_codes(spark, 'i', np.unique(v['H'][vu].indices))); co = co.cache()
     knns = {kv: _knn_csr(spark_knn(co, cnt, *kv, cols=_codes(spark, 'j', cols)).toPandas(), m) for kv in kvs}
     for y in (co, x): y.unpersist()
     Hs = {iws[0]: v['H'], **{iw: _weights_csr(p, n, m, iw) for iw in iws[1:]}}; fits = {}   # the first weight's histories: `_rank_validation`'s
-    def run(iw:float, l2:float)->float:   # one MLlib fit, scored for every kNN variant and β
-        U, V = spark_ials(_with_weight(tr, iw), n, m, cfg.dim, l2 / mean_n, cfg.epochs // 2, cfg.a0, seed, blocks)
-        rows = [dict(reg=float(l2), implicit_weight=float(iw), knn_k=kv[0], knn_shrink=kv[1], beta=float(b), val_ndcg10=s)
+    def run(iw:float, lam:float)->float:   # one MLlib fit, scored for every kNN variant and β
+        U, V = spark_ials(_with_weight(tr, iw), n, m, cfg.dim, lam, cfg.epochs // 2, cfg.a0, seed, blocks)
+        rows = [dict(spark_reg_param=float(lam), implicit_weight=float(iw), knn_k=kv[0], knn_shrink=kv[1], beta=float(b), val_ndcg10=s)
                 for kv, S in knns.items() for b, s in _val_ndcg(U[vu], V, S, Hs[iw][vu], rel[vu], cfg.betas, cols=cols).items()]
         out['grid'].extend(rows); top = max(g['val_ndcg10'] for g in rows)
         if top > fits.get('top', -np.inf): fits.update(top=top, UV=(U, V))   # only the best fit's factors are kept
-        say(f"  reg={l2:g} implicit_weight={iw:g}: best NDCG@10 {top:.4f}")
+        say(f"  regParam={lam:g} implicit_weight={iw:g}: best NDCG@10 {top:.4f}")
         return top
-    by_reg = {l2: run(iws[0], l2) for l2 in cfg.l2s}   # a coordinate search, as in-process: every ridge, then the other weights at the best one
+    by_reg = {lam: run(iws[0], lam) for lam in cfg.spark_regs}   # a coordinate search, as in-process: every regParam, then the other weights at the best one
     for iw in iws[1:]: run(iw, max(by_reg, key=by_reg.get))
     best = max(out['grid'], key=lambda g: g['val_ndcg10']); iw, S, (U, V) = best['implicit_weight'], knns[(best['knn_k'], best['knn_shrink'])], fits['UV']
     out['knn_search'] = [dict(k=a, shrink=b, val_ndcg10=max(g['val_ndcg10'] for g in out['grid'] if (g['knn_k'], g['knn_shrink']) == (a, b))) for a, b in kvs]
     rated = p[p['w'].notna()].rename(columns={'u': 'user', 'i': 'item'})   # new readers are folded in from their ratings
-    new = _new_reader_betas(rated, vu, rel, cols, Hs[iw], S, V, best['reg'], cfg, seed)
+    new = _new_reader_betas(rated, vu, rel, cols, Hs[iw], S, V, fold, cfg, seed)
     sc, bn = max(new, key=new.get) if new else (1., best['beta'])
-    best = dict(best, beta_new=float(bn), reg_new=float(best['reg'] * sc))
+    best = dict(best, reg=fold, beta_new=float(bn), reg_new=float(fold * sc))
     thin = _thin_rule((U, V), vu, rel, cols, Hs[iw], S, best, cfg)
     best = dict(best, thin_max=int(max(thin, key=thin.get)) if thin else 0)
     for x in (tr, va): x.unpersist()
-    say(f"chosen on validation ({len(vu):,} readers): reg={best['reg']:g} implicit_weight={iw:g} knn=({best['knn_k']}, {best['knn_shrink']:g}) beta={best['beta']:g};"
+    say(f"chosen on validation ({len(vu):,} readers): regParam={best['spark_reg_param']:g} implicit_weight={iw:g} knn=({best['knn_k']}, {best['knn_shrink']:g}) beta={best['beta']:g};"
         f" new readers reg_new={best['reg_new']:g} beta_new={best['beta_new']:g}; thin_max={best['thin_max']}")
     return dict(out, best={k: best[k] for k in first}, new=new, thin=thin)
 
@@ -593,7 +593,7 @@ def spark_ranking(df, # Spark DataFrame u, i (dense codes), rating (null on impl
                  )->RankingModel:
     "The ranking model of the lists fitted on Spark: implicit ALS by MLlib and item kNN by a join, chosen on validation"
     from pyspark.sql import functions as F
-    from bx_rec.ranking import relevant_threshold, ranking_model
+    from bx_rec.ranking import ranking_model, ranking_config
     say = say or (lambda line: None); n, m = len(user_ids), len(item_ids)
     dfw = spark_confidence(df, scale, cfg.power, cfg.alpha).select('u', 'i', 'rating', 'w').cache()   # w null where rating is
     n_imp = dfw.where(F.col('rating').isNull()).count()
@@ -601,22 +601,13 @@ def spark_ranking(df, # Spark DataFrame u, i (dense codes), rating (null on impl
     s = _spark_rank_search(dfw, n, m, scale, cfg, seed, blocks, say, iws); b = s['best']
     d = _with_weight(dfw, b['implicit_weight']).cache()
     W = _weights_csr(d.select('u', 'i', 'w').toPandas(), n, m)
-    lam = b['reg'] / (W.nnz / max(1, int((np.diff(W.indptr) > 0).sum())))
-    U, V = spark_ials(d, n, m, cfg.dim, lam, cfg.epochs, cfg.a0, seed, blocks)
+    U, V = spark_ials(d, n, m, cfg.dim, b['spark_reg_param'], cfg.epochs, cfg.a0, seed, blocks)
     listable = np.flatnonzero(np.diff(W.tocsc().indptr) >= cfg.min_list_readers)   # the books a list may hold: the only neighbours kept
     co, cnt, x = spark_cocounts(d, cfg.knn_max_per_reader, seed)
     S = _knn_csr(spark_knn(co, cnt, b['knn_k'], b['knn_shrink'], cols=_codes(dfw.sparkSession, 'j', listable)).toPandas(), m)
     for y in (x, d, dfw): y.unpersist()
-    config = dict(kind='ials+knn', engine='spark', scale=[float(scale[0]), float(scale[1])], factors=int(cfg.dim), iters=int(cfg.epochs), cg=0,
-                  knn_k=b['knn_k'], knn_shrink=b['knn_shrink'], knn_search=s['knn_search'], min_list_readers=int(cfg.min_list_readers),
-                  knn_max_per_reader=None if cfg.knn_max_per_reader is None else int(cfg.knn_max_per_reader),
-                  power=float(cfg.power), alpha=float(cfg.alpha), a0=float(cfg.a0), reg=float(b['reg']), spark_reg_param=float(lam / cfg.a0),
-                  implicit_weight=float(b['implicit_weight']), beta=float(b['beta']), beta_new=float(b['beta_new']), reg_new=float(b['reg_new']),
-                  thin_max=int(b['thin_max']), seed=int(seed), search_iters=int(cfg.epochs // 2), warm_iters=0, final_iters=int(cfg.epochs),
-                  search=s['grid'], search_new=[dict(ridge_scale=sc, beta=float(bb), val_ndcg10=v) for (sc, bb), v in s['new'].items()],
-                  search_thin=[dict(thin_max=int(t), val_ndcg10=v) for t, v in s['thin'].items()], relevant_min=float(relevant_threshold(scale)),
-                  n_ratings=int(W.nnz - n_imp if b['implicit_weight'] > 0 else W.nnz), n_implicit=int(n_imp))
-    if s['skipped']: config['search_skipped'] = s['skipped']
+    config = ranking_config(cfg, b, scale, seed, s, n_ratings=W.nnz - n_imp if b['implicit_weight'] > 0 else W.nnz, n_implicit=n_imp, knn_search=s['knn_search'],
+                            engine='spark', spark_reg_param=float(b['spark_reg_param']), cg=0, search_iters=int(cfg.epochs // 2), warm_iters=0, final_iters=int(cfg.epochs))
     return ranking_model(U, V, S, W, config, user_ids, item_ids)
 
 # %% ../nbs/20_spark.ipynb #7b565621

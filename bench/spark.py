@@ -3,6 +3,7 @@
 
     python bench/spark.py                       # MovieLens-100K u1 (+ new readers) and the real Book-Crossing dump (known + new readers)
     python bench/spark.py --only ml100k         # MovieLens-100K only
+    python bench/spark.py --only bx-new --seed 1 # another draw of the held-out readers
     python bench/spark.py --lists --only none   # Spark on the whole real dump (--format bx): the Harry Potter and Fellowship lists
     python bench/spark.py --scaling             # synthetic data at 1x, 4x, 16x Book-Crossing size: time and peak memory
     python bench/spark.py --scaling --sizes 1 4 # the sizes that fit in time here
@@ -51,7 +52,7 @@ import numpy as np, pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path: sys.path.insert(0, str(REPO))
 BX_USERS, BX_BOOKS, BX_RATINGS = 78_000, 186_000, 433_000
-LIST_KEYS = ('reg', 'implicit_weight', 'knn_k', 'knn_shrink', 'beta', 'beta_new', 'reg_new', 'thin_max')   # the lists' settings printed for both engines
+LIST_KEYS = ('spark_reg_param', 'reg', 'implicit_weight', 'knn_k', 'knn_shrink', 'beta', 'beta_new', 'reg_new', 'thin_max')   # the lists' settings printed for both engines
 
 
 def _scores(bundle, test, given:int=0, train=None)->dict:
@@ -329,6 +330,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--only', choices=['ml100k', 'ml100k-new', 'bx', 'bx-new', 'none'], nargs='+', help='these data sets only (none: only --lists)')
     ap.add_argument('--lists', action='store_true', help='also train on Spark from the whole real dump (--format bx) and check the Harry Potter and Fellowship lists')
+    ap.add_argument('--seed', type=int, default=0, help='seed of the held-out readers and ratings of ml100k-new, bx and bx-new (default 0; ml100k is the official u1 split)')
     ap.add_argument('--threads', type=int, default=2, help='torch threads in-process and local[N] for Spark (default 2)')
     ap.add_argument('--scaling', action='store_true', help='the scaling curve on synthetic data instead')
     ap.add_argument('--sizes', type=float, nargs='+', default=[1, 4, 16], help='size factors of --scaling (default 1 4 16)')
@@ -352,7 +354,7 @@ def main(argv=None):
     for name, path, fn in runs:
         if a.only and name not in a.only: continue
         if not path.is_dir(): print(f"note: {path} not found; {name} skipped"); continue
-        rows = fn(path, a.threads)
+        rows = fn(path, a.threads) if name == 'ml100k' else fn(path, a.threads, seed=a.seed)
         print(f"\n{name}: {path}\n{HEAD}"); print('\n'.join(_row(n, r) for n, r in rows))
         best = rows[0][1]; sp = rows[-1][1]
         print(f"spark - in-process: test RMSE {sp['rmse'] - best['rmse']:+.4f}, NDCG@10 {sp.get('ndcg', float('nan')) - best.get('ndcg', float('nan')):+.4f} "

@@ -269,17 +269,18 @@ def _tree_rss(pid:int)->int:
 
 
 def run_measured(args:list, timeout:float)->tuple:
-    "(JSON printed by the subprocess, peak resident memory of its process tree in bytes, wall seconds)"
+    "(JSON printed by the subprocess, peak resident memory of its process tree in bytes, wall seconds, the last line of its error output)"
     t0 = time.perf_counter()
-    p = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    p = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors='replace',
                          env={**os.environ, 'OMP_WAIT_POLICY': 'PASSIVE'})
     peak = _Peak(p.pid)
-    try: out, _ = p.communicate(timeout=timeout)
+    try: out, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         p.kill(); p.communicate()
-        return None, int(peak.stop() * 2**30), time.perf_counter() - t0
+        return None, int(peak.stop() * 2**30), time.perf_counter() - t0, ''
     lines = [l for l in out.splitlines() if l.startswith('{')]
-    return (json.loads(lines[-1]) if p.returncode == 0 and lines else None), int(peak.stop() * 2**30), time.perf_counter() - t0
+    why = '' if p.returncode == 0 else f"exit status {p.returncode}: " + next((l.strip() for l in reversed(err.splitlines()) if l.strip()), 'no error output')
+    return (json.loads(lines[-1]) if p.returncode == 0 and lines else None), int(peak.stop() * 2**30), time.perf_counter() - t0, why[:300]
 
 
 def _worker(engine:str, folder:str, threads:int):
@@ -307,11 +308,12 @@ def scaling(sizes:list, threads:int, timeout:float, engines:list=tuple(ENGINES))
             info = synthetic_folder(Path(d)/'pre', f)
             for engine in engines:
                 name = ENGINES[engine] + (f' ({threads} threads)' if not engine.startswith('spark') else f' (local[{threads}])')
-                r, peak, wall = run_measured(['--_worker', engine, str(Path(d)/'pre'), '--threads', str(threads)], timeout)
+                r, peak, wall, why = run_measured(['--_worker', engine, str(Path(d)/'pre'), '--threads', str(threads)], timeout)
                 fit_s = f"{r['seconds']:.1f}" if r else f"> {timeout:.0f} (stopped)" if wall >= timeout else 'failed'
                 vr = f"{r['val_rmse']:.4f}" if r else '-'
                 per = f"{peak / 2**30 / (info['ratings'] / 1e6):.2f}" if r else '-'
                 print(f"| {f:g}x | {info['ratings']:,} | {info['users']:,} | {info['books']:,} | {name} | {fit_s} | {peak / 2**30:.2f} | {per} | {vr} |", flush=True)
+                if why: print(f"{f:g}x {name} failed after {wall:.0f} s ({why})", file=sys.stderr, flush=True)
 
 
 def summarize(table:str, ram_gb:float=24.)->list:

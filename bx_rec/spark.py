@@ -17,10 +17,10 @@ from .training import Config
 
 # %% auto #0
 __all__ = ['BIAS_GRID', 'spark_missing', 'SparkMasterError', 'master_endpoints', 'check_master', 'jvm_log_path',
-           'default_driver_memory', 'spark_session', 'read_ratings', 'with_implicit', 'index_ratings', 'hash_split',
-           'spark_biases', 'SparkConfig', 'spark_sums', 'implicit_y', 'spark_implicit', 'spark_fit', 'spark_confidence',
-           'spark_cocounts', 'spark_knn', 'spark_ials', 'spark_ranking', 'train_spark', 'stop_process',
-           'standalone_cluster']
+           'default_driver_memory', 'size_bytes', 'spark_session', 'read_ratings', 'with_implicit', 'index_ratings',
+           'hash_split', 'spark_biases', 'SparkConfig', 'spark_sums', 'implicit_y', 'spark_implicit', 'spark_fit',
+           'spark_confidence', 'spark_cocounts', 'spark_knn', 'spark_ials', 'spark_ranking', 'train_spark',
+           'stop_process', 'standalone_cluster']
 
 # %% ../nbs/20_spark.ipynb #e5348c91
 def spark_missing()->str|None:
@@ -100,6 +100,13 @@ def default_driver_memory(total:int|None=None, # bytes of memory of this machine
         except (ValueError, OSError, AttributeError): total = 8 * 2**30   # no sysconf (Windows): assume 8 GB
     return f"{int(min(8, max(1, total / 4 / 2**30)))}g"
 
+def size_bytes(s:str, # a JVM size as Spark writes them: '6g', '512m', '64k', or plain bytes ('0': no limit)
+              )->int: # bytes (binary units)
+    "The bytes of a Spark memory setting"
+    s = str(s).strip().lower(); units = {'k': 2**10, 'm': 2**20, 'g': 2**30, 't': 2**40}
+    try: return int(float(s[:-1]) * units[s[-1]]) if s and s[-1] in units else int(s)
+    except ValueError: raise ValueError(f"{s!r} is not a memory size such as '6g' or '512m' (--spark-driver-memory)") from None
+
 def spark_session(master:str='local[*]', # Spark master URL
                   app_name:str='bx_rec', # application name shown by the master
                   driver_memory:str|None=None, # spark.driver.memory (takes effect when this process starts its JVM; None: `default_driver_memory()`)
@@ -116,7 +123,9 @@ def spark_session(master:str='local[*]', # Spark master URL
     old = SparkSession.getActiveSession()
     if old is not None and old.sparkContext.master != master: old.stop()
     os.environ.setdefault('PYSPARK_PYTHON', sys.executable)
-    settings = {'spark.driver.memory': driver_memory or default_driver_memory(), 'spark.ui.enabled': 'false', 'spark.ui.showConsoleProgress': 'false',
+    mem = driver_memory or default_driver_memory()
+    settings = {'spark.driver.memory': mem, 'spark.driver.maxResultSize': f"{max(1, size_bytes(mem) // 2**21)}m",   # half the heap (Spark's default: 1g)
+                'spark.ui.enabled': 'false', 'spark.ui.showConsoleProgress': 'false',
                 'spark.sql.execution.arrow.pyspark.enabled': 'true'}
     if partitions: settings['spark.sql.shuffle.partitions'] = str(partitions)
     if not eps or all(_loopback(h) for h, _ in eps):   # local[N] or a master on this machine: keep every Spark socket on the loopback
@@ -394,6 +403,15 @@ def spark_implicit(spark, # a SparkSession
     return (U + N @ Y).astype(np.float32), V.astype(np.float32), Y.astype(np.float32)
 
 # %% ../nbs/20_spark.ipynb #c9a28256
+def _implicit_skip(n_users:int, rank:int, # readers and factors of the rating model
+                   cap:int, # bytes the driver may collect at once (spark.driver.maxResultSize; 0: no limit)
+                  )->str|None: # why the implicit-feedback term is not fitted, or None
+    "The implicit term collects each reader's sums (a rank × rank Gram matrix) to the driver: too many readers for its result size, and it is skipped with a reason"
+    need = n_users * (rank * rank + rank + 1) * 8
+    if not cap or need <= cap: return None
+    return (f"the implicit-feedback term was not fitted: its per-reader sums ({need / 2**30:.1f} GB for {n_users:,} readers) exceed what the driver "
+            f"may collect (spark.driver.maxResultSize {cap / 2**30:.1f} GB, half its memory); give it more with --spark-driver-memory")
+
 def spark_fit(spark, # a SparkSession
               df, # Spark DataFrame u, i (dense codes), rating
               n_users:int, n_items:int, # numbers of codes
@@ -426,6 +444,8 @@ def spark_fit(spark, # a SparkSession
     trip = df.select('u', 'i', 'rating').toPandas()
     T['collect'] = time.perf_counter() - t
     implicit = cfg.implicit is not None and model is not None
+    skipped = _implicit_skip(n_users, rank, size_bytes(spark.sparkContext.getConf().get('spark.driver.maxResultSize', '1g'))) if implicit else None
+    implicit = implicit and skipped is None
     if implicit:   # the implicit-feedback term, as in-process when the factors are used
         phase('implicit'); t = time.perf_counter()
         arrays['user_factors'], arrays['book_factors'], _ = spark_implicit(
@@ -435,6 +455,7 @@ def spark_fit(spark, # a SparkSession
     for x in (dfb, ub, ib, df): x.unpersist()
     config = dict(rank=rank, reg=ch['l2'], max_iter=cfg.epochs, blocks=blocks, bias_reg=ch['bias_pair'][0], bias_reg_books=ch['bias_pair'][1],
                   sweeps=cfg.sweeps, factors=ch['use_factors'], implicit=implicit, spark=cfg.to_dict())   # what was fitted, and the settings verbatim
+    if skipped: config['implicit_skipped'] = skipped
     vr = min(ch['val_rmse'], ch['bias_val_rmse']) if cfg.val_fraction > 0 else ch['val_rmse']
     return dict(arrays=arrays, config=config, timings=T, tried=tried, val_rmse=vr, bias_val_rmse=ch['bias_val_rmse'],
                 triples=(trip['u'].to_numpy(np.int64), trip['i'].to_numpy(np.int64), trip['rating'].to_numpy(np.float32)))
@@ -620,7 +641,7 @@ def _spark_records(r:dict, # `spark_fit`'s result
                  factor_gain=(1 - r['val_rmse'] / r['bias_val_rmse']) if r['bias_val_rmse'] == r['bias_val_rmse'] else None)
     summary = dict(epochs=c['max_iter'], best_epoch=c['max_iter'], refit=True, train_seconds=round(secs, 3), val_rmse=r['val_rmse'],
                    n_ratings=n, n_users=n_users, n_items=n_items, stopped_reason='completed', phase='refit',
-                   epochs_reached=c['max_iter'], weights_epoch=c['max_iter'], resumed=False, message='', implicit=c['implicit'], tuned=tuned)
+                   epochs_reached=c['max_iter'], weights_epoch=c['max_iter'], resumed=False, message=c.get('implicit_skipped', ''), implicit=c['implicit'], tuned=tuned)
     config = dict(engine='spark', spark_version=version, spark_master=spark_master, spark_parallelism=parallelism, solver='spark-als',
                   model='biased', dim=c['rank'], spark=cfg.to_dict(),
                   als=dict(rank=c['rank'], regParam=c['reg'], maxIter=c['max_iter'], numUserBlocks=c['blocks'], numItemBlocks=c['blocks'],

@@ -443,7 +443,7 @@ def _train_spark(ratings, fmt, out, user_col, item_col, rating_col, sep, encodin
         if _driver_oom(e): raise RuntimeError(f"Spark's driver ran out of memory (spark.driver.memory={mem}); "
                                               f"give it more with --spark-driver-memory, e.g. 8g; {out} is unchanged") from None
         raise
-    if 'implicit-feedback term was not fitted' in (summary.get('message') or ''): _note('train', 'WARNING: ' + summary['message'])   # said, not hidden in the JSON
+    if summary.get('message'): _note('train', 'WARNING: ' + summary['message'])   # a Spark fit's message is what it left out (the implicit term): said, not hidden in the JSON
     print(dumps(summary, digits=6, other='str'))
     return summary
 
